@@ -17,6 +17,9 @@ const NAMES: ReadonlyMap<number, string> = new Map([
 ]);
 const BY_NAME: ReadonlyMap<string, number> = new Map([...NAMES].map(([n, s]) => [s, n]));
 
+/** Well-known community names and their values, for configuration and docs. */
+export const COMMUNITY_NAMES: Readonly<Record<string, number>> = Object.fromEntries(BY_NAME);
+
 const uint = (text: string, digits: number, max: number): number | undefined => {
   if (!new RegExp(`^\\d{1,${digits}}$`).test(text)) return undefined;
   const n = Number(text);
@@ -28,14 +31,16 @@ export function formatCommunity(n: number): string {
   return NAMES.get(n) ?? `${n >>> 16}:${n & 0xffff}`;
 }
 
-/** Parses "AS:value" (each 0..65535) or a well-known name (case-insensitive); throws a TypeError naming the problem. */
+/** Parses "AS:value" (each 0..65535) or a well-known name such as "no-export"; throws a TypeError naming the problem. */
 export function parseCommunity(text: string): number {
-  const named = BY_NAME.get(text.toLowerCase());
+  const named = BY_NAME.get(text);
   if (named !== undefined) return named;
   const parts = text.split(':');
   const hi = parts.length === 2 ? uint(parts[0]!, 5, 0xffff) : undefined;
   const lo = parts.length === 2 ? uint(parts[1]!, 5, 0xffff) : undefined;
-  if (hi === undefined || lo === undefined) throw new TypeError(`not a community (AS:value with each 0..65535, or a well-known name): ${JSON.stringify(text)}`);
+  if (hi === undefined || lo === undefined) {
+    throw new TypeError(`${JSON.stringify(text)} is not a community (expected "a:b" with a and b in 0..65535, or one of ${[...BY_NAME.keys()].join(', ')})`);
+  }
   return ((hi << 16) | lo) >>> 0;
 }
 
@@ -46,7 +51,7 @@ export function parseLargeCommunity(text: string): LargeCommunity {
   const parts = text.split(':').map((s) => uint(s, 10, 0xffffffff));
   const [global, local1, local2] = parts;
   if (parts.length !== 3 || global === undefined || local1 === undefined || local2 === undefined) {
-    throw new TypeError(`not a large community (three numbers 0..4294967295 joined by ':'): ${JSON.stringify(text)}`);
+    throw new TypeError(`${JSON.stringify(text)} is not a large community (expected "a:b:c" with each part in 0..4294967295)`);
   }
   return { global, local1, local2 };
 }

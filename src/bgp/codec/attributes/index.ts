@@ -4,4 +4,4 @@
 export { decodeAttributes, type DecodedAttributes } from './decode.js';
 export { encodeAttributes } from './encode.js';
 export { countMpPrefixes } from './count.js';
-export { formatCommunity, formatLargeCommunity, parseCommunity, parseLargeCommunity } from './communities.js';
+export { COMMUNITY_NAMES, formatCommunity, formatLargeCommunity, parseCommunity, parseLargeCommunity } from './communities.js';

@@ -19,7 +19,7 @@ test('communities parse from AS:value or a well-known name', () => {
   assert.equal(parseCommunity('65000:1'), 0xfde80001);
   assert.equal(parseCommunity('65535:65535'), 0xffffffff);
   assert.equal(parseCommunity('no-export'), 0xffffff01);
-  assert.equal(parseCommunity('GRACEFUL-SHUTDOWN'), 0xffff0000);
+  assert.throws(() => parseCommunity('GRACEFUL-SHUTDOWN'), TypeError, 'names are lower case, as in the config reference');
   assert.equal(parseCommunity('65535:0'), 0xffff0000);
   for (const n of [0, 1, 0xfde80001, 0xffffff01, 0xffff029a, 0x12345678]) assert.equal(parseCommunity(formatCommunity(n)), n);
 });
