@@ -1,0 +1,94 @@
+import { familyOf, parsePrefixText, prefixCovers } from './addresses.js';
+import type { Family, ParsedPrefix } from './addresses.js';
+
+/** The parts of a parsed config that checks across sections look at. */
+export interface CrossCheckInput {
+  readonly listen?: unknown;
+  readonly neighbors: readonly {
+    readonly address: string;
+    readonly passive: boolean;
+    readonly families: readonly Family[];
+    readonly extendedNextHop: boolean;
+  }[];
+  readonly announce: readonly {
+    readonly prefix: string;
+    readonly nextHop?: string | undefined;
+    readonly neighbors?: readonly string[] | undefined;
+  }[];
+  readonly allow?: readonly string[] | undefined;
+}
+
+export type IssueSink = (path: (string | number)[], message: string) => void;
+
+const label = (f: Family): string => (f === 'ipv4' ? 'IPv4' : 'IPv6');
+
+/**
+ * Checks that relate sections to each other. Returns, per announce entry, the
+ * neighbors that will receive it: the listed ones, or every neighbor carrying
+ * the prefix's family.
+ */
+export function crossChecks(c: CrossCheckInput, issue: IssueSink): { announceTargets: string[][] } {
+  const byAddress = new Map<string, number>();
+  c.neighbors.forEach((n, i) => {
+    const first = byAddress.get(n.address);
+    if (first !== undefined) issue(['neighbors', i, 'address'], `${n.address} is already configured at neighbors[${first}] (expected each neighbor address once)`);
+    else byAddress.set(n.address, i);
+    if (n.passive && c.listen === undefined) issue(['neighbors', i, 'passive'], 'a passive neighbor must connect to us (expected a listen section)');
+  });
+
+  const allow: ParsedPrefix[] = [];
+  for (const text of c.allow ?? []) {
+    const p = parsePrefixText(text);
+    if (p.ok) allow.push(p.value);
+  }
+
+  const seen = new Map<string, number>();
+  const announceTargets = c.announce.map((a, i) => {
+    const parsed = parsePrefixText(a.prefix);
+    if (!parsed.ok) return [];
+    const p = parsed.value;
+    if (c.allow !== undefined && !allow.some((entry) => prefixCovers(entry, p))) {
+      const inside = c.allow.length === 0 ? 'the allow list is empty' : `inside one of ${c.allow.join(', ')}`;
+      issue(['announce', i, 'prefix'], `${p.text} is outside the allow list (expected ${inside})`);
+    }
+
+    let targets: string[];
+    if (a.neighbors !== undefined) {
+      targets = [];
+      a.neighbors.forEach((addr, j) => {
+        const n = byAddress.get(addr);
+        const neighbor = n === undefined ? undefined : c.neighbors[n];
+        if (neighbor === undefined) {
+          issue(['announce', i, 'neighbors', j], `${addr} is not a configured neighbor (expected one of ${[...byAddress.keys()].join(', ')})`);
+        } else if (!neighbor.families.includes(p.family)) {
+          issue(['announce', i, 'neighbors', j], `neighbor ${addr} does not carry ${p.family} (expected a neighbor with ${p.family} in families)`);
+        } else {
+          targets.push(addr);
+        }
+      });
+    } else {
+      targets = [...byAddress.entries()].filter(([, n]) => c.neighbors[n]!.families.includes(p.family)).map(([addr]) => addr);
+      if (targets.length === 0) {
+        issue(['announce', i, 'prefix'], `${p.text} is ${label(p.family)} but no neighbor carries ${p.family} (expected a neighbor with ${p.family} in families)`);
+      }
+    }
+
+    // RFC 8950: an IPv6 next hop for IPv4 routes only where that encoding was configured.
+    if (a.nextHop !== undefined && a.nextHop !== 'self' && p.family === 'ipv4' && familyOf(a.nextHop) === 'ipv6') {
+      for (const addr of targets) {
+        if (!c.neighbors[byAddress.get(addr)!]!.extendedNextHop) {
+          issue(['announce', i, 'next-hop'], `${a.nextHop} is IPv6 but neighbor ${addr} has no extended-next-hop (expected an IPv4 address or self)`);
+        }
+      }
+    }
+
+    for (const addr of targets) {
+      const key = `${p.text} ${addr}`;
+      const first = seen.get(key);
+      if (first !== undefined) issue(['announce', i, 'prefix'], `${p.text} is already announced to ${addr} by announce[${first}] (expected each prefix once per neighbor)`);
+      else seen.set(key, i);
+    }
+    return targets;
+  });
+  return { announceTargets };
+}

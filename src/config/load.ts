@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { configSchema } from './config-schema.js';
+import type { Config } from './config-schema.js';
+import { ConfigError, formatPath } from './errors.js';
+import type { ConfigProblem } from './errors.js';
+import { UNKNOWN_KEY } from './fields.js';
+import { offsetOf, pathAt } from './locate.js';
+
+export interface LoadOptions {
+  /** Where `password-env` is looked up; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Reads the config and password files; default fs.readFileSync(path, 'utf8'). */
+  readonly readFile?: (path: string) => string;
+  /** Used when the config has no `hostname`; default os.hostname(). */
+  readonly hostname?: string;
+}
+
+const readUtf8 = (path: string): string => readFileSync(path, 'utf8');
+
+/** Aliases can multiply a small file into a huge value; a config never needs many. */
+const MAX_ALIASES = 100;
+
+/**
+ * yaml's messages can quote the offending token; near a password key that token
+ * may be the password, so only the error code is kept there.
+ */
+function safeYamlMessage(text: string, offset: number, path: readonly (string | number)[], code: string, message: string): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const prevStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const near = text.slice(prevStart, lineEnd < 0 ? text.length : lineEnd);
+  const nearPassword = /(^|[\s{,])["']?password["']?\s*:/m.test(near) || path.includes('password');
+  return `${nearPassword ? `syntax error near a password (${code})` : message} (expected valid YAML)`;
+}
+
+function endOfTextBefore(text: string, offset: number): number {
+  let i = Math.min(offset, text.length);
+  while (i > 0 && /\s/.test(text[i - 1]!)) i--;
+  return i > 0 ? i - 1 : 0;
+}
+
+/** Parses config text; `fileName` names the file in errors and anchors relative password-file paths. */
+export function parseConfigText(text: string, fileName: string, opts: LoadOptions = {}): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: ConfigProblem[] = [];
+  const add = (offset: number, path: readonly (string | number)[], message: string): void => {
+    const { line, col } = lineCounter.linePos(offset);
+    problems.push({ file: fileName, line, col, path: formatPath(path), message });
+  };
+  const fail = (): never => {
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
+    throw new ConfigError(problems);
+  };
+
+  for (const e of doc.errors) {
+    // yaml notices an unclosed ] } or quote at the next token; the gap is right after the text before it.
+    const unclosed = /end with a [\]}]$|^Missing closing/.test(e.message);
+    const offset = unclosed ? endOfTextBefore(text, e.pos[0]) : e.pos[0];
+    const path = pathAt(doc, offset);
+    add(offset, path, safeYamlMessage(text, offset, path, e.code, e.message));
+  }
+  if (problems.length > 0) fail();
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch {
+    add(0, [], `too many alias expansions (expected at most ${MAX_ALIASES})`);
+    fail();
+  }
+
+  const schema = configSchema({
+    env: opts.env ?? process.env,
+    readFile: opts.readFile ?? readUtf8,
+    baseDir: dirname(resolve(fileName)),
+    hostname: opts.hostname ?? hostname(),
+  });
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const unknownKey = issue.code === 'custom' && issue.params?.[UNKNOWN_KEY] === true;
+    add(offsetOf(doc, issue.path, unknownKey), issue.path, issue.message);
+  }
+  return fail();
+}
+
+/** Reads and validates a config file; every problem found is reported in one ConfigError. */
+export function loadConfig(path: string, opts: LoadOptions = {}): Config {
+  let text: string;
+  try {
+    text = (opts.readFile ?? readUtf8)(path);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new ConfigError([
+      { file: path, path: '(file)', message: `cannot read${typeof code === 'string' ? `: ${code}` : ''} (expected a readable YAML file)` },
+    ]);
+  }
+  return parseConfigText(text, path, opts);
+}

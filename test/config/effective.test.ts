@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { stringify } from 'yaml';
+import { effectiveConfig, parseConfigText } from '../../src/config/index.js';
+import type { Config, LoadOptions } from '../../src/config/index.js';
+
+const opts: LoadOptions = { readFile: () => 'file-secret\n', env: { KEY: 'env-secret' }, hostname: 'node-a' };
+
+const text = [
+  'router-id: 192.0.2.1',
+  'local-as: 65001',
+  'listen: {}',
+  'neighbors:',
+  '  - {address: 192.0.2.254, peer-as: 64512, password: "inline-secret", passive: true}',
+  '  - {address: 192.0.2.253, peer-as: 65001, password-file: /k.md5, ttl-security: 2}',
+  '  - {address: "2001:db8::1", peer-as: 64512, password-env: KEY, families: [ipv4, ipv6], extended-next-hop: true, graceful-restart: false}',
+  'announce:',
+  '  - prefix: 198.51.100.7/32',
+  '    communities: [no-export, "65535:65281", "65000:1", graceful-shutdown, blackhole]',
+  '    large-communities: ["4294967294:0:7"]',
+  '    next-hop: "2001:db8::99"',
+  '    neighbors: ["2001:db8::1"]',
+  '  - prefix: 2001:db8:7::/48',
+  '',
+].join('\n');
+
+/** Secrets compared by value; everything else structurally. */
+const comparable = (c: Config): unknown =>
+  JSON.parse(JSON.stringify(c, (_k, v: unknown) => (v !== null && typeof v === 'object' && 'reveal' in v ? `secret:${(v as { reveal(): string }).reveal()}` : v)));
+
+test('effective config uses the file vocabulary with every default written out', () => {
+  const eff = effectiveConfig(parseConfigText(text, 'f.yaml', opts));
+  assert.deepEqual(Object.keys(eff), ['router-id', 'local-as', 'control-socket', 'hostname', 'listen', 'neighbors', 'announce']);
+  assert.equal(eff['control-socket'], '/run/floatd/floatd.sock');
+  assert.equal(eff['hostname'], 'node-a');
+  assert.deepEqual(eff['listen'], { address: '::', port: 179 });
+  const [a, b, c] = eff['neighbors'] as Record<string, unknown>[];
+  assert.deepEqual(a, {
+    address: '192.0.2.254',
+    'peer-as': 64512,
+    port: 179,
+    passive: true,
+    password: '[redacted]',
+    multihop: 1,
+    'ttl-security': false,
+    'hold-time': 90,
+    'connect-retry': 5,
+    import: 'none',
+    families: ['ipv4'],
+    'extended-next-hop': false,
+    'graceful-restart': 120,
+    'next-hop': 'self',
+  });
+  // A password from a file or the environment is shown by its source; multihop is implied by ttl-security.
+  assert.equal(b!['password-file'], '/k.md5');
+  assert.equal(b!['password'], undefined);
+  assert.equal(b!['multihop'], undefined);
+  assert.equal(b!['ttl-security'], 2);
+  assert.equal(c!['password-env'], 'KEY');
+  assert.equal(c!['graceful-restart'], false);
+  const [x, y] = eff['announce'] as Record<string, unknown>[];
+  assert.deepEqual(x!['communities'], ['no-export', 'no-export', '65000:1', 'graceful-shutdown', 'blackhole']);
+  assert.deepEqual(x!['large-communities'], ['4294967294:0:7']);
+  assert.deepEqual(y, { prefix: '2001:db8:7::/48', prepend: 0, communities: [], 'large-communities': [], neighbors: ['2001:db8::1'] });
+});
+
+test('the effective config holds no secret in its printed YAML or JSON', () => {
+  const eff = effectiveConfig(parseConfigText(text, 'f.yaml', opts));
+  for (const out of [stringify(eff), JSON.stringify(eff)]) {
+    assert.doesNotMatch(out, /inline-secret|file-secret|env-secret/);
+    assert.match(out, /\[redacted\]/);
+  }
+});
+
+test('printed effective config loads back to the same config', () => {
+  const first = parseConfigText(text, 'f.yaml', opts);
+  const printed = stringify(effectiveConfig(first)).replace('[redacted]', 'inline-secret');
+  const second = parseConfigText(printed, 'f.yaml', opts);
+  assert.deepEqual(comparable(second), comparable(first));
+});
