@@ -1,6 +1,7 @@
 import type { PathAttributes, Prefix } from '../codec/types.js';
 import { attributeKey, prefixKey } from './route.js';
 
+/** `none`: count what arrives, store nothing (the default); `all`: keep routes in an AdjRibIn. */
 export type ImportMode = 'none' | 'all';
 
 interface SharedAttributes {
@@ -11,17 +12,15 @@ interface SharedAttributes {
 }
 
 /**
- * Per-peer Adj-RIB-In. `none` keeps only a count of the prefixes the peer
- * currently announces (like an import filter that rejects everything, but
- * still visible); `all` stores routes, sharing one object per distinct
- * attribute set, since a full table has far fewer sets than prefixes.
+ * Per-peer Adj-RIB-In for `import: all`: the routes the peer currently
+ * announces, sharing one object per distinct attribute set, since a full
+ * table has far fewer sets than prefixes. (`import: none` needs no RIB: the
+ * session only counts.)
  */
 export class AdjRibIn {
-  /** prefix key -> attribute set (mode all), or a presence marker (mode none). */
-  private readonly routes = new Map<string, SharedAttributes | null>();
+  /** prefix key -> its attribute set. */
+  private readonly routes = new Map<string, SharedAttributes>();
   private readonly sets = new Map<string, SharedAttributes>();
-
-  constructor(readonly mode: ImportMode) {}
 
   get prefixCount(): number {
     return this.routes.size;
@@ -32,20 +31,18 @@ export class AdjRibIn {
   }
 
   announce(prefixes: readonly Prefix[], attributes: PathAttributes, nextHops: readonly string[]): void {
-    let shared: SharedAttributes | null = null;
-    if (this.mode === 'all' && prefixes.length > 0) {
-      const key = attributeKey({ prefix: prefixes[0]!, attributes, nextHops });
-      shared = this.sets.get(key) ?? null;
-      if (!shared) {
-        shared = { key, attributes, nextHops, refs: 0 };
-        this.sets.set(key, shared);
-      }
+    if (prefixes.length === 0) return;
+    const key = attributeKey({ prefix: prefixes[0]!, attributes, nextHops });
+    let shared = this.sets.get(key);
+    if (!shared) {
+      shared = { key, attributes, nextHops, refs: 0 };
+      this.sets.set(key, shared);
     }
     for (const p of prefixes) {
       const k = prefixKey(p);
       this.release(this.routes.get(k));
       this.routes.set(k, shared);
-      if (shared) shared.refs++;
+      shared.refs++;
     }
   }
 
@@ -58,9 +55,8 @@ export class AdjRibIn {
     }
   }
 
-  /** Stored routes (mode all); empty in mode none. */
   *entries(): Generator<{ prefix: string; attributes: PathAttributes; nextHops: readonly string[] }> {
-    for (const [prefix, s] of this.routes) if (s) yield { prefix, attributes: s.attributes, nextHops: s.nextHops };
+    for (const [prefix, s] of this.routes) yield { prefix, attributes: s.attributes, nextHops: s.nextHops };
   }
 
   clear(): void {
@@ -68,7 +64,7 @@ export class AdjRibIn {
     this.sets.clear();
   }
 
-  private release(s: SharedAttributes | null | undefined): void {
+  private release(s: SharedAttributes | undefined): void {
     if (s && --s.refs === 0) this.sets.delete(s.key);
   }
 }

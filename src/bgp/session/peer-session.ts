@@ -1,0 +1,643 @@
+// One BGP neighbor: drives the pure FSM (../fsm) with a socket and timers,
+// frames and decodes what arrives, and keeps the peer's Adj-RIB-Out in step
+// with the routes floatd wants it to have.
+//
+// Received messages are framed on arrival (cheap) but decoded in bounded
+// slices (SlicedQueue), so our KEEPALIVEs and a WITHDRAW leave on time even
+// while the peer sends a full table.
+
+import type { Logger } from 'pino';
+import { Afi, MessageType } from '../codec/constants.js';
+import { BgpDecodeError, ErrorAction, errorActionName } from '../codec/errors.js';
+import { Framer } from '../codec/framer.js';
+import { frame } from '../codec/header.js';
+import { encodeMessage } from '../codec/message.js';
+import { decodeNotification, describeNotification } from '../codec/notification.js';
+import { decodeOpen, type OpenMessage } from '../codec/open.js';
+import { decodeRouteRefresh } from '../codec/route-refresh.js';
+import { encodeNotification } from '../codec/notification.js';
+import { BASE_CONTEXT, type PathAttributes } from '../codec/types.js';
+import { countUpdate, decodeUpdate, encodeEndOfRib, updateRoutes } from '../codec/update.js';
+import { buildAnnouncements, buildWithdrawals } from '../codec/update-builder.js';
+import {
+  initialFsmState,
+  notificationEvent,
+  resolveCollision,
+  step,
+  type FsmAction,
+  type FsmConfig,
+  type FsmEvent,
+  type FsmState,
+  type Negotiated,
+  type OutgoingNotification,
+  type TimerName,
+} from '../fsm/index.js';
+import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
+import { AdjRibOut, type RibChanges } from '../rib/adj-rib-out.js';
+import type { Route } from '../rib/route.js';
+import type { Clock, TimerHandle } from '../../util/clock.js';
+import { SlicedQueue } from './sliced-queue.js';
+import type { SessionSocket } from './socket.js';
+
+export interface PeerSessionOptions {
+  /** The neighbor's address, for logs and status. */
+  readonly address: string;
+  readonly fsm: FsmConfig;
+  readonly importMode: ImportMode;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Opens a TCP connection to the peer (MD5, TTL and source address already applied). */
+  readonly connect: () => Promise<SessionSocket>;
+  /** The routes this peer should have, given what the session negotiated and our address on it. */
+  readonly routes: (session: { negotiated: Negotiated; localAddress: string }) => Route[];
+  /** [0, 1); RFC 4271 10 jitter. Math.random by default. */
+  readonly random?: () => number;
+  /** Next slice of received-message work; setImmediate by default. */
+  readonly schedule?: (fn: () => void) => void;
+  /** Longest slice of received-message work before yielding, ms (default 10). */
+  readonly sliceMs?: number;
+}
+
+export interface PeerStatus {
+  readonly address: string;
+  readonly peerAs: number;
+  readonly state: FsmState['name'];
+  readonly direction?: 'inbound' | 'outbound';
+  readonly uptimeSeconds?: number;
+  readonly holdTime?: number;
+  readonly keepaliveTime?: number;
+  readonly peerRouterId?: string;
+  readonly capabilities?: Record<string, unknown>;
+  readonly messages: { readonly in: number; readonly out: number };
+  readonly updates: { readonly in: number; readonly out: number };
+  readonly prefixes: {
+    /** import all: prefixes held now; import none: announcements counted since the session came up. */
+    readonly received: number;
+    readonly withdrawnReceived: number;
+    readonly announced: number;
+  };
+  readonly importMode: ImportMode;
+  readonly establishedTransitions: number;
+  readonly lastError?: string;
+}
+
+const TIMER_EVENTS: Record<TimerName, FsmEvent['kind']> = {
+  'connect-retry': 'ConnectRetryTimerExpires',
+  hold: 'HoldTimerExpires',
+  keepalive: 'KeepaliveTimerExpires',
+  'idle-hold': 'IdleHoldTimerExpires',
+  'send-hold': 'SendHoldTimerExpires',
+};
+
+/** RFC 4271 10: these timers get 0.75..1.0 jitter so speakers do not synchronise. */
+const JITTERED: ReadonlySet<TimerName> = new Set(['connect-retry', 'keepalive', 'idle-hold']);
+
+const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
+const CLOSE_GRACE_MS = 2000;
+const HIGH_WATER = 8 << 20;
+const LOW_WATER = 2 << 20;
+
+type Inbound = Buffer | BgpDecodeError;
+
+export class PeerSession {
+  private state: FsmState = initialFsmState;
+  private socket: SessionSocket | null = null;
+  private direction: 'inbound' | 'outbound' | undefined;
+  private queue: SlicedQueue<Inbound> | null = null;
+  private framer = new Framer();
+  /** Bumped for every connection attempt and socket; late callbacks from older ones are ignored. */
+  private generation = 0;
+  private readonly timers = new Map<TimerName, TimerHandle>();
+  private sendHoldMs = 0;
+  private sendHoldArmed = false;
+  private readonly ribOut = new AdjRibOut();
+  private ribIn: AdjRibIn | null = null;
+  private negotiated: Negotiated | undefined;
+  private establishedAt = 0;
+  private establishedTransitions = 0;
+  private lastError: string | undefined;
+  private stopped = true;
+  private parked: { socket: SessionSocket; framer: Framer } | null = null;
+  private readonly closeWaiters: (() => void)[] = [];
+  private counters = { msgIn: 0, msgOut: 0, updIn: 0, updOut: 0, received: 0, withdrawn: 0 };
+  private readonly random: () => number;
+  private readonly log: Logger;
+
+  constructor(private readonly o: PeerSessionOptions) {
+    this.random = o.random ?? Math.random;
+    this.log = o.log;
+  }
+
+  get stateName(): FsmState['name'] {
+    return this.state.name;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.fire({ kind: 'ManualStart' });
+  }
+
+  /**
+   * Clean stop: withdraw everything we announced, then NOTIFICATION Cease /
+   * Administrative Shutdown with `message` (RFC 9003), then close. Resolves
+   * once the connection is gone (bounded by a short grace period).
+   */
+  stop(message = 'floatd stopping'): Promise<void> {
+    this.stopped = true;
+    if (this.state.name === 'Established') this.send(this.ribOut.sync([]));
+    const done = this.socket ? new Promise<void>((resolve) => this.closeWaiters.push(resolve)) : Promise.resolve();
+    this.fire({ kind: 'ManualStop', message });
+    this.dropParked(undefined);
+    return done;
+  }
+
+  /** Cease / Administrative Reset (RFC 4486, with RFC 9003 text), then reconnect. */
+  reset(message?: string): void {
+    this.fire(message === undefined ? { kind: 'AdminReset' } : { kind: 'AdminReset', message });
+  }
+
+  /** The desired routes changed: send the difference (nothing at all if nothing changed). */
+  refreshRoutes(): void {
+    if (this.state.name !== 'Established' || !this.negotiated || !this.socket) return;
+    this.send(this.ribOut.sync(this.desired()));
+  }
+
+  /** An accepted TCP connection from this peer's address. */
+  acceptIncoming(socket: SessionSocket): void {
+    switch (this.state.name) {
+      case 'Connect':
+      case 'Active':
+        this.generation++; // abandons a dial in progress
+        this.adopt(socket, 'inbound');
+        this.fire({ kind: 'TcpConnectionConfirmed' });
+        return;
+      case 'OpenSent':
+        // RFC 4271 6.8: the peer's identifier is in the OPEN this connection will bring.
+        if (this.parked) return this.refuse(socket, { code: 6, subcode: 7 }, 'a second incoming connection while one waits');
+        this.park(socket);
+        return;
+      case 'OpenConfirm':
+        this.collide(socket, this.state.negotiated.peerRouterId, this.state.negotiated.peerAs, undefined);
+        return;
+      case 'Established':
+        // RFC 4271 6.8: an Established session always wins.
+        return this.refuse(socket, { code: 6, subcode: 7 }, 'collision with the Established session');
+      case 'Idle':
+        return this.refuse(socket, { code: 6, subcode: 5 }, this.stopped ? 'neighbor is stopped' : 'neighbor is waiting before it restarts');
+    }
+  }
+
+  status(): PeerStatus {
+    const n = this.negotiated;
+    const established = this.state.name === 'Established';
+    return {
+      address: this.o.address,
+      peerAs: this.o.fsm.peer.peerAs,
+      state: this.state.name,
+      ...(this.direction && this.socket ? { direction: this.direction } : {}),
+      ...(established && n
+        ? {
+            uptimeSeconds: Math.floor((this.o.clock.now() - this.establishedAt) / 1000),
+            holdTime: n.holdTime,
+            keepaliveTime: n.keepaliveTime,
+            peerRouterId: n.peerRouterId,
+            capabilities: {
+              families: n.families,
+              fourOctetAs: n.fourOctetAs,
+              routeRefresh: n.routeRefresh,
+              enhancedRouteRefresh: n.enhancedRouteRefresh,
+              extendedMessage: n.extendedMessage,
+              extendedNextHopIpv4: n.extendedNextHopIpv4,
+              addPath: n.addPath,
+              gracefulRestart: n.peerGracefulRestart ?? null,
+              hostname: n.peerHostname ?? null,
+            },
+          }
+        : {}),
+      messages: { in: this.counters.msgIn, out: this.counters.msgOut },
+      updates: { in: this.counters.updIn, out: this.counters.updOut },
+      prefixes: {
+        received: this.ribIn ? this.ribIn.prefixCount : this.counters.received,
+        withdrawnReceived: this.counters.withdrawn,
+        announced: established ? this.ribOut.size : 0,
+      },
+      importMode: this.o.importMode,
+      establishedTransitions: this.establishedTransitions,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Stored received routes (import: all). */
+  receivedRoutes(): ReturnType<AdjRibIn['entries']> | [] {
+    return this.ribIn ? this.ribIn.entries() : [];
+  }
+
+  /** Announced routes (the Adj-RIB-Out). */
+  announcedRoutes(): Route[] {
+    return this.state.name === 'Established' ? this.ribOut.routes() : [];
+  }
+
+  // ---- FSM driving ----
+
+  private fire(e: FsmEvent): void {
+    const before = this.state.name;
+    const t = step(this.state, e, this.o.fsm);
+    this.state = t.state;
+    if (t.state.name !== before) this.log.info({ from: before, to: t.state.name, event: e.kind, reason: t.reason }, `${before} -> ${t.state.name}: ${t.reason}`);
+    for (const a of t.actions) this.perform(a);
+  }
+
+  private perform(a: FsmAction): void {
+    switch (a.kind) {
+      case 'connect':
+        return this.dial();
+      case 'close':
+        return this.closeSocket();
+      case 'send-open':
+        return this.write(encodeMessage(a.open, BASE_CONTEXT));
+      case 'send-keepalive':
+        return this.write(KEEPALIVE);
+      case 'send-notification':
+        this.lastError = `sent ${describeNotification(a)}`;
+        this.log.warn({ code: a.code, subcode: a.subcode }, `NOTIFICATION sent: ${describeNotification(a)}`);
+        return this.write(frame(MessageType.Notification, encodeNotification(a), this.negotiated?.tx.extendedMessage ?? false));
+      case 'start-timer':
+        return this.startTimer(a.timer, a.ms);
+      case 'stop-timer':
+        return this.stopTimer(a.timer);
+      case 'established':
+        return this.onEstablished(a.negotiated);
+      case 'down':
+        if (a.notificationReceived) this.lastError = `received ${describeNotification(a.notificationReceived)}`;
+        this.log.warn({ wasEstablished: a.wasEstablished }, `session down: ${a.reason}`);
+        this.ribOut.clear();
+        this.ribIn = null;
+        this.negotiated = undefined;
+        return;
+    }
+  }
+
+  private startTimer(timer: TimerName, ms: number): void {
+    this.stopTimer(timer);
+    if (timer === 'send-hold') {
+      // RFC 9687: runs only while data we wrote waits for the peer to read it.
+      this.sendHoldMs = ms;
+      if (this.socket && this.socket.writableLength > 0) this.armSendHold();
+      return;
+    }
+    const d = JITTERED.has(timer) ? ms * (0.75 + 0.25 * this.random()) : ms;
+    this.timers.set(
+      timer,
+      this.o.clock.setTimer(d, () => {
+        this.timers.delete(timer);
+        this.fire({ kind: TIMER_EVENTS[timer] } as FsmEvent);
+      }),
+    );
+  }
+
+  private stopTimer(timer: TimerName): void {
+    const h = this.timers.get(timer);
+    if (h) this.o.clock.clearTimer(h);
+    this.timers.delete(timer);
+    if (timer === 'send-hold') {
+      this.sendHoldMs = 0;
+      this.sendHoldArmed = false;
+    }
+  }
+
+  private armSendHold(): void {
+    if (this.sendHoldArmed || this.sendHoldMs <= 0) return;
+    this.sendHoldArmed = true;
+    this.timers.set(
+      'send-hold',
+      this.o.clock.setTimer(this.sendHoldMs, () => {
+        this.timers.delete('send-hold');
+        this.sendHoldArmed = false;
+        this.fire({ kind: 'SendHoldTimerExpires' });
+      }),
+    );
+  }
+
+  private disarmSendHold(): void {
+    if (!this.sendHoldArmed) return;
+    const h = this.timers.get('send-hold');
+    if (h) this.o.clock.clearTimer(h);
+    this.timers.delete('send-hold');
+    this.sendHoldArmed = false;
+  }
+
+  // ---- sockets ----
+
+  private dial(): void {
+    const gen = ++this.generation;
+    this.o.connect().then(
+      (socket) => {
+        if (gen !== this.generation || this.socket || (this.state.name !== 'Connect' && this.state.name !== 'Active')) {
+          socket.destroy();
+          return;
+        }
+        this.adopt(socket, 'outbound');
+        this.fire({ kind: 'TcpCrAcked' });
+      },
+      (e: unknown) => {
+        if (gen !== this.generation) return;
+        this.log.info({ err: (e as Error).message }, `connect to ${this.o.address} failed: ${(e as Error).message}`);
+        this.fire({ kind: 'TcpConnectionFails' });
+      },
+    );
+  }
+
+  private adopt(socket: SessionSocket, direction: 'inbound' | 'outbound'): void {
+    const gen = ++this.generation;
+    this.socket = socket;
+    this.direction = direction;
+    this.framer = new Framer();
+    const queue = new SlicedQueue<Inbound>({
+      process: (item) => this.process(item),
+      sizeOf: (item) => (item instanceof BgpDecodeError ? 0 : item.length),
+      sliceMs: this.o.sliceMs ?? 10,
+      highWater: HIGH_WATER,
+      lowWater: LOW_WATER,
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+      now: () => this.o.clock.now(),
+      ...(this.o.schedule ? { schedule: this.o.schedule } : {}),
+      onError: (e) => this.log.error({ err: String(e) }, 'received-message processing failed'),
+    });
+    this.queue = queue;
+    socket.on('data', (chunk) => {
+      if (gen !== this.generation) return;
+      try {
+        this.framer.push(chunk, (m) => this.onFrame(m));
+      } catch (e) {
+        // A bad header ends the stream; it is handled in order, after what came before it.
+        socket.pause();
+        queue.push(e instanceof BgpDecodeError ? e : new BgpDecodeError(1, 1, String(e)));
+      }
+    });
+    socket.on('drain', () => {
+      if (gen === this.generation) this.disarmSendHold();
+    });
+    socket.on('error', (e) => {
+      if (gen === this.generation) this.log.info({ err: e.message }, `socket error: ${e.message}`);
+    });
+    socket.on('close', () => {
+      if (gen !== this.generation) return;
+      this.detach();
+      this.fire({ kind: 'TcpConnectionFails' });
+    });
+  }
+
+  private onFrame(m: Buffer): void {
+    this.counters.msgIn++;
+    const type = m[18];
+    // The peer is alive the moment its KEEPALIVE or UPDATE arrives, however long it waits in the queue.
+    if (this.state.name === 'Established' && (type === MessageType.Keepalive || type === MessageType.Update) && this.timers.has('hold') && this.negotiated) {
+      this.startTimer('hold', this.negotiated.holdTime * 1000);
+    }
+    this.queue?.push(m);
+  }
+
+  /** Forgets the current socket without firing events. */
+  private detach(): void {
+    this.generation++;
+    this.queue?.stop();
+    this.queue = null;
+    this.socket?.removeAllListeners();
+    this.socket = null;
+    this.disarmSendHold();
+    for (const w of this.closeWaiters.splice(0)) w();
+  }
+
+  private closeSocket(): void {
+    const s = this.socket;
+    if (!s) {
+      this.generation++; // abandon a dial in progress
+      return;
+    }
+    this.detach();
+    s.on('error', () => undefined);
+    // end() lets a NOTIFICATION written just before leave; destroy if the peer never reads it.
+    s.end();
+    const t = this.o.clock.setTimer(CLOSE_GRACE_MS, () => s.destroy());
+    s.on('close', () => this.o.clock.clearTimer(t));
+  }
+
+  private write(b: Buffer): void {
+    const s = this.socket;
+    if (!s) return;
+    this.counters.msgOut++;
+    if (!s.write(b)) this.armSendHold();
+  }
+
+  private refuse(socket: SessionSocket, n: OutgoingNotification, why: string): void {
+    this.log.info(`refusing a connection from ${this.o.address}: ${why}`);
+    socket.on('error', () => undefined);
+    socket.write(frame(MessageType.Notification, encodeNotification(n)));
+    socket.end();
+    const t = this.o.clock.setTimer(CLOSE_GRACE_MS, () => socket.destroy());
+    socket.on('close', () => this.o.clock.clearTimer(t));
+  }
+
+  // ---- connection collisions (RFC 4271 6.8) ----
+
+  private park(socket: SessionSocket): void {
+    const framer = new Framer();
+    this.parked = { socket, framer };
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (this.parked?.socket === socket) this.parked = null;
+    });
+    socket.on('data', (chunk) => {
+      if (this.parked?.socket !== socket) return;
+      try {
+        framer.push(chunk, (m) => {
+          if (this.parked?.socket !== socket) return;
+          socket.pause();
+          socket.removeAllListeners('data');
+          if (m[18] !== MessageType.Open) return this.dropParked({ code: 5, subcode: 1 });
+          let open: OpenMessage;
+          try {
+            open = decodeOpen(m, 19, m.length);
+          } catch (e) {
+            const err = e as BgpDecodeError;
+            return this.dropParked({ code: err.errorCode, subcode: err.errorSubcode, data: err.data });
+          }
+          this.parked = null;
+          socket.removeAllListeners();
+          this.collide(socket, open.bgpId, this.o.fsm.peer.peerAs, m);
+        });
+      } catch {
+        this.dropParked({ code: 1, subcode: 1 });
+      }
+    });
+  }
+
+  private dropParked(n: OutgoingNotification | undefined): void {
+    const p = this.parked;
+    this.parked = null;
+    if (!p) return;
+    p.socket.removeAllListeners();
+    if (n) this.refuse(p.socket, n, 'collision resolution');
+    else p.socket.destroy();
+  }
+
+  /** Two connections to one peer: keep the one the higher BGP identifier opened. `open` is the newcomer's OPEN, if read. */
+  private collide(incoming: SessionSocket, peerRouterId: string, peerAs: number, open: Buffer | undefined): void {
+    const current = this.state.name;
+    if (current !== 'OpenSent' && current !== 'OpenConfirm') {
+      // The first connection failed or got through meanwhile.
+      if (current === 'Active' || current === 'Connect') {
+        this.adopt(incoming, 'inbound');
+        this.fire({ kind: 'TcpConnectionConfirmed' });
+        if (open) this.onFrame(open);
+        return;
+      }
+      return this.refuse(incoming, { code: 6, subcode: 7 }, `collision while ${current}`);
+    }
+    const winner = resolveCollision(this.o.fsm.local.routerId, peerRouterId, this.o.fsm.local.localAs, peerAs);
+    const keepExisting = (winner === 'keep-local-initiated') === (this.direction === 'outbound');
+    this.log.info({ winner, existing: this.direction }, `connection collision with ${peerRouterId}: keeping the ${keepExisting ? 'existing' : 'new'} connection`);
+    if (keepExisting) return this.refuse(incoming, { code: 6, subcode: 7 }, 'connection collision resolution');
+    this.fire({ kind: 'OpenCollisionDump' });
+    // The FSM went to Idle with a restart pending; carry on at once on the surviving connection instead.
+    this.stopTimer('idle-hold');
+    this.state = { ...this.state, name: 'Active', idleHoldPending: false, negotiated: undefined } as FsmState;
+    this.adopt(incoming, 'inbound');
+    this.fire({ kind: 'TcpConnectionConfirmed' });
+    if (open) this.onFrame(open);
+  }
+
+  // ---- received messages ----
+
+  private process(item: Inbound): void {
+    if (item instanceof BgpDecodeError) return this.fire({ kind: 'BgpHeaderErr', error: item });
+    switch (item[18]) {
+      case MessageType.Open: {
+        let open: OpenMessage;
+        try {
+          open = decodeOpen(item, 19, item.length);
+        } catch (e) {
+          return this.fire({ kind: 'BgpOpenMsgErr', error: e as BgpDecodeError });
+        }
+        this.log.info({ peerAs: open.myAs, holdTime: open.holdTime, bgpId: open.bgpId }, 'OPEN received');
+        return this.fire({ kind: 'BgpOpen', open });
+      }
+      case MessageType.Update:
+        if (this.state.name === 'Established') {
+          try {
+            this.receiveUpdate(item);
+          } catch (e) {
+            return this.fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
+          }
+        }
+        return this.fire({ kind: 'UpdateMsg' });
+      case MessageType.Notification: {
+        const n = decodeNotification(item, 19, item.length);
+        this.log.warn({ code: n.code, subcode: n.subcode }, `NOTIFICATION received: ${describeNotification(n)}`);
+        return this.fire(notificationEvent(n));
+      }
+      case MessageType.Keepalive:
+        return this.fire({ kind: 'KeepAliveMsg' });
+      default: {
+        let rr;
+        try {
+          rr = decodeRouteRefresh(item, 19, item.length);
+        } catch (e) {
+          return this.fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
+        }
+        // RFC 2918 4: answer a refresh of a negotiated family with everything we announce; ignore the rest.
+        if (this.state.name === 'Established' && rr.subtype === 0 && this.negotiated) {
+          const family = rr.afi === Afi.Ipv4 ? 'ipv4' : rr.afi === Afi.Ipv6 ? 'ipv6' : undefined;
+          if (family && rr.safi === 1 && this.negotiated.families.includes(family)) this.resendFamily(rr.afi as Afi);
+        }
+        return this.fire({ kind: 'RouteRefreshMsg' });
+      }
+    }
+  }
+
+  private receiveUpdate(m: Buffer): void {
+    const n = this.negotiated!;
+    this.counters.updIn++;
+    if (!this.ribIn) {
+      const c = countUpdate(m, 19, m.length, n.rx);
+      this.counters.received += c.announced;
+      this.counters.withdrawn += c.withdrawn;
+      return;
+    }
+    const u = decodeUpdate(m, 19, m.length, n.rx);
+    if (u.action !== undefined) {
+      // AFI/SAFI disable: floatd resets the session instead, as RFC 7606 3 allows.
+      const worst = u.errors.find((e) => e.action === u.action)!;
+      if (u.action >= ErrorAction.AfiSafiDisable) throw worst.withAction(ErrorAction.SessionReset);
+      this.log.warn({ action: errorActionName(u.action), errors: u.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(u.action)} (RFC 7606)`);
+    }
+    const r = updateRoutes(u);
+    this.ribIn.withdraw(r.withdraw);
+    this.counters.withdrawn += r.withdraw.length;
+    if (r.announce.length === 0) return;
+    const { mpReach, mpUnreach, nextHop, ...shared } = u.attributes;
+    void mpUnreach;
+    if (u.nlri.length > 0 && nextHop !== undefined) this.ribIn.announce(u.nlri, shared as PathAttributes, [nextHop]);
+    if (mpReach && mpReach.nlri.length > 0) this.ribIn.announce(mpReach.nlri, shared as PathAttributes, mpReach.nextHops);
+    this.counters.received += r.announce.length;
+  }
+
+  // ---- sending routes ----
+
+  private onEstablished(n: Negotiated): void {
+    this.negotiated = n;
+    this.framer.extendedMessage = n.rx.extendedMessage;
+    this.establishedAt = this.o.clock.now();
+    this.establishedTransitions++;
+    this.lastError = undefined;
+    this.counters = { ...this.counters, updIn: 0, updOut: 0, received: 0, withdrawn: 0 };
+    this.ribIn = this.o.importMode === 'all' ? new AdjRibIn() : null;
+    this.ribOut.clear();
+    this.log.info({ holdTime: n.holdTime, families: n.families, peerRouterId: n.peerRouterId }, `session established with AS ${n.peerAs}`);
+    this.send(this.ribOut.sync(this.desired()));
+    // RFC 4724 2: End-of-RIB after the initial announcements of each family.
+    for (const f of n.families) this.writeUpdate(encodeEndOfRib(f === 'ipv4' ? Afi.Ipv4 : Afi.Ipv6, n.tx));
+  }
+
+  /** Routes for this session, limited to what it can carry. */
+  private desired(): Route[] {
+    const n = this.negotiated!;
+    const all = this.o.routes({ negotiated: n, localAddress: this.socket?.localAddress ?? '' });
+    return all.filter((r) => {
+      const v6NextHop = r.nextHops[0]?.includes(':') ?? false;
+      if (r.prefix.afi === Afi.Ipv6) return n.families.includes('ipv6') && v6NextHop;
+      return n.families.includes('ipv4') && (!v6NextHop || n.extendedNextHopIpv4);
+    });
+  }
+
+  private send(c: RibChanges): void {
+    const n = this.negotiated;
+    if (!n) return;
+    if (c.withdraw.length > 0) {
+      for (const m of buildWithdrawals(c.withdraw, n.tx)) this.writeUpdate(m);
+      this.log.info({ prefixes: c.withdraw.map((p) => `${p.addr}/${p.len}`) }, `withdrew ${c.withdraw.length} prefix(es)`);
+    }
+    for (const g of c.announce) {
+      for (const m of buildAnnouncements(g, n.tx)) this.writeUpdate(m);
+      this.log.info({ prefixes: g.prefixes.map((p) => `${p.addr}/${p.len}`), nextHops: g.nextHops, med: g.attributes.med }, `announced ${g.prefixes.length} prefix(es)`);
+    }
+  }
+
+  private resendFamily(afi: Afi): void {
+    const n = this.negotiated!;
+    const all = this.ribOut.all();
+    const groups = all.announce.filter((g) => g.prefixes[0]?.afi === afi);
+    const enhanced = n.enhancedRouteRefresh;
+    // RFC 7313 4: bracket the re-send with BoRR / EoRR when enhanced route refresh was negotiated.
+    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: 1, subtype: 1 }, n.tx));
+    this.send({ withdraw: [], announce: groups });
+    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: 1, subtype: 2 }, n.tx));
+    this.log.info(`answered a ROUTE-REFRESH for ${afi === Afi.Ipv4 ? 'ipv4' : 'ipv6'}`);
+  }
+
+  private writeUpdate(m: Buffer): void {
+    this.counters.updOut++;
+    this.write(m);
+  }
+}

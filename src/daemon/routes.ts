@@ -1,0 +1,69 @@
+// From `announce` entries to the routes one neighbor should receive.
+
+import { AsPathSegmentType, Origin } from '../bgp/codec/constants.js';
+import { prefix as parsePrefix } from '../bgp/codec/nlri.js';
+import type { PathAttributes } from '../bgp/codec/types.js';
+import type { Negotiated } from '../bgp/fsm/index.js';
+import type { Route } from '../bgp/rib/route.js';
+import type { AnnounceConfig, Config, NeighborConfig } from '../config/index.js';
+
+/** An entry whose next hop cannot be expressed on a session (say, IPv6 prefix, next-hop self, IPv4-only session). */
+export interface SkippedRoute {
+  readonly prefix: string;
+  readonly reason: string;
+}
+
+/** RFC 7404 aside, an IPv6 next hop must be global; a link-local local address is used only as the second next hop. */
+const isLinkLocal = (a: string): boolean => /^fe[89ab]/i.test(a);
+
+export function routesFor(
+  cfg: Pick<Config, 'localAs'>,
+  neighbor: NeighborConfig,
+  entries: readonly AnnounceConfig[],
+  session: { negotiated: Negotiated; localAddress: string },
+  skipped: SkippedRoute[] = [],
+): Route[] {
+  const ibgp = neighbor.peerAs === cfg.localAs;
+  const local = session.localAddress.replace(/^::ffff:/, '');
+  const out: Route[] = [];
+  for (const a of entries) {
+    if (!a.neighbors.includes(neighbor.address)) continue;
+    const p = parsePrefix(a.prefix);
+    const wanted = a.nextHop ?? neighbor.nextHop;
+    let nextHop: string;
+    if (wanted === 'self') {
+      const v6Local = local.includes(':');
+      if (p.afi === 2 && !v6Local) {
+        skipped.push({ prefix: a.prefix, reason: 'next-hop self needs an IPv6 session for an IPv6 prefix (set next-hop explicitly)' });
+        continue;
+      }
+      if (p.afi === 1 && v6Local && !session.negotiated.extendedNextHopIpv4) {
+        skipped.push({ prefix: a.prefix, reason: 'IPv4 prefix over an IPv6 session needs extended-next-hop (RFC 8950) or an explicit next-hop' });
+        continue;
+      }
+      if (isLinkLocal(local)) {
+        skipped.push({ prefix: a.prefix, reason: `our session address ${local} is link-local (set next-hop explicitly)` });
+        continue;
+      }
+      nextHop = local;
+    } else {
+      nextHop = wanted;
+    }
+    out.push({ prefix: p, nextHops: [nextHop], attributes: attributesOf(a, cfg.localAs, ibgp) });
+  }
+  return out;
+}
+
+/** ORIGIN IGP; our AS (eBGP) plus prepends; MED, communities; LOCAL_PREF only towards iBGP (RFC 4271 5.1.5). */
+export function attributesOf(a: AnnounceConfig, localAs: number, ibgp: boolean): PathAttributes {
+  const copies = (ibgp ? 0 : 1) + a.prepend;
+  const attrs: PathAttributes = {
+    origin: Origin.Igp,
+    asPath: copies > 0 ? [{ type: AsPathSegmentType.AsSequence, asns: new Array<number>(copies).fill(localAs) }] : [],
+  };
+  if (a.med !== undefined) attrs.med = a.med;
+  if (ibgp) attrs.localPref = a.localPref ?? 100;
+  if (a.communities.length > 0) attrs.communities = a.communities;
+  if (a.largeCommunities.length > 0) attrs.largeCommunities = a.largeCommunities;
+  return attrs;
+}

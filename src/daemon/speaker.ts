@@ -1,0 +1,164 @@
+// The BGP side of the daemon: one PeerSession per configured neighbor, an
+// optional listener that hands accepted connections to their session (and
+// refuses everyone else), and the routes each neighbor should receive.
+
+import type net from 'node:net';
+import { MessageType, CeaseSubcode, ErrorCode } from '../bgp/codec/constants.js';
+import { frame } from '../bgp/codec/header.js';
+import { encodeNotification } from '../bgp/codec/notification.js';
+import type { FsmConfig } from '../bgp/fsm/index.js';
+import { PeerSession, type PeerStatus } from '../bgp/session/peer-session.js';
+import type { SessionSocket } from '../bgp/session/socket.js';
+import { connectTcp, listenTcp } from '../bgp/transport/index.js';
+import type { AnnounceConfig, Config, NeighborConfig } from '../config/index.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { routesFor, type SkippedRoute } from './routes.js';
+
+/** Seconds; the RFC 4271 8 "large value" hold time while waiting for the peer's OPEN. */
+const LARGE_HOLD_MS = 240_000;
+const CONNECT_RETRY_MAX_MS = 120_000;
+const IDLE_HOLD_MS = 1_000;
+const IDLE_HOLD_MAX_MS = 60_000;
+const GRACEFUL_RESTART_FORWARDING = true;
+
+export interface SpeakerStatus {
+  readonly routerId: string;
+  readonly localAs: number;
+  readonly neighbors: readonly (PeerStatus & { readonly description?: string })[];
+}
+
+/** Strips the IPv4-mapped prefix a dual-stack listener reports for IPv4 peers. */
+const plainAddress = (a: string | undefined): string => (a ?? '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+
+export function fsmConfigOf(cfg: Config, n: NeighborConfig): FsmConfig {
+  const gr = n.gracefulRestart;
+  return {
+    passive: n.passive,
+    connectRetryMs: n.connectRetry * 1000,
+    connectRetryMaxMs: Math.max(CONNECT_RETRY_MAX_MS, n.connectRetry * 1000),
+    idleHoldMs: IDLE_HOLD_MS,
+    idleHoldMaxMs: IDLE_HOLD_MAX_MS,
+    largeHoldMs: LARGE_HOLD_MS,
+    local: {
+      localAs: cfg.localAs,
+      routerId: cfg.routerId,
+      holdTime: n.holdTime,
+      families: n.families,
+      extendedNextHopIpv4: n.extendedNextHop,
+      // The service keeps forwarding while floatd restarts, so forwarding state is preserved (RFC 4724 3).
+      ...(gr === false ? {} : { gracefulRestart: { restartTime: gr, restarting: false, forwarding: GRACEFUL_RESTART_FORWARDING } }),
+      extendedMessage: true,
+      ...(cfg.hostname ? { hostname: cfg.hostname } : {}),
+    },
+    peer: { peerAs: n.peerAs },
+  };
+}
+
+/** TTL we send and the minimum we accept: GTSM (RFC 5082) or eBGP multihop; undefined = the kernel's default. */
+export function ttlOf(n: NeighborConfig): { ttl?: number; minTtl?: number } {
+  if (n.ttlSecurity !== false) return { ttl: 255, minTtl: 256 - n.ttlSecurity };
+  return n.multihop === 1 ? {} : { ttl: n.multihop };
+}
+
+export class Speaker {
+  private readonly sessions = new Map<string, { config: NeighborConfig; session: PeerSession }>();
+  private server: net.Server | null = null;
+  private announce: readonly AnnounceConfig[];
+
+  constructor(
+    private readonly cfg: Config,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.announce = cfg.announce;
+    for (const n of cfg.neighbors) {
+      const plog = log.child({ peer: n.address });
+      const session = new PeerSession({
+        address: n.address,
+        fsm: fsmConfigOf(cfg, n),
+        importMode: n.import,
+        clock,
+        log: plog,
+        connect: () =>
+          connectTcp({
+            host: n.address,
+            port: n.port,
+            localAddress: n.localAddress,
+            password: n.password?.reveal(),
+            ...ttlOf(n),
+            timeoutMs: Math.min(n.connectRetry * 1000, 30_000),
+          }),
+        routes: (s) => {
+          const skipped: SkippedRoute[] = [];
+          const routes = routesFor(cfg, n, this.announce, s, skipped);
+          for (const k of skipped) plog.warn({ prefix: k.prefix }, `not announcing ${k.prefix}: ${k.reason}`);
+          return routes;
+        },
+      });
+      this.sessions.set(n.address, { config: n, session });
+    }
+  }
+
+  /** Opens the listener (when configured) and starts every session. Rejects, changing nothing, if the listener cannot open. */
+  async start(): Promise<void> {
+    const l = this.cfg.listen;
+    if (l) {
+      const gtsm = this.cfg.neighbors.filter((n) => n.ttlSecurity !== false);
+      const minTtls = new Set(gtsm.map((n) => ttlOf(n).minTtl));
+      if (gtsm.length > 0 && (gtsm.length !== this.cfg.neighbors.length || minTtls.size !== 1)) {
+        throw new Error('ttl-security with a listen section needs the same ttl-security on every neighbor (the minimum TTL is set on the listening socket)');
+      }
+      this.server = await listenTcp({
+        host: l.address,
+        port: l.port,
+        md5Peers: this.cfg.neighbors.flatMap((n) => (n.password ? [{ address: n.address, password: n.password.reveal() }] : [])),
+        ...(gtsm.length > 0 ? { ttl: 255, minTtl: [...minTtls][0] } : {}),
+      });
+      this.server.on('connection', (socket) => this.onConnection(socket));
+      this.server.on('error', (e) => this.log.error({ err: e.message }, `listener error: ${e.message}`));
+      this.log.info({ address: l.address, port: l.port }, `listening on ${l.address} port ${l.port}`);
+    }
+    for (const { session } of this.sessions.values()) session.start();
+  }
+
+  /** Withdraws everything, says goodbye to every peer (Cease / Administrative Shutdown), closes the listener. */
+  async stop(message = 'floatd stopping'): Promise<void> {
+    this.server?.close();
+    await Promise.all([...this.sessions.values()].map(({ session }) => session.stop(message)));
+  }
+
+  status(): SpeakerStatus {
+    return {
+      routerId: this.cfg.routerId,
+      localAs: this.cfg.localAs,
+      neighbors: [...this.sessions.values()].map(({ config, session }) => ({
+        ...session.status(),
+        ...(config.description ? { description: config.description } : {}),
+      })),
+    };
+  }
+
+  /** Received routes per neighbor (import: all) and announced routes, for the control socket. */
+  routes(): { neighbor: string; announced: unknown[]; received: unknown[] }[] {
+    return [...this.sessions.values()].map(({ config, session }) => ({
+      neighbor: config.address,
+      announced: session.announcedRoutes().map((r) => ({ prefix: `${r.prefix.addr}/${r.prefix.len}`, nextHops: r.nextHops, attributes: r.attributes })),
+      received: [...session.receivedRoutes()],
+    }));
+  }
+
+  private onConnection(socket: net.Socket): void {
+    const from = plainAddress(socket.remoteAddress);
+    const entry = this.sessions.get(from);
+    if (!entry) {
+      // RFC 4486: Connection Rejected for a peer we do not know.
+      this.log.warn({ from }, `refusing a BGP connection from ${from}: not a configured neighbor`);
+      socket.on('error', () => undefined);
+      socket.end(frame(MessageType.Notification, encodeNotification({ code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionRejected })));
+      setTimeout(() => socket.destroy(), 2000).unref();
+      return;
+    }
+    entry.session.acceptIncoming(socket as SessionSocket);
+  }
+}
