@@ -278,13 +278,14 @@ export class PeerSession {
   }
 
   private startTimer(timer: TimerName, ms: number): void {
-    this.stopTimer(timer);
     if (timer === 'send-hold') {
-      // RFC 9687: runs only while data we wrote waits for the peer to read it.
+      // RFC 9687: runs only while data we wrote waits for the peer to read it;
+      // an armed timer keeps its deadline until the socket drains.
       this.sendHoldMs = ms;
       if (this.socket && this.socket.writableLength > 0) this.armSendHold();
       return;
     }
+    this.stopTimer(timer);
     const d = JITTERED.has(timer) ? ms * (0.75 + 0.25 * this.random()) : ms;
     this.timers.set(
       timer,
@@ -351,6 +352,7 @@ export class PeerSession {
     const gen = ++this.generation;
     this.socket = socket;
     this.direction = direction;
+    socket.setNoDelay?.(true);
     this.framer = new Framer();
     const queue = new SlicedQueue<Inbound>({
       process: (item) => this.process(item),

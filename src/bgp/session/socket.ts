@@ -9,6 +9,8 @@ export interface SessionSocket {
   on(event: 'drain' | 'close', fn: () => void): this;
   on(event: 'error', fn: (e: Error) => void): this;
   removeAllListeners(event?: string): this;
+  /** Small UPDATEs (a WITHDRAW) must not wait for Nagle's algorithm. */
+  setNoDelay?(noDelay?: boolean): this;
   readonly writableLength: number;
   readonly localAddress?: string | undefined;
   readonly remoteAddress?: string | undefined;
