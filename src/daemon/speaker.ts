@@ -9,7 +9,8 @@ import { encodeNotification } from '../bgp/codec/notification.js';
 import type { FsmConfig } from '../bgp/fsm/index.js';
 import { PeerSession, type PeerStatus } from '../bgp/session/peer-session.js';
 import type { SessionSocket } from '../bgp/session/socket.js';
-import { connectTcp, listenTcp } from '../bgp/transport/index.js';
+import { connectTcp, listenTcp, nativeAvailable } from '../bgp/transport/index.js';
+import { sockopt } from '../bgp/transport/sockopt.js';
 import type { AnnounceConfig, Config, NeighborConfig } from '../config/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
@@ -55,10 +56,14 @@ export function fsmConfigOf(cfg: Config, n: NeighborConfig): FsmConfig {
   };
 }
 
-/** TTL we send and the minimum we accept: GTSM (RFC 5082) or eBGP multihop; undefined = the kernel's default. */
-export function ttlOf(n: NeighborConfig): { ttl?: number; minTtl?: number } {
+/**
+ * TTL we send and the minimum we accept: GTSM (RFC 5082: send 255, accept at
+ * least 256 - hops), else `multihop` (1 for a directly connected eBGP peer, so
+ * a session can never form across a router by accident).
+ */
+export function ttlOf(n: NeighborConfig): { ttl: number; minTtl?: number } {
   if (n.ttlSecurity !== false) return { ttl: 255, minTtl: 256 - n.ttlSecurity };
-  return n.multihop === 1 ? {} : { ttl: n.multihop };
+  return { ttl: n.multihop };
 }
 
 export class Speaker {
@@ -102,6 +107,11 @@ export class Speaker {
 
   /** Opens the listener (when configured) and starts every session. Rejects, changing nothing, if the listener cannot open. */
   async start(): Promise<void> {
+    // TTL and MD5 are socket options only the addon can set: say so before anything starts.
+    if (!nativeAvailable()) {
+      const why = this.cfg.neighbors.some((n) => n.password) ? 'TCP MD5 passwords' : 'the TTL of BGP packets (multihop, ttl-security, TTL 1 for eBGP)';
+      throw new Error(`the native socket-option addon is not built, and floatd needs it for ${why}: run npm install with g++, make and python3 present`);
+    }
     const l = this.cfg.listen;
     if (l) {
       const gtsm = this.cfg.neighbors.filter((n) => n.ttlSecurity !== false);
@@ -158,6 +168,17 @@ export class Speaker {
       socket.end(frame(MessageType.Notification, encodeNotification({ code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionRejected })));
       setTimeout(() => socket.destroy(), 2000).unref();
       return;
+    }
+    // The listener cannot know the peer in advance; give this connection the neighbor's own TTL.
+    const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    if (fd !== undefined && fd >= 0 && entry.config.ttlSecurity === false) {
+      try {
+        sockopt.setTtl(fd, from.includes(':') ? 6 : 4, ttlOf(entry.config).ttl);
+      } catch (e) {
+        this.log.error({ err: (e as Error).message }, `cannot set the TTL for ${from}; refusing the connection`);
+        socket.destroy();
+        return;
+      }
     }
     entry.session.acceptIncoming(socket as SessionSocket);
   }
