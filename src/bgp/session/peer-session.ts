@@ -74,6 +74,8 @@ export interface PeerStatus {
     /** import all: prefixes held now; import none: announcements counted since the session came up. */
     readonly received: number;
     readonly withdrawnReceived: number;
+    /** import all: announcements not stored because our AS is in their AS_PATH (RFC 4271 9.1.2). */
+    readonly looped: number;
     readonly announced: number;
   };
   readonly importMode: ImportMode;
@@ -119,7 +121,7 @@ export class PeerSession {
   private stopped = true;
   private parked: { socket: SessionSocket; framer: Framer } | null = null;
   private readonly closeWaiters: (() => void)[] = [];
-  private counters = { msgIn: 0, msgOut: 0, updIn: 0, updOut: 0, received: 0, withdrawn: 0 };
+  private counters = { msgIn: 0, msgOut: 0, updIn: 0, updOut: 0, received: 0, withdrawn: 0, looped: 0 };
   private readonly random: () => number;
   private readonly log: Logger;
 
@@ -219,6 +221,7 @@ export class PeerSession {
       prefixes: {
         received: this.ribIn ? this.ribIn.prefixCount : this.counters.received,
         withdrawnReceived: this.counters.withdrawn,
+        looped: this.counters.looped,
         announced: established ? this.ribOut.size : 0,
       },
       importMode: this.o.importMode,
@@ -580,6 +583,13 @@ export class PeerSession {
     if (r.announce.length === 0) return;
     const { mpReach, mpUnreach, nextHop, ...shared } = u.attributes;
     void mpUnreach;
+    const localAs = this.o.fsm.local.localAs;
+    if (shared.asPath?.some((seg) => seg.asns.includes(localAs))) {
+      // RFC 4271 9.1.2: a route that already passed through our AS is a loop; it replaces (withdraws) any earlier one.
+      this.ribIn.withdraw(r.announce);
+      this.counters.looped += r.announce.length;
+      return;
+    }
     if (u.nlri.length > 0 && nextHop !== undefined) this.ribIn.announce(u.nlri, shared as PathAttributes, [nextHop]);
     if (mpReach && mpReach.nlri.length > 0) this.ribIn.announce(mpReach.nlri, shared as PathAttributes, mpReach.nextHops);
     this.counters.received += r.announce.length;
@@ -593,7 +603,7 @@ export class PeerSession {
     this.establishedAt = this.o.clock.now();
     this.establishedTransitions++;
     this.lastError = undefined;
-    this.counters = { ...this.counters, updIn: 0, updOut: 0, received: 0, withdrawn: 0 };
+    this.counters = { ...this.counters, updIn: 0, updOut: 0, received: 0, withdrawn: 0, looped: 0 };
     this.ribIn = this.o.importMode === 'all' ? new AdjRibIn() : null;
     this.ribOut.clear();
     this.log.info({ holdTime: n.holdTime, families: n.families, peerRouterId: n.peerRouterId }, `session established with AS ${n.peerAs}`);

@@ -131,6 +131,11 @@ test('import none counts received prefixes; import all stores them; treat-as-wit
   await all.settle();
   assert.equal(all.session.stateName, 'Established');
   assert.equal(all.session.status().prefixes.received, 0);
+  // A route whose AS_PATH holds our own AS 65001 is a loop (RFC 4271 9.1.2): not stored, counted apart.
+  s.feed(msg(2, '0000 0018 40010100 40020a02020000fde80000fde9 4003040a000001 18c63364'));
+  await all.settle();
+  assert.equal(all.session.status().prefixes.received, 0);
+  assert.equal(all.session.status().prefixes.looped, 1);
 });
 
 test('an UPDATE error that resets the session sends its NOTIFICATION', async () => {
