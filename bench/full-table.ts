@@ -76,10 +76,14 @@ export function makeFullTable(prefixes = 1_000_000, seed = 42): FullTable {
     block.writeUInt16BE(at - attrLenAt - 2, attrLenAt);
     for (let p = 0; p < count; p++) {
       const len = rand() < 0.85 ? 24 : int(16, 23);
+      const size = 2 ** (32 - len);
+      next = Math.ceil(next / size) * size; // aligned, so no host bits and no overlap with earlier prefixes
+      // 10.0.0.0/8 holds the next hops; a route covering its own next hop would be refused by a real router.
+      if (next >>> 24 === 10) next = 11 << 24;
       const bytes = (len + 7) >> 3;
       block[at++] = len;
       for (let b = 0; b < bytes; b++) block[at++] = (next >>> (24 - 8 * b)) & 0xff;
-      next += 256;
+      next += size;
       made++;
     }
     block.writeUInt16BE(at - start, start + 16);
