@@ -14,16 +14,35 @@ export const prefixKey = (p: Prefix): string => (p.pathId === undefined ? `${p.a
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
 
 /**
+ * Every attribute the key must cover. Typed as a record over PathAttributes'
+ * keys, so a new attribute cannot be added without deciding its place here.
+ */
+const KEY_PARTS: { readonly [K in keyof Required<PathAttributes>]: ((a: PathAttributes) => string) | null } = {
+  origin: (a) => `${a.origin ?? ''}`,
+  asPath: (a) => (a.asPath ?? []).map((s) => `${s.type}:${s.asns.join(' ')}`).join(';'),
+  med: (a) => `${a.med ?? ''}`,
+  localPref: (a) => `${a.localPref ?? ''}`,
+  atomicAggregate: (a) => (a.atomicAggregate ? '1' : ''),
+  aggregator: (a) => (a.aggregator ? `${a.aggregator.asn}@${a.aggregator.address}` : ''),
+  communities: (a) => a.communities?.join(',') ?? '',
+  extendedCommunities: (a) => a.extendedCommunities?.map(hex).join(',') ?? '',
+  largeCommunities: (a) => a.largeCommunities?.map((c) => `${c.global}:${c.local1}:${c.local2}`).join(',') ?? '',
+  originatorId: (a) => a.originatorId ?? '',
+  clusterList: (a) => a.clusterList?.join(',') ?? '',
+  unknown: (a) => a.unknown?.map((u) => `${u.flags}:${u.type}:${hex(u.value)}`).join(',') ?? '',
+  // The next hop travels in Route.nextHops; MP attributes never sit in a stored attribute set.
+  nextHop: null,
+  mpReach: null,
+  mpUnreach: null,
+};
+const PARTS = Object.values(KEY_PARTS).filter((f): f is (a: PathAttributes) => string => f !== null);
+
+/**
  * A string equal for two routes exactly when they can share one UPDATE:
- * same next hops and same attributes (order of keys irrelevant).
+ * same family, same next hops and same attributes.
  */
 export function attributeKey(r: Route): string {
-  const a = r.attributes;
-  const parts: string[] = [r.prefix.afi === 1 ? '4' : '6', r.nextHops.join(',')];
-  for (const k of Object.keys(a).sort()) {
-    const v = (a as Record<string, unknown>)[k];
-    if (v === undefined) continue;
-    parts.push(`${k}=${JSON.stringify(v, (_key, x: unknown) => (x instanceof Uint8Array ? hex(x) : x))}`);
-  }
-  return parts.join('|');
+  let k = `${r.prefix.afi}|${r.nextHops.join(',')}`;
+  for (const part of PARTS) k += `|${part(r.attributes)}`;
+  return k;
 }
