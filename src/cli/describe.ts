@@ -13,6 +13,12 @@ import { endOfRibFamily } from '../bgp/codec/update.js';
 const family = (afi: number, safi: number): string =>
   `${afi === 1 ? 'ipv4' : afi === 2 ? 'ipv6' : `afi${afi}`}${safi === 1 ? '' : `/safi${safi}`}`;
 
+/** Capabilities floatd keeps raw but can name (IANA capability codes). */
+const UNPARSED_CAPABILITIES: Readonly<Record<number, string>> = {
+  71: 'long-lived-graceful-restart',
+  128: 'route-refresh-old',
+};
+
 export function describeCapability(c: Capability): string {
   switch (c.kind) {
     case 'multiprotocol':
@@ -28,7 +34,7 @@ export function describeCapability(c: Capability): string {
     case 'fqdn':
       return `hostname:${c.hostname}${c.domain ? `.${c.domain}` : ''}`;
     case 'unknown':
-      return `cap${c.code}`;
+      return UNPARSED_CAPABILITIES[c.code] ?? `cap${c.code}`;
     default:
       return c.kind;
   }
