@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite talks to: real BGP daemons for
-# the interop tests, nftables for fault injection, tcpdump for captures.
+# the interop tests, nftables for fault injection, tcpdump for captures,
+# openssl (test certificates) and perl (a listener that never accepts).
 # Needs root (apt-get); does nothing when everything is already there.
 set -euo pipefail
-pkgs=(bird2 frr gobgpd exabgp openbgpd nftables tcpdump iproute2 python3)
+pkgs=(bird2 frr gobgpd exabgp openbgpd nftables tcpdump iproute2 python3 openssl perl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
