@@ -1,4 +1,3 @@
-import type { PeerStatus } from '../bgp/session/peer-session.js';
 import type { SpeakerStatus } from '../daemon/speaker.js';
 
 const duration = (s: number | undefined): string => {
@@ -11,7 +10,7 @@ const duration = (s: number | undefined): string => {
 /** A summary like `bgpctl show summary`: one line per neighbor. */
 export function formatStatus(s: SpeakerStatus): string {
   const rows: string[][] = [['Neighbor', 'AS', 'State', 'Up', 'MsgIn', 'MsgOut', 'PfxRcvd', 'PfxSent', 'Last error']];
-  for (const n of s.neighbors as readonly PeerStatus[]) {
+  for (const n of s.peers) {
     rows.push([
       n.address,
       String(n.peerAs),
@@ -19,8 +18,8 @@ export function formatStatus(s: SpeakerStatus): string {
       duration(n.uptimeSeconds),
       String(n.messages.in),
       String(n.messages.out),
-      String(n.prefixes.received),
-      String(n.prefixes.announced),
+      String(n.prefixesReceived),
+      String(n.prefixesAnnounced),
       n.lastError ?? '',
     ]);
   }

@@ -23,10 +23,17 @@ const IDLE_HOLD_MS = 1_000;
 const IDLE_HOLD_MAX_MS = 60_000;
 const GRACEFUL_RESTART_FORWARDING = true;
 
+/** One neighbor in `floatd status --json`: the session's status plus flat counters other tools rely on. */
+export type PeerStatusEntry = PeerStatus & {
+  readonly description?: string;
+  readonly prefixesReceived: number;
+  readonly prefixesAnnounced: number;
+};
+
 export interface SpeakerStatus {
   readonly routerId: string;
   readonly localAs: number;
-  readonly neighbors: readonly (PeerStatus & { readonly description?: string })[];
+  readonly peers: readonly PeerStatusEntry[];
 }
 
 /** Strips the IPv4-mapped prefix a dual-stack listener reports for IPv4 peers. */
@@ -142,10 +149,15 @@ export class Speaker {
     return {
       routerId: this.cfg.routerId,
       localAs: this.cfg.localAs,
-      neighbors: [...this.sessions.values()].map(({ config, session }) => ({
-        ...session.status(),
-        ...(config.description ? { description: config.description } : {}),
-      })),
+      peers: [...this.sessions.values()].map(({ config, session }) => {
+        const st = session.status();
+        return {
+          ...st,
+          ...(config.description ? { description: config.description } : {}),
+          prefixesReceived: st.prefixes.received,
+          prefixesAnnounced: st.prefixes.announced,
+        };
+      }),
     };
   }
 

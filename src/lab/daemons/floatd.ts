@@ -30,7 +30,7 @@ export interface FloatdNeighborStatus {
 export interface FloatdStatus {
   readonly routerId: string;
   readonly localAs: number;
-  readonly neighbors: readonly FloatdNeighborStatus[];
+  readonly peers: readonly FloatdNeighborStatus[];
 }
 
 export interface FloatdRoute {
@@ -78,7 +78,7 @@ export class Floatd {
   }
 
   async neighbor(address: string): Promise<FloatdNeighborStatus | undefined> {
-    return (await this.status()).neighbors.find((n) => n.address === address);
+    return (await this.status()).peers.find((n) => n.address === address);
   }
 
   /** Waits until floatd reports the session with `address` as Established, and returns that entry. */
