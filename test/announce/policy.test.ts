@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { actionFor, effectiveRole, wantedRoutes, withRole, type ServicePolicy } from '../../src/announce/policy.js';
+
+const base: ServicePolicy = { prefixes: ['192.0.2.10/32'], up: { med: 100 }, down: 'withdraw', disabled: 'withdraw', failback: true };
+
+test('by default a service is announced while serving and withdrawn otherwise', () => {
+  assert.deepEqual(wantedRoutes(base, 'UP', true, false), [{ prefix: '192.0.2.10/32', attributes: { med: 100 } }]);
+  assert.deepEqual(wantedRoutes(base, 'FALLING', true, false).length, 1, 'FALLING still serves until fall is reached');
+  for (const s of ['DOWN', 'INIT', 'DISABLED', 'STOPPING'] as const) assert.deepEqual(wantedRoutes(base, s, false, false), [], s);
+  assert.deepEqual(wantedRoutes(base, 'RISING', false, false), [], 'RISING does not serve before rise passes');
+});
+
+test('a state can announce with its own attributes instead (ExaBGP-style worse MED when down)', () => {
+  const p = { ...base, down: { announce: { med: 1000 } }, disabled: { announce: { med: 500 } } };
+  assert.deepEqual(actionFor(p, 'DOWN', false), { announce: { med: 1000 } });
+  assert.deepEqual(actionFor(p, 'DISABLED', false), { announce: { med: 500 } });
+  assert.equal(actionFor(p, 'STOPPING', false), 'withdraw', 'a stopping floatd always withdraws');
+});
+
+test('roles by prepend, MED or community', () => {
+  assert.deepEqual(withRole({ prepend: 1 }, 'secondary', { kind: 'prepend' }), { prepend: 2 });
+  assert.deepEqual(withRole({}, 'tertiary', { kind: 'prepend' }), { prepend: 2 });
+  assert.deepEqual(withRole({ med: 10 }, 'secondary', { kind: 'med' }), { med: 110 });
+  const linode = { kind: 'community' as const, communities: { primary: 0xfde80001, secondary: 0xfde80002 } };
+  assert.deepEqual(withRole({}, 'primary', linode), { communities: [0xfde80001] });
+  assert.deepEqual(withRole({ communities: [7] }, 'secondary', linode), { communities: [7, 0xfde80002] });
+});
+
+test('failback off: a primary that failed comes back as secondary', () => {
+  const p: ServicePolicy = { ...base, role: 'primary', roleStyle: { kind: 'prepend' }, failback: false };
+  assert.equal(effectiveRole(p, false), 'primary');
+  assert.equal(effectiveRole(p, true), 'secondary');
+  assert.deepEqual(wantedRoutes(p, 'UP', true, true)[0]?.attributes, { med: 100, prepend: 1 });
+  assert.equal(effectiveRole({ ...p, failback: true }, true), 'primary');
+});
