@@ -5,10 +5,9 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { DEFAULT_CONTROL_SOCKET, effectiveConfig, loadConfig } from '../config/index.js';
 import { request } from '../control/client.js';
-import type { SpeakerStatus } from '../daemon/speaker.js';
 import { DEFAULT_CAPTURE, decodeCapture } from './decode.js';
 import { run } from './run.js';
-import { formatStatus } from './status.js';
+import { formatStatus, type DaemonStatus } from './status.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -109,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
       const path = values.socket ?? (values.config ? loadConfig(values.config).controlSocket : DEFAULT_CONTROL_SOCKET);
       const result = await request(path, command);
       if (values.json || command === 'routes') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else process.stdout.write(formatStatus(result as SpeakerStatus));
+      else process.stdout.write(formatStatus(result as DaemonStatus));
       return 0;
     }
     case 'decode': {

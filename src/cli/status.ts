@@ -1,4 +1,8 @@
+import type { AnnouncerServiceStatus } from '../daemon/announcer.js';
 import type { SpeakerStatus } from '../daemon/speaker.js';
+
+/** What the control socket's `status` returns. */
+export type DaemonStatus = SpeakerStatus & { readonly services?: readonly AnnouncerServiceStatus[] };
 
 const duration = (s: number | undefined): string => {
   if (s === undefined) return 'never';
@@ -7,8 +11,13 @@ const duration = (s: number | undefined): string => {
   return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 };
 
-/** A summary like `bgpctl show summary`: one line per neighbor. */
-export function formatStatus(s: SpeakerStatus): string {
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+/** A summary like `bgpctl show summary`: one line per neighbor, then one per service. */
+export function formatStatus(s: DaemonStatus): string {
   const rows: string[][] = [['Neighbor', 'AS', 'State', 'Up', 'MsgIn', 'MsgOut', 'PfxRcvd', 'PfxSent', 'Last error']];
   for (const n of s.peers) {
     rows.push([
@@ -23,7 +32,14 @@ export function formatStatus(s: SpeakerStatus): string {
       n.lastError ?? '',
     ]);
   }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
-  return `floatd router-id ${s.routerId}, local AS ${s.localAs}\n${lines.join('\n')}\n`;
+  let out = `floatd router-id ${s.routerId}, local AS ${s.localAs}\n${table(rows)}\n`;
+  if (s.services && s.services.length > 0) {
+    const svc: string[][] = [['Service', 'State', 'Serving', 'Announced', 'Held', 'Last check']];
+    for (const v of s.services) {
+      const last = v.results.at(-1);
+      svc.push([v.name, v.state + (v.disabledBy.length ? ` (${v.disabledBy.join(', ')})` : ''), v.serving ? 'yes' : 'no', v.announced.join(' ') || '-', v.held.map((h) => h.prefix).join(' ') || '-', last ? `${last.ok ? 'ok' : 'FAIL'}: ${last.detail}` : '-']);
+    }
+    out += `\n${table(svc)}\n`;
+  }
+  return out;
 }

@@ -4,6 +4,7 @@ import { asn, ipAddress, port, prefixField, routerId, socketPath } from './bgp-f
 import { crossChecks } from './cross-checks.js';
 import { list, section, text } from './fields.js';
 import { neighborSchema } from './neighbor-schema.js';
+import { serviceChecks, servicesSchema } from './services-schema.js';
 import type { SecretSources } from './neighbor-schema.js';
 
 export const DEFAULT_CONTROL_SOCKET = '/run/floatd/floatd.sock';
@@ -45,10 +46,13 @@ export const configSchema = (environment: ConfigEnvironment) =>
       neighbors: list(neighborSchema(environment), 'a list of neighbors').min(1, 'the list is empty (expected at least one neighbor)'),
       announce: list(announceSchema(), 'a list of prefixes to announce').default([]),
       allow: list(prefixField(), 'a list of prefixes').optional(),
+      services: servicesSchema().optional(),
     },
     'a mapping with at least router-id, local-as and neighbors',
   ).transform((c, ctx) => {
-    const { announceTargets } = crossChecks(c, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+    const { announceTargets } = crossChecks(c, issue);
+    const serviceTargets = serviceChecks(c, issue);
     return {
       ...c,
       hostname: c.hostname ?? environment.hostname,
@@ -58,6 +62,8 @@ export const configSchema = (environment: ConfigEnvironment) =>
         multihop: n.multihop ?? (n.ttlSecurity !== false || n.peerAs === c.localAs ? 255 : 1),
       })),
       announce: c.announce.map((a, i) => ({ ...a, neighbors: announceTargets[i] ?? [] })),
+      // Per prefix, the neighbors that receive it (in the order of `prefixes`).
+      services: c.services?.map((s, i) => ({ ...s, targets: serviceTargets[i] ?? [] })),
     };
   });
 
@@ -66,3 +72,4 @@ export type Config = z.output<ReturnType<typeof configSchema>>;
 export type NeighborConfig = Config['neighbors'][number];
 export type AnnounceConfig = Config['announce'][number];
 export type ListenConfig = NonNullable<Config['listen']>;
+export type ServiceConfig = NonNullable<Config['services']>[number];

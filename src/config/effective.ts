@@ -1,5 +1,7 @@
+import type { AnnounceAttributes, StateAction } from '../announce/policy.js';
+import type { ProbeSpec } from '../health/probe-spec.js';
 import { formatCommunity, formatLargeCommunity } from './communities.js';
-import type { Config } from './config-schema.js';
+import type { Config, ServiceConfig } from './config-schema.js';
 import { kebabCase } from './fields.js';
 import { Secret } from './secret.js';
 
@@ -10,6 +12,72 @@ function plain(o: object): Record<string, unknown> {
     if (v !== undefined) out[kebabCase(k)] = v instanceof Secret ? String(v) : v;
   }
   return out;
+}
+
+function attributesToFile(a: AnnounceAttributes): Record<string, unknown> {
+  return plain({
+    med: a.med,
+    prepend: a.prepend,
+    communities: a.communities?.map(formatCommunity),
+    largeCommunities: a.largeCommunities?.map(formatLargeCommunity),
+    localPref: a.localPref,
+  });
+}
+
+const actionToFile = (a: StateAction): unknown => (a === 'withdraw' ? 'withdraw' : attributesToFile(a.announce));
+
+/** A parsed check back in the file's form: one key naming the probe kind. */
+function checkToFile(c: ProbeSpec): Record<string, unknown> {
+  switch (c.kind) {
+    case 'tcp':
+      return { tcp: plain({ host: c.host, port: c.port, localAddress: c.localAddress }) };
+    case 'http':
+    case 'https': {
+      const host = c.host.includes(':') ? `[${c.host}]` : c.host;
+      return {
+        http: plain({
+          url: `${c.kind}://${host}${c.port === undefined ? '' : `:${c.port}`}${c.path}`,
+          method: c.method,
+          expectStatus: c.status?.map((m) => (typeof m === 'number' ? m : `${m[0]}-${m[1]}`)),
+          bodyContains: c.bodyContains,
+          headers: c.headers,
+          hostHeader: c.hostHeader,
+          insecure: c.insecure ?? false,
+        }),
+      };
+    }
+    case 'exec':
+      return { exec: plain({ command: c.command, env: c.env, cwd: c.cwd }) };
+    case 'process':
+      return { process: 'pidFile' in c ? { 'pid-file': c.pidFile } : 'pid' in c ? { pid: c.pid } : { unit: c.unit } };
+    case 'listener':
+      return { listener: plain({ port: c.port, address: c.address }) };
+    default:
+      throw new Error(`probe kind ${c.kind} has no config form`);
+  }
+}
+
+function serviceToFile(s: ServiceConfig): Record<string, unknown> {
+  return plain({
+    name: s.name,
+    prefixes: s.prefixes,
+    check: checkToFile(s.check),
+    rise: s.rise,
+    fall: s.fall,
+    interval: s.intervalMs / 1000,
+    fastInterval: s.fastIntervalMs / 1000,
+    timeout: s.timeoutMs / 1000,
+    disableFile: s.disableFile,
+    nextHop: s.nextHop,
+    ...attributesToFile(s.up),
+    whenDown: actionToFile(s.whenDown),
+    whenDisabled: actionToFile(s.whenDisabled),
+    role: s.role,
+    roleStyle: s.roleStyle.kind,
+    failback: s.failback,
+    // Absent means every neighbor carrying the family; loading again recomputes the same targets.
+    neighbors: s.neighbors,
+  });
 }
 
 /**
@@ -37,5 +105,6 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
         largeCommunities: a.largeCommunities.map(formatLargeCommunity),
       }),
     ),
+    services: cfg.services?.map(serviceToFile),
   });
 }

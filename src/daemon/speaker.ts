@@ -77,6 +77,7 @@ export class Speaker {
   private readonly sessions = new Map<string, { config: NeighborConfig; session: PeerSession }>();
   private server: net.Server | null = null;
   private announce: readonly AnnounceConfig[];
+  private stopping = false;
 
   constructor(
     private readonly cfg: Config,
@@ -141,8 +142,20 @@ export class Speaker {
 
   /** Withdraws everything, says goodbye to every peer (Cease / Administrative Shutdown), closes the listener. */
   async stop(message = 'floatd stopping'): Promise<void> {
+    this.stopping = true;
     this.server?.close();
     await Promise.all([...this.sessions.values()].map(({ session }) => session.stop(message)));
+  }
+
+  /**
+   * Replaces the announce entries (static ones and those of healthy services)
+   * and sends each established session the difference at once. Ignored once
+   * stopping: the stop has already withdrawn everything.
+   */
+  setAnnouncements(entries: readonly AnnounceConfig[]): void {
+    if (this.stopping) return;
+    this.announce = entries;
+    for (const { session } of this.sessions.values()) session.refreshRoutes();
   }
 
   status(): SpeakerStatus {

@@ -78,3 +78,37 @@ test('printed effective config loads back to the same config', () => {
   const second = parseConfigText(printed, 'f.yaml', opts);
   assert.deepEqual(comparable(second), comparable(first));
 });
+
+test('services print in the file form and load back to the same config', () => {
+  const withServices = `router-id: 10.0.0.2
+local-as: 65001
+neighbors:
+  - { address: 10.0.0.1, peer-as: 64515 }
+  - { address: "2001:db8::1", peer-as: 64515 }
+services:
+  - name: web
+    prefixes: [192.0.2.10/32, "2001:db8:10::/64"]
+    check: { http: { url: "https://[::1]:8443/health", expect-status: [200, "300-302"], host-header: web.example, insecure: true } }
+    interval: 1.5
+    med: 100
+    communities: [no-export]
+    when-down: { med: 1000 }
+    role: secondary
+    role-style: community
+    failback: false
+  - name: db
+    prefixes: [192.0.2.20/32]
+    check: { process: { pid-file: /run/db.pid } }
+    neighbors: [10.0.0.1]
+  - name: cache
+    prefixes: [192.0.2.30/32]
+    check: { exec: { command: [/usr/bin/true, "-x"], env: { A: "1" } } }
+    disable-file: /etc/floatd/cache.off
+`;
+  const first = parseConfigText(withServices, 'f.yaml', opts);
+  const printed = stringify(effectiveConfig(first));
+  assert.match(printed, /url: https:\/\/\[::1\]:8443\/health/);
+  assert.match(printed, /role-style: community/);
+  const second = parseConfigText(printed, 'f.yaml', opts);
+  assert.deepEqual(second.services, first.services);
+});
