@@ -5,7 +5,7 @@
 
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, chmodSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -147,6 +147,26 @@ export async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout
 /** Milliseconds on the monotonic clock, for figures printed by tests. */
 export function now(): number {
   return performance.now();
+}
+
+/** Resident memory of a running process, from /proc/PID/status, in KiB. */
+export interface ProcessMemory {
+  /** VmRSS: resident now. */
+  readonly rssKiB: number;
+  /** VmHWM: the highest resident size so far. */
+  readonly hwmKiB: number;
+}
+
+/** VmRSS and VmHWM of `pid`; undefined once the process is gone. */
+export function processMemory(pid: number): ProcessMemory | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s*(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+  return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM') };
 }
 
 /** A process started inside a namespace; its output goes to `logFile`. */
@@ -297,6 +317,25 @@ export class Lab {
 
   async sysctl(ns: string, key: string, value: string): Promise<void> {
     await check('ip', ['netns', 'exec', ns, 'sysctl', '-q', '-w', `${key}=${value}`]);
+  }
+
+  /**
+   * Makes `ns` drop every TCP segment to or from `port`, both ways, with an
+   * nftables table of its own (`inet NAME`): the BGP speaker there falls
+   * silent without closing anything. Returns the undo, which deletes the
+   * table; deleting the namespace also removes it.
+   */
+  async dropTcpPort(ns: string, port = 179, table = 'fdlabdrop'): Promise<() => Promise<void>> {
+    const rules = `tcp dport ${port} drop; tcp sport ${port} drop;`;
+    const script = join(this.dir, `nft-${table}-${ns}.conf`);
+    writeFileSync(
+      script,
+      `table inet ${table} {\n  chain in { type filter hook input priority 0; ${rules} }\n  chain out { type filter hook output priority 0; ${rules} }\n}\n`,
+    );
+    await check('ip', ['netns', 'exec', ns, 'nft', '-f', script]);
+    return async () => {
+      await check('ip', ['netns', 'exec', ns, 'nft', 'delete', 'table', 'inet', table]);
+    };
   }
 
   /** Runs a short command inside `ns` (bounded, see run()). */

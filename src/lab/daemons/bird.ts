@@ -20,6 +20,13 @@ export interface BirdSession {
   readonly multihop?: number;
   readonly password?: string;
   readonly holdTime?: number;
+  /** The session's channels; default `[family]`. */
+  readonly channels?: readonly ('ipv4' | 'ipv6')[];
+  /**
+   * IPv4 routes with IPv6 next hops on an IPv6 session (RFC 8950), resolved
+   * through master6: `extended next hop on; igp table master6;` in the ipv4 channel.
+   */
+  readonly extendedNextHop?: boolean;
 }
 
 export interface BirdConfig {
@@ -29,6 +36,8 @@ export interface BirdConfig {
   readonly originate?: readonly string[];
   /** Routes for resolving multihop next hops: `{ prefix, via }`. */
   readonly staticRoutes?: readonly { readonly prefix: string; readonly via: string }[];
+  /** Families of `protocol direct`: connected networks in BIRD's tables, for resolving next hops. */
+  readonly direct?: readonly ('ipv4' | 'ipv6')[];
 }
 
 const isV6 = (p: string) => p.includes(':');
@@ -36,6 +45,7 @@ const isV6 = (p: string) => p.includes(':');
 /** The bird.conf text for `c`. Logs everything to stderr, which the lab keeps in the process log. */
 export function birdConfigText(c: BirdConfig): string {
   const out: string[] = [`log stderr all;`, `router id ${c.routerId};`, `protocol device { }`];
+  if (c.direct !== undefined && c.direct.length > 0) out.push(`protocol direct {\n${c.direct.map((f) => `  ${f};`).join('\n')}\n}`);
   for (const fam of ['ipv4', 'ipv6'] as const) {
     const routes = (c.originate ?? []).filter((p) => isV6(p) === (fam === 'ipv6')).map((p) => `  route ${p} blackhole;`);
     const via = (c.staticRoutes ?? []).filter((r) => isV6(r.prefix) === (fam === 'ipv6')).map((r) => `  route ${r.prefix} via ${r.via};`);
@@ -56,7 +66,12 @@ export function birdConfigText(c: BirdConfig): string {
     if (s.passive === true) lines.push(`  passive on;`);
     if (s.multihop !== undefined) lines.push(`  multihop ${s.multihop};`);
     if (s.password !== undefined) lines.push(`  password "${s.password}";`);
-    lines.push(`  ${s.family} {`, `    import all;`, `    export where proto = "originate_${s.family}";`, `  };`, `}`);
+    for (const ch of s.channels ?? [s.family]) {
+      lines.push(`  ${ch} {`, `    import all;`, `    export where proto = "originate_${ch}";`);
+      if (ch === 'ipv4' && s.extendedNextHop === true) lines.push(`    extended next hop on;`, `    igp table master6;`);
+      lines.push(`  };`);
+    }
+    lines.push(`}`);
     out.push(lines.join('\n'));
   }
   return out.join('\n\n') + '\n';
@@ -98,6 +113,27 @@ export class Bird {
   /** `show protocols all NAME`, whole. */
   async protocolDetails(name: string): Promise<string> {
     return this.birdc('show', 'protocols', 'all', name);
+  }
+
+  /** Per channel of protocol `name`, its route counters (`Routes:` lines of `show protocols all`). */
+  async channelRoutes(name: string): Promise<{ channel: string; imported: number; exported: number }[]> {
+    const out: { channel: string; imported: number; exported: number }[] = [];
+    let channel = '';
+    for (const line of (await this.protocolDetails(name)).split('\n')) {
+      const ch = /^\s*Channel (\S+)/.exec(line);
+      if (ch) channel = ch[1]!;
+      const r = /^\s*Routes:\s*(\d+) imported,.*?(\d+) exported/.exec(line);
+      if (r) out.push({ channel, imported: Number(r[1]), exported: Number(r[2]) });
+    }
+    return out;
+  }
+
+  /** `show route PREFIX all` as BIRD prints it, or undefined when BIRD has no such network. */
+  async routeText(prefix: string): Promise<string | undefined> {
+    const r = await run('birdc', ['-s', this.socket, 'show', 'route', prefix, 'all'], { timeoutMs: 5_000 });
+    if (r.stdout.includes('Network not found')) return undefined;
+    if (r.code !== 0) throw new LabError(`birdc show route ${prefix} all ${r.code === null ? 'failed' : `exited ${r.code}`}: ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout;
   }
 
   /** The route for exactly `prefix` learned by protocol `from`, or undefined. */

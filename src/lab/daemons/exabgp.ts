@@ -22,6 +22,8 @@ export interface ExabgpConfig {
   readonly holdTime?: number;
   /** Wait for the neighbor to connect instead of connecting out. */
   readonly passive?: boolean;
+  /** TCP MD5 key (RFC 2385): `md5-password`. */
+  readonly md5Password?: string;
   /** Routes ExaBGP announces, with its own address as next hop. */
   readonly originate?: readonly string[];
 }
@@ -42,6 +44,7 @@ export function exabgpConfigText(c: ExabgpConfig, recorder: string): string {
     `  hold-time ${c.holdTime ?? 9};`,
     `  group-updates false;`,
     ...(c.passive === true ? [`  passive true;`] : []),
+    ...(c.md5Password !== undefined ? [`  md5-password "${c.md5Password}";`] : []),
     `  family {`,
     `    ${c.family} unicast;`,
     `  }`,

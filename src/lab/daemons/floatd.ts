@@ -24,7 +24,12 @@ export interface FloatdNeighborStatus {
   readonly keepaliveTime?: number;
   readonly capabilities?: Record<string, unknown>;
   readonly messages?: { readonly in: number; readonly out: number };
-  readonly prefixes?: { readonly received: number; readonly looped?: number; readonly announced: number };
+  readonly updates?: { readonly in: number; readonly out: number };
+  readonly prefixes?: { readonly received: number; readonly looped?: number; readonly withdrawnReceived?: number; readonly announced: number };
+  readonly prefixesReceived?: number;
+  readonly prefixesAnnounced?: number;
+  readonly establishedTransitions?: number;
+  readonly lastError?: string;
 }
 
 export interface FloatdStatus {

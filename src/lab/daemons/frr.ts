@@ -17,6 +17,10 @@ export interface FrrNeighbor {
   readonly password?: string;
   readonly multihop?: number;
   readonly holdTime?: number;
+  /** Address families activated for the neighbor; default the family of `address`. */
+  readonly families?: readonly ('ipv4' | 'ipv6')[];
+  /** `capability extended-nexthop`: IPv4 routes with IPv6 next hops on an IPv6 session (RFC 8950). */
+  readonly extendedNextHop?: boolean;
 }
 
 export interface FrrConfig {
@@ -39,9 +43,10 @@ export function frrConfigText(c: FrrConfig): string {
     if (n.passive === true) out.push(` neighbor ${n.address} passive`);
     if (n.password !== undefined) out.push(` neighbor ${n.address} password ${n.password}`);
     if (n.multihop !== undefined) out.push(` neighbor ${n.address} ebgp-multihop ${n.multihop}`);
+    if (n.extendedNextHop === true) out.push(` neighbor ${n.address} capability extended-nexthop`);
   }
   for (const fam of ['ipv4', 'ipv6'] as const) {
-    const neighbors = c.neighbors.filter((n) => isV6(n.address) === (fam === 'ipv6'));
+    const neighbors = c.neighbors.filter((n) => (n.families ?? [isV6(n.address) ? 'ipv6' : 'ipv4']).includes(fam));
     const nets = (c.originate ?? []).filter((p) => isV6(p) === (fam === 'ipv6'));
     if (neighbors.length === 0 && nets.length === 0) continue;
     out.push(` address-family ${fam} unicast`);
