@@ -1,70 +1,152 @@
+import { Afi } from '../codec/constants.js';
 import type { PathAttributes, Prefix } from '../codec/types.js';
-import { attributeKey, prefixKey } from './route.js';
+import { AttributeSets, type StoredAttributes } from './attribute-sets.js';
+import { Ipv4PrefixTable } from './ipv4-prefix-table.js';
+import { prefixKey } from './route.js';
 
 /** `none`: count what arrives, store nothing (the default); `all`: keep routes in an AdjRibIn. */
 export type ImportMode = 'none' | 'all';
 
-interface SharedAttributes {
-  readonly key: string;
+/** One stored route as `floatd routes` shows it. */
+export interface ReceivedRoute {
+  readonly prefix: string;
   readonly attributes: PathAttributes;
   readonly nextHops: readonly string[];
-  refs: number;
 }
+
+/** "192.0.2.0" -> 0xc0000200. The text comes from our own decoder: four decimal octets. */
+function ipv4Number(addr: string): number {
+  const [a, b, c, d] = addr.split('.').map(Number) as [number, number, number, number];
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+}
+
+const ipv4Text = (v: number, len: number): string => `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}/${len}`;
 
 /**
  * Per-peer Adj-RIB-In for `import: all`: the routes the peer currently
- * announces, sharing one object per distinct attribute set, since a full
- * table has far fewer sets than prefixes. (`import: none` needs no RIB: the
+ * announces. Plain IPv4 prefixes (no ADD-PATH identifier) live in a typed-array
+ * table keyed by number; the rest (IPv6, path identifiers) in a map keyed by
+ * text. Every prefix points at one shared attribute set (AttributeSets), since
+ * a table has far fewer sets than prefixes. (`import: none` needs no RIB: the
  * session only counts.)
  */
 export class AdjRibIn {
-  /** prefix key -> its attribute set. */
-  private readonly routes = new Map<string, SharedAttributes>();
-  private readonly sets = new Map<string, SharedAttributes>();
+  private readonly ipv4 = new Ipv4PrefixTable();
+  /** prefixKey text -> set id, for prefixes the numeric table cannot hold. */
+  private readonly other = new Map<string, number>();
+  private readonly sets = new AttributeSets();
 
   get prefixCount(): number {
-    return this.routes.size;
+    return this.ipv4.size + this.other.size;
   }
 
   get attributeSetCount(): number {
     return this.sets.size;
   }
 
+  /** Memory taken by attribute sets kept as received bytes. */
+  get rawAttributeBytes(): number {
+    return this.sets.arenaBytes;
+  }
+
+  /** Stores `prefixes` with one attribute set (an implicit replace for those already held). */
   announce(prefixes: readonly Prefix[], attributes: PathAttributes, nextHops: readonly string[]): void {
     if (prefixes.length === 0) return;
-    const key = attributeKey({ prefix: prefixes[0]!, attributes, nextHops });
-    let shared = this.sets.get(key);
-    if (!shared) {
-      shared = { key, attributes, nextHops, refs: 0 };
-      this.sets.set(key, shared);
-    }
+    const set = this.sets.intern(prefixes[0]!.afi, attributes, nextHops);
     for (const p of prefixes) {
-      const k = prefixKey(p);
-      this.release(this.routes.get(k));
-      this.routes.set(k, shared);
-      shared.refs++;
+      if (p.afi === Afi.Ipv4 && p.pathId === undefined) this.announceIpv4(ipv4Number(p.addr), p.len, set);
+      else this.setOther(prefixKey(p), set);
     }
   }
 
-  withdraw(prefixes: readonly Prefix[]): void {
+  /** Removes `prefixes`; those not held are ignored. Returns how many were held. */
+  withdraw(prefixes: readonly Prefix[]): number {
+    let n = 0;
     for (const p of prefixes) {
+      if (p.afi === Afi.Ipv4 && p.pathId === undefined) {
+        if (this.withdrawIpv4(ipv4Number(p.addr), p.len)) n++;
+        continue;
+      }
       const k = prefixKey(p);
-      if (!this.routes.has(k)) continue;
-      this.release(this.routes.get(k));
-      this.routes.delete(k);
+      const old = this.other.get(k);
+      if (old === undefined) continue;
+      this.other.delete(k);
+      this.sets.release(old);
+      n++;
     }
+    return n;
   }
 
-  *entries(): Generator<{ prefix: string; attributes: PathAttributes; nextHops: readonly string[] }> {
-    for (const [prefix, s] of this.routes) yield { prefix, attributes: s.attributes, nextHops: s.nextHops };
+  /** The raw attribute set (see AttributeSets) equal to the attributes field buf[start, end), or -1. */
+  findRawSet(buf: Uint8Array, start: number, end: number, fourOctetAs: boolean): number {
+    return this.sets.findRaw(buf, start, end, fourOctetAs);
+  }
+
+  /** Adds a raw attribute set the caller has validated and checked absent; announce at least one prefix with it at once. */
+  addRawSet(buf: Uint8Array, start: number, end: number, fourOctetAs: boolean): number {
+    return this.sets.addRaw(buf, start, end, fourOctetAs);
+  }
+
+  /** Stores addr/len (host bits clear) with attribute set `set`. */
+  announceIpv4(addr: number, len: number, set: number): void {
+    // Retain before release: the prefix may already hold this very set.
+    this.sets.retain(set);
+    const old = this.ipv4.set(addr, len, set);
+    if (old >= 0) this.sets.release(old);
+  }
+
+  /** Removes addr/len; false if it was not held. */
+  withdrawIpv4(addr: number, len: number): boolean {
+    const old = this.ipv4.delete(addr, len);
+    if (old < 0) return false;
+    this.sets.release(old);
+    return true;
+  }
+
+  /** The route held for `p`, if any. */
+  get(p: Prefix): StoredAttributes | undefined {
+    const set = p.afi === Afi.Ipv4 && p.pathId === undefined ? this.ipv4.get(ipv4Number(p.addr), p.len) : (this.other.get(prefixKey(p)) ?? -1);
+    return set < 0 ? undefined : this.sets.resolve(set);
+  }
+
+  /**
+   * Every route: plain IPv4 in address order, then the others as they came.
+   * Routes sharing a set share one attributes object.
+   */
+  *entries(): Generator<ReceivedRoute> {
+    const resolved = new Map<number, StoredAttributes>();
+    const resolve = (set: number): StoredAttributes => {
+      let s = resolved.get(set);
+      if (s === undefined) resolved.set(set, (s = this.sets.resolve(set)));
+      return s;
+    };
+    // addr * 64 + len is exact in a double and sorts by address, then length.
+    const keys = new Float64Array(this.ipv4.size);
+    let n = 0;
+    this.ipv4.forEach((addr, len) => (keys[n++] = addr * 64 + len));
+    keys.sort();
+    for (const k of keys) {
+      const addr = Math.floor(k / 64);
+      const len = k - addr * 64;
+      const s = resolve(this.ipv4.get(addr, len));
+      yield { prefix: ipv4Text(addr, len), attributes: s.attributes, nextHops: s.nextHops };
+    }
+    for (const [prefix, set] of this.other) {
+      const s = resolve(set);
+      yield { prefix, attributes: s.attributes, nextHops: s.nextHops };
+    }
   }
 
   clear(): void {
-    this.routes.clear();
+    this.ipv4.clear();
+    this.other.clear();
     this.sets.clear();
   }
 
-  private release(s: SharedAttributes | undefined): void {
-    if (s && --s.refs === 0) this.sets.delete(s.key);
+  private setOther(key: string, set: number): void {
+    this.sets.retain(set);
+    const old = this.other.get(key);
+    this.other.set(key, set);
+    if (old !== undefined) this.sets.release(old);
   }
 }

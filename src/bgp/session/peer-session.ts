@@ -16,8 +16,8 @@ import { decodeNotification, describeNotification } from '../codec/notification.
 import { decodeOpen, type OpenMessage } from '../codec/open.js';
 import { decodeRouteRefresh } from '../codec/route-refresh.js';
 import { encodeNotification } from '../codec/notification.js';
-import { BASE_CONTEXT, type PathAttributes } from '../codec/types.js';
-import { countUpdate, decodeUpdate, encodeEndOfRib, updateRoutes } from '../codec/update.js';
+import { BASE_CONTEXT } from '../codec/types.js';
+import { countUpdate, encodeEndOfRib } from '../codec/update.js';
 import { buildAnnouncements, buildWithdrawals } from '../codec/update-builder.js';
 import {
   initialFsmState,
@@ -34,6 +34,7 @@ import {
 } from '../fsm/index.js';
 import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
 import { AdjRibOut, type RibChanges } from '../rib/adj-rib-out.js';
+import { importUpdate } from '../rib/import-update.js';
 import type { Route } from '../rib/route.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import { SlicedQueue } from './sliced-queue.js';
@@ -276,6 +277,8 @@ export class PeerSession {
         this.ribOut.clear();
         this.ribIn = null;
         this.negotiated = undefined;
+        // What the peer sent belonged to that session.
+        this.counters = { ...this.counters, received: 0, withdrawn: 0, looped: 0 };
         return;
     }
   }
@@ -570,29 +573,16 @@ export class PeerSession {
       this.counters.withdrawn += c.withdrawn;
       return;
     }
-    const u = decodeUpdate(m, 19, m.length, n.rx);
-    if (u.action !== undefined) {
+    const r = importUpdate(this.ribIn, m, 19, m.length, n.rx, this.o.fsm.local.localAs);
+    if (r.action !== undefined) {
       // AFI/SAFI disable: floatd resets the session instead, as RFC 7606 3 allows.
-      const worst = u.errors.find((e) => e.action === u.action)!;
-      if (u.action >= ErrorAction.AfiSafiDisable) throw worst.withAction(ErrorAction.SessionReset);
-      this.log.warn({ action: errorActionName(u.action), errors: u.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(u.action)} (RFC 7606)`);
+      const worst = r.errors.find((e) => e.action === r.action)!;
+      if (r.action >= ErrorAction.AfiSafiDisable) throw worst.withAction(ErrorAction.SessionReset);
+      this.log.warn({ action: errorActionName(r.action), errors: r.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(r.action)} (RFC 7606)`);
     }
-    const r = updateRoutes(u);
-    this.ribIn.withdraw(r.withdraw);
-    this.counters.withdrawn += r.withdraw.length;
-    if (r.announce.length === 0) return;
-    const { mpReach, mpUnreach, nextHop, ...shared } = u.attributes;
-    void mpUnreach;
-    const localAs = this.o.fsm.local.localAs;
-    if (shared.asPath?.some((seg) => seg.asns.includes(localAs))) {
-      // RFC 4271 9.1.2: a route that already passed through our AS is a loop; it replaces (withdraws) any earlier one.
-      this.ribIn.withdraw(r.announce);
-      this.counters.looped += r.announce.length;
-      return;
-    }
-    if (u.nlri.length > 0 && nextHop !== undefined) this.ribIn.announce(u.nlri, shared as PathAttributes, [nextHop]);
-    if (mpReach && mpReach.nlri.length > 0) this.ribIn.announce(mpReach.nlri, shared as PathAttributes, mpReach.nextHops);
-    this.counters.received += r.announce.length;
+    this.counters.received += r.announced;
+    this.counters.withdrawn += r.withdrawn;
+    this.counters.looped += r.looped;
   }
 
   // ---- sending routes ----

@@ -234,3 +234,15 @@ test('a full table arriving at once is processed in slices; KEEPALIVEs still lea
   await h.settle();
   assert.equal(h.session.status().updates.in, 3000);
 });
+
+test('regression: after the session goes down, status no longer counts the old session\'s prefixes', async () => {
+  const h = harness();
+  const s = await h.establish();
+  s.feed(msg(2, '0000 0014 40010100 40020602010000fde8 4003040a000001 18c63364 18cb0071'));
+  await h.settle();
+  assert.equal(h.session.status().prefixes.received, 2);
+  s.drop();
+  await h.settle();
+  assert.equal(h.session.stateName, 'Idle');
+  assert.equal(h.session.status().prefixes.received, 0);
+});
