@@ -21,14 +21,54 @@ function rng(seed: number): () => number {
   };
 }
 
+/** Writes one UPDATE's path attributes at block[at]; returns where they end. */
+function writeAttributes(block: Buffer, at: number, rand: () => number, int: (lo: number, hi: number) => number): number {
+  block.set([0x40, 1, 1, int(0, 2)], at); // ORIGIN
+  at += 4;
+  const hops = int(2, 8);
+  block.set([0x40, 2, 2 + 4 * hops, 2, hops], at); // AS_PATH, one AS_SEQUENCE
+  at += 5;
+  for (let h = 0; h < hops; h++) {
+    block.writeUInt32BE(int(1, 4_200_000_000), at);
+    at += 4;
+  }
+  block.set([0x40, 3, 4, 10, int(0, 255), int(0, 255), 1], at); // NEXT_HOP
+  at += 7;
+  if (rand() < 0.5) {
+    block.set([0x80, 4, 4], at); // MULTI_EXIT_DISC
+    block.writeUInt32BE(int(0, 1000), at + 3);
+    at += 7;
+  }
+  const communities = int(0, 4);
+  if (communities > 0) {
+    block.set([0xc0, 8, 4 * communities], at); // COMMUNITIES
+    at += 3;
+    for (let c = 0; c < communities; c++) {
+      block.writeUInt32BE(((int(1, 65534) << 16) | int(0, 65535)) >>> 0, at);
+      at += 4;
+    }
+  }
+  return at;
+}
+
 /**
  * `prefixes` IPv4 prefixes (mostly /24, some /16../23), 1 to 4 per UPDATE
  * (2.5 on average), each UPDATE with ORIGIN, a 2..8 hop 4-octet AS_SEQUENCE,
- * NEXT_HOP, MED on half of them and 0..4 communities.
+ * NEXT_HOP, MED on half of them and 0..4 communities. Every UPDATE has its
+ * own attribute set (the worst case for sharing), unless `attributeSets` is
+ * given: then each UPDATE takes one of that many sets, as a real table's
+ * UPDATEs share AS paths and communities.
  */
-export function makeFullTable(prefixes = 1_000_000, seed = 42): FullTable {
+export function makeFullTable(prefixes = 1_000_000, seed = 42, attributeSets?: number): FullTable {
   const rand = rng(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rand() * (hi - lo + 1));
+  let shared: Buffer[] | undefined;
+  if (attributeSets !== undefined) {
+    const r = rng(seed + 1);
+    const i = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+    const scratch = Buffer.alloc(4096);
+    shared = Array.from({ length: attributeSets }, () => Buffer.from(scratch.subarray(0, writeAttributes(scratch, 0, r, i))));
+  }
   const chunks: Buffer[] = [];
   const block = Buffer.allocUnsafe(1 << 22);
   let at = 0;
@@ -48,31 +88,11 @@ export function makeFullTable(prefixes = 1_000_000, seed = 42): FullTable {
     at += 2;
     const attrLenAt = at;
     at += 2;
-    block.set([0x40, 1, 1, int(0, 2)], at); // ORIGIN
-    at += 4;
-    const hops = int(2, 8);
-    block.set([0x40, 2, 2 + 4 * hops, 2, hops], at); // AS_PATH, one AS_SEQUENCE
-    at += 5;
-    for (let h = 0; h < hops; h++) {
-      block.writeUInt32BE(int(1, 4_200_000_000), at);
-      at += 4;
-    }
-    block.set([0x40, 3, 4, 10, int(0, 255), int(0, 255), 1], at); // NEXT_HOP
-    at += 7;
-    if (rand() < 0.5) {
-      block.set([0x80, 4, 4], at); // MULTI_EXIT_DISC
-      block.writeUInt32BE(int(0, 1000), at + 3);
-      at += 7;
-    }
-    const communities = int(0, 4);
-    if (communities > 0) {
-      block.set([0xc0, 8, 4 * communities], at); // COMMUNITIES
-      at += 3;
-      for (let c = 0; c < communities; c++) {
-        block.writeUInt32BE(((int(1, 65534) << 16) | int(0, 65535)) >>> 0, at);
-        at += 4;
-      }
-    }
+    if (shared) {
+      const set = shared[int(0, shared.length - 1)]!;
+      block.set(set, at);
+      at += set.length;
+    } else at = writeAttributes(block, at, rand, int);
     block.writeUInt16BE(at - attrLenAt - 2, attrLenAt);
     for (let p = 0; p < count; p++) {
       const len = rand() < 0.85 ? 24 : int(16, 23);

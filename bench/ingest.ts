@@ -1,186 +1,149 @@
-// Full-table ingest: a peer streams a synthetic full IPv4 table (1,000,000
-// prefixes by default) into a floatd session (import none, then import all),
-// and into BIRD 2 in the same run for comparison. While the table arrives,
-// it measures what matters for failover:
-//   - the gaps between floatd's KEEPALIVEs (nominal: 1/3 of the hold time);
-//   - how long a WITHDRAW that floatd queues mid-ingest takes to reach the peer.
-// Everything runs on loopback (127.0.0.1/127.0.0.2). BIRD is skipped (and said
-// so) when it is not installed. Run: npm run bench:ingest [-- --prefixes N]
+// Full-table ingest: a feeder process streams a synthetic full IPv4 table
+// (1,000,000 prefixes by default) over a veth pair into a receiver in
+// another network namespace, one receiver at a time, all in one run:
+//   floatd (`node bin/floatd.js run`) with import: none and with import: all,
+//   BIRD 2, GoBGP 3 (capped, it may need minutes).
+// For each: seconds from the first table byte until the receiver reports
+// every prefix, its peak RSS (VmHWM), and the worst gap between its
+// KEEPALIVEs (hold time 3 s) while the table arrived. For floatd also: how
+// long a WITHDRAW takes to reach the feeder when, mid-ingest, the health check
+// of the service it announces fails, and when floatd is stopped (SIGTERM).
+//
+// Needs root (namespaces, port 179). Run: npm run bench:ingest [-- options]
+//   --prefixes N     table size (default 1000000)
+//   --attribute-sets K   UPDATEs share K attribute sets (default: every UPDATE has its own, the worst case)
+//   --only LIST      receivers to run, comma-separated: none,all,withdraw,bird,gobgp
+//   --gobgp-cap S    seconds GoBGP gets (default 180)
+//   --baseline DIR   also run the floatd of another (built) checkout, import none and all, for a before/after
+//   --in-process     the older variant: floatd's PeerSession inside this process, loopback, no root
 
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { pino } from 'pino';
-import { prefix } from '../src/bgp/codec/nlri.js';
-import type { ImportMode } from '../src/bgp/rib/adj-rib-in.js';
-import type { Route } from '../src/bgp/rib/route.js';
-import { PeerSession } from '../src/bgp/session/peer-session.js';
-import { realClock } from '../src/util/clock.js';
-import { makeFullTable, type FullTable } from './full-table.js';
-import { streamTable } from './table-peer.js';
+import { findExecutable, Lab } from '../src/lab/netns.js';
+import { makeFullTable } from './full-table.js';
+import { runInProcess } from './in-process.js';
+import { startBird, startFloatd, startGobgp } from './lab-receivers.js';
+import { healthWithdrawRun, ingestRun, POLL_MS, withdrawRun, type IngestResult, type RunOptions, type WithdrawResult } from './lab-run.js';
 
-const arg = (name: string, def: number): number => {
+const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
+  return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const HOLD = 3; // seconds: KEEPALIVE every 1 s (0.75..1 s with jitter)
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-const mb = (n: number): string => `${(n / 1048576).toFixed(0)} MB`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const HOLD = 3;
+const prefixes = Number(arg('--prefixes') ?? 1_000_000);
+const only = new Set((arg('--only') ?? 'none,all,withdraw,bird,gobgp').split(','));
+const gobgpCapMs = Number(arg('--gobgp-cap') ?? 180) * 1000;
+const mib = (kib: number | undefined): string => (kib === undefined || Number.isNaN(kib) ? '?' : `${(kib / 1024).toFixed(0)} MiB`);
 
-interface Result {
-  name: string;
-  seconds: number;
-  /** Prefixes the receiver ended up holding, if not all of them. */
-  prefixes?: number;
-  memory: string;
-  keepaliveGapMax?: number;
-  keepalives?: number;
-  withdrawMs?: number;
+const sets = arg('--attribute-sets');
+const makeTable = () => makeFullTable(prefixes, 42, sets === undefined ? undefined : Number(sets));
+
+if (process.argv.includes('--in-process')) {
+  await runInProcess(makeTable(), process.argv.includes('--bird-only'));
+  process.exit(0);
 }
 
-async function floatd(table: FullTable, mode: ImportMode): Promise<Result> {
-  gc();
-  const heapBefore = process.memoryUsage().heapUsed;
-  const desired: Route[] = [{ prefix: prefix('192.0.2.10/32'), nextHops: ['127.0.0.1'], attributes: { origin: 0, asPath: [{ type: 2, asns: [65001] }] } }];
-  const session = new PeerSession({
-    address: '127.0.0.2',
-    fsm: {
-      passive: true,
-      connectRetryMs: 5000,
-      connectRetryMaxMs: 120000,
-      idleHoldMs: 1000,
-      idleHoldMaxMs: 60000,
-      largeHoldMs: 240000,
-      local: { localAs: 65001, routerId: '127.0.0.1', holdTime: HOLD, families: ['ipv4'], extendedNextHopIpv4: false, extendedMessage: false },
-      peer: { peerAs: 65000 },
-    },
-    importMode: mode,
-    clock: realClock,
-    log: pino({ level: 'silent' }),
-    connect: () => Promise.reject(new Error('passive')),
-    routes: () => desired,
-  });
-  const server = net.createServer((s) => session.acceptIncoming(s));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  session.start();
-  const port = (server.address() as net.AddressInfo).port;
-  const run = await streamTable({ host: '127.0.0.1', port, localAddress: '127.0.0.2', localAs: 65000, routerId: '127.0.0.2', holdTime: HOLD, table: table.bytes });
+if (typeof process.getuid === 'function' && process.getuid() !== 0) {
+  console.error('bench:ingest needs root: it creates network namespaces and its receivers listen on port 179.');
+  console.error('Run it as root (sudo npm run bench:ingest), or `npm run bench:ingest -- --in-process` for the loopback variant without namespaces.');
+  process.exit(1);
+}
+if (findExecutable('ip') === undefined) {
+  console.error('bench:ingest needs iproute2 (`ip`).');
+  process.exit(1);
+}
+const table = makeTable();
 
-  // Queue a WITHDRAW a little into the ingest, as a failed health check would.
-  await sleep(150);
-  const withdrawAt = performance.now();
-  desired.length = 0;
-  session.refreshRoutes();
-  const inAtWithdraw = session.status().updates.in;
+const lab = new Lab('bench');
+const rows: (IngestResult | string)[] = [];
+const withdrawals: (WithdrawResult & { trigger: 'health' | 'SIGTERM'; afterMs: number })[] = [];
 
-  while (session.status().updates.in < table.updates) await sleep(10);
-  const end = performance.now();
-  const arrived = run.updates.find((t) => t >= withdrawAt);
-  const gaps = run.keepalives.filter((t) => t >= run.tableStart && t <= end).map((t, i, a) => (i === 0 ? t - run.tableStart : t - a[i - 1]!));
-  gaps.push(end - (run.keepalives.filter((t) => t <= end).at(-1) ?? run.tableStart));
-  gc();
-  const held = process.memoryUsage().heapUsed - heapBefore;
-  const received = session.status().prefixes.received;
-  if (received !== table.prefixes) throw new Error(`floatd (import ${mode}) counted ${received} prefixes, expected ${table.prefixes}`);
-  console.log(`  floatd import ${mode}: withdraw queued after ${inAtWithdraw} of ${table.updates} UPDATEs had been processed`);
-  run.close();
-  await session.stop();
-  server.close();
-  return {
-    name: `floatd (import ${mode})`,
-    seconds: (end - run.tableStart) / 1000,
-    memory: `${mb(held)} heap`,
-    keepaliveGapMax: Math.max(...gaps) / 1000,
-    keepalives: gaps.length - 1,
-    ...(arrived === undefined ? {} : { withdrawMs: arrived - withdrawAt }),
+function withdrawText(w: WithdrawResult & { trigger: 'health' | 'SIGTERM' }): string {
+  if (w.withdrawMs === undefined) return `no WITHDRAW seen${w.note ? ` (${w.note})` : ''}`;
+  const what = w.trigger === 'health' ? 'the service died' : 'the signal';
+  const verdict = w.fromVerdictMs === undefined ? '' : `, ${w.fromVerdictMs.toFixed(1)} ms after floatd had the failed check's result`;
+  const held = w.heldAtSignal === undefined ? '' : ` (${w.heldAtSignal} prefixes in by then)`;
+  return `WITHDRAW at the feeder ${w.withdrawMs.toFixed(1)} ms after ${what}${verdict}${held}${w.note ? `; ${w.note}` : ''}`;
+}
+try {
+  const tableFile = join(lab.dir, 'table.bin');
+  writeFileSync(tableFile, table.bytes);
+  const o: RunOptions = { tableFile, prefixes: table.prefixes, holdTime: HOLD, capMs: 120_000 };
+  const sharing = sets === undefined ? 'each with its own attribute set' : `sharing ${sets} attribute sets`;
+  console.log(`table: ${table.prefixes} IPv4 prefixes in ${table.updates} UPDATEs ${sharing} (${(table.bytes.length / 1048576).toFixed(0)} MiB); hold time ${HOLD} s; counts polled every ${POLL_MS} ms`);
+  let n = 0;
+  const say = (r: IngestResult): IngestResult => {
+    const refused = r.seen - r.prefixes;
+    console.log(`  ${r.name}: ${r.seen} prefixes in ${r.seconds.toFixed(2)} s${refused > 0 ? ` (${refused} refused, ${r.prefixes} held)` : ''}${r.note ? `, ${r.note}` : ''}`);
+    return r;
   };
-}
-
-async function bird(table: FullTable): Promise<Result | string> {
-  try {
-    execFileSync('bird', ['--version'], { stdio: 'ignore' });
-  } catch {
-    return 'BIRD not installed (apt-get install bird2): comparison skipped';
+  const ingestSeconds: Record<string, number> = {};
+  const baseline = arg('--baseline');
+  for (const mode of ['none', 'all'] as const) {
+    if (!only.has(mode)) continue;
+    const r = say(await ingestRun(lab, ++n, (l, p, name) => startFloatd(l, p, name, mode, HOLD), o));
+    rows.push(r);
+    ingestSeconds[mode] = r.seconds;
+    if (baseline !== undefined) rows.push(say(await ingestRun(lab, ++n, (l, p, name) => startFloatd(l, p, name, mode, HOLD, { root: baseline }), o)));
   }
-  const dir = mkdtempSync(join(tmpdir(), 'floatd-bench-bird-'));
-  const sock = join(dir, 'bird.ctl');
-  const port = 11179;
-  writeFileSync(
-    join(dir, 'bird.conf'),
-    `router id 127.0.0.1;
-protocol device {}
-# Covers the table's next hops, so BIRD resolves them at once (multihop sessions resolve next hops recursively).
-protocol static nexthops { ipv4; route 10.0.0.0/8 blackhole; }
-protocol bgp t {
-  local 127.0.0.1 port ${port} as 65001;
-  neighbor 127.0.0.2 as 65000;
-  passive on;
-  multihop; # a loopback peer has no directly connected interface
-  hold time 90; # our peer's KEEPALIVEs queue behind the table; only floatd's timing is measured
-  ipv4 { import all; export none; };
-}
-`,
-  );
-  const proc = spawn('bird', ['-f', '-c', join(dir, 'bird.conf'), '-s', sock], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let birdErr = '';
-  proc.stderr.on('data', (d: Buffer) => (birdErr += d.toString()));
-  const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-  // Asynchronous, so the table keeps streaming while birdc waits for a busy BIRD.
-  const count = (): Promise<number> =>
-    new Promise((resolve) =>
-      // The channel's import counter: cheap for BIRD, unlike `show route count`, which walks the table.
-      execFile('birdc', ['-s', sock, 'show', 'protocols', 'all', 't'], { encoding: 'utf8', timeout: 10_000 }, (err, out) =>
-        resolve(err ? 0 : Number(/Routes:\s+(\d+) imported/.exec(out)?.[1] ?? 0)),
-      ),
-    );
-  try {
-    await sleep(500);
-    if (proc.exitCode !== null) return `BIRD exited at start: ${birdErr.trim()}`;
-    const before = rss();
-    const run = await streamTable({ host: '127.0.0.1', port, localAddress: '127.0.0.2', localAs: 65000, routerId: '127.0.0.2', holdTime: HOLD, table: table.bytes });
-    // Done when BIRD holds every prefix, or its count has not grown for 10 s (it may refuse some).
-    const deadline = performance.now() + 120_000;
-    let n = 0;
-    let changed = performance.now();
-    while (n < table.prefixes && performance.now() < deadline && (n === 0 || performance.now() - changed < 10_000)) {
-      await sleep(200);
-      const c = await count();
-      if (c !== n) {
-        n = c;
-        changed = performance.now();
-      }
+  if (only.has('withdraw')) {
+    for (const mode of ['none', 'all'] as const) {
+      // About 40% into the ingest, by the time the full run took (or a guess).
+      const afterMs = Math.max(300, (ingestSeconds[mode] ?? (mode === 'none' ? 1.5 : 3)) * 400);
+      const h = await healthWithdrawRun(lab, ++n, mode, o, afterMs);
+      withdrawals.push({ trigger: 'health', afterMs, ...h });
+      const s = await withdrawRun(lab, ++n, (l, p, name) => startFloatd(l, p, name, mode, HOLD), o, afterMs);
+      withdrawals.push({ trigger: 'SIGTERM', afterMs, ...s });
+      for (const w of withdrawals.slice(-2)) console.log(`  ${w.name}, ${w.trigger} ${afterMs.toFixed(0)} ms into the table: ${withdrawText(w)}`);
     }
-    const end = n === table.prefixes ? performance.now() : changed;
-    run.close();
-    if (n === 0) return 'BIRD accepted no prefixes within 120 s';
-    if (n < table.prefixes) console.log(`  BIRD accepted ${n} of ${table.prefixes} prefixes (its count stopped growing); its rate below is over those`);
-    return { name: 'BIRD 2 (import all)', seconds: (end - run.tableStart) / 1000, prefixes: n, memory: `${mb(rss() - before)} RSS` };
-  } finally {
-    // BIRD takes its time to shut down with a full table; it holds nothing worth a graceful stop here.
-    proc.kill('SIGKILL');
-    await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
-    rmSync(dir, { recursive: true, force: true });
   }
+  if (only.has('bird')) {
+    if (findExecutable('bird') === undefined || findExecutable('birdc') === undefined) rows.push('BIRD 2: not installed (apt-get install bird2)');
+    else rows.push(say(await ingestRun(lab, ++n, (l, p, name) => startBird(l, p, name, HOLD), o)));
+  }
+  if (only.has('gobgp')) {
+    if (findExecutable('gobgpd') === undefined || findExecutable('gobgp') === undefined) rows.push('GoBGP 3: not installed (apt-get install gobgpd)');
+    else rows.push(say(await ingestRun(lab, ++n, (l, p, name) => startGobgp(l, p, name, HOLD), { ...o, capMs: gobgpCapMs })));
+  }
+} catch (e) {
+  console.error(`bench:ingest failed: ${(e as Error).message}`);
+  console.error(lab.logTails(20));
+  process.exitCode = 1;
+} finally {
+  await lab.cleanup();
 }
 
-const table = makeFullTable(arg('--prefixes', 1_000_000));
-console.log(`table: ${table.prefixes} IPv4 prefixes in ${table.updates} UPDATEs (${mb(table.bytes.length)}), hold time ${HOLD} s (KEEPALIVE every ${HOLD / 3} s nominal, 0.75..1 of it with jitter)`);
-const only = process.argv.includes("--bird-only");
-const results: (Result | string)[] = only ? [await bird(table)] : [await floatd(table, "none"), await floatd(table, "all"), await bird(table)];
 console.log('');
-console.log('receiver                 ingest    prefixes/s   memory held     max KEEPALIVE gap   WITHDRAW queued mid-ingest reached the peer after');
-for (const r of results) {
+console.log(`receiver (each in its own namespace)   ingest      prefixes   peak RSS   RSS before   worst KEEPALIVE gap`);
+for (const r of rows) {
   if (typeof r === 'string') {
     console.log(r);
     continue;
   }
+  const time = `${r.seconds.toFixed(2)} s${r.complete ? '' : '+'}`;
+  const gap = r.keepaliveGapMax === undefined ? '?' : `${r.keepaliveGapMax.toFixed(2)} s (${r.keepalives} sent)`;
   console.log(
-    `${r.name.padEnd(24)} ${r.seconds.toFixed(2).padStart(6)} s  ${((r.prefixes ?? table.prefixes) / r.seconds / 1e6).toFixed(2).padStart(6)} M/s   ${r.memory.padEnd(14)}  ${
-      r.keepaliveGapMax === undefined ? '(not measured)    ' : `${r.keepaliveGapMax.toFixed(2)} s (${r.keepalives} sent)`.padEnd(18)
-    }  ${r.withdrawMs === undefined ? '(not measured)' : `${r.withdrawMs.toFixed(1)} ms`}`,
+    `${r.name.padEnd(38)} ${time.padStart(9)}   ${String(r.prefixes).padStart(8)}   ${mib(r.hwmKiB).padStart(8)}   ${mib(r.rssBeforeKiB).padStart(10)}   ${gap.padEnd(20)}${r.note ? `  ${r.note}` : ''}`,
   );
 }
+const bird = rows.find((r): r is IngestResult => typeof r !== 'string' && r.name.startsWith('BIRD') && r.seen >= table.prefixes);
+if (bird) {
+  for (const r of rows) {
+    if (typeof r === 'string' || !r.name.startsWith('floatd') || !r.complete || r.hwmKiB === undefined || bird.hwmKiB === undefined) continue;
+    console.log(`${r.name}: ${(r.seconds / bird.seconds).toFixed(2)}x BIRD's time, ${(r.hwmKiB / bird.hwmKiB).toFixed(2)}x its peak RSS`);
+  }
+}
+if (withdrawals.length > 0) {
+  console.log('');
+  console.log('WITHDRAW while the table arrives (floatd announces 192.0.2.10/32; the feeder times its withdrawal):');
+  for (const w of withdrawals) console.log(`  ${`${w.name}, ${w.trigger === 'health' ? 'health check fails' : 'SIGTERM'}:`.padEnd(42)} ${withdrawText(w)}`);
+  console.log(
+    '  health: the service is a TCP listener in floatd\'s namespace, checked every 100 ms (fall 1); it is killed mid-ingest.' +
+      '\n  SIGTERM: a stopping floatd withdraws everything before its NOTIFICATION.',
+  );
+}
+console.log('');
+console.log(
+  `ingest: first table byte to the first count reply showing every prefix (within ${POLL_MS} ms plus the reply's own delay); "+" marks a receiver that did not finish.` +
+    '\nBIRD refuses the multicast and other bogus prefixes of the synthetic table (logged, not stored); it has dealt with them all when its "received" count is full.',
+);
