@@ -97,8 +97,10 @@ const JITTERED: ReadonlySet<TimerName> = new Set(['connect-retry', 'keepalive', 
 
 const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
 const CLOSE_GRACE_MS = 2000;
-const HIGH_WATER = 8 << 20;
-const LOW_WATER = 2 << 20;
+// Bytes of received messages waiting to be decoded before the socket is paused: small, so a
+// full table waits in the kernel and the peer rather than in our heap.
+const HIGH_WATER = 1 << 20;
+const LOW_WATER = 256 << 10;
 
 type Inbound = Buffer | BgpDecodeError;
 
