@@ -9,7 +9,7 @@ import type { Lab, LabProcess } from '../src/lab/netns.js';
 import type { FeederReport } from './feeder.js';
 import { FEEDER_AS, makePair, startFloatd, type Pair, type Receiver } from './lab-receivers.js';
 import { monoMs } from './mono.js';
-import { procMemory } from './proc-memory.js';
+import { processMemory as procMemory } from '../src/lab/netns.js';
 
 const FEEDER_JS = fileURLToPath(new URL('./feeder.js', import.meta.url));
 export const POLL_MS = 200;
