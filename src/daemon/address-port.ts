@@ -1,0 +1,33 @@
+// The system side of floating addresses: putting them on an interface and
+// watching what an interface holds. The announcer depends on these
+// interfaces only; src/daemon/addresses/ implements them with iproute2.
+
+export interface InterfaceAddress {
+  /** The address as a host prefix as the kernel holds it, e.g. 192.0.2.10/32 or 2001:db8::1/128. */
+  readonly prefix: string;
+  readonly interface: string;
+  /** The IPv4 label (e.g. lo:web), when the kernel has one. */
+  readonly label?: string;
+}
+
+export interface AddressPort {
+  /** Adds each address (host prefix) to the interface if missing; resolves once all are present. Rejects with a clear message. */
+  add(iface: string, prefixes: readonly string[], label?: string): Promise<void>;
+  /** Removes the given addresses, but only those this port added itself (never ones it found present). */
+  remove(iface: string, prefixes: readonly string[]): Promise<void>;
+}
+
+export interface AddressWatch {
+  /** The addresses on the interface as last seen. */
+  current(): readonly InterfaceAddress[];
+  /** Called with the full current list whenever it changes (kernel events, plus a periodic re-scan). */
+  onChange(listener: (addresses: readonly InterfaceAddress[]) => void): () => void;
+  /** Resolves after the first scan. */
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export interface AddressSystem {
+  readonly port: AddressPort;
+  watch(iface: string): AddressWatch;
+}
