@@ -29,5 +29,6 @@ export interface AddressWatch {
 
 export interface AddressSystem {
   readonly port: AddressPort;
-  watch(iface: string): AddressWatch;
+  /** `rescanMs`: how often the interface is read again besides kernel events. */
+  watch(iface: string, opts?: { readonly rescanMs?: number }): AddressWatch & { stop(): void };
 }

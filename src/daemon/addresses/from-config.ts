@@ -1,0 +1,52 @@
+// From the parsed config to what the gate, the watch entries and the
+// address-present probe take.
+
+import type { AnnounceConfig } from '../../config/index.js';
+import type { ServiceAddress, WatchConfig } from '../../config/address-schema.js';
+import type { AddressPresentSpec } from '../../health/probes/address-present.js';
+import type { AddressNeed } from './gate-plan.js';
+import type { WatchFilter } from './watch-filter.js';
+
+export interface ServiceWithAddress {
+  readonly prefixes: readonly string[];
+  readonly address?: ServiceAddress | undefined;
+}
+
+/** Prefix -> the addresses the gate puts in place before announcing it (services with `add` on). */
+export function addressNeeds(services: readonly ServiceWithAddress[]): Map<string, AddressNeed> {
+  const needs = new Map<string, AddressNeed>();
+  for (const s of services) {
+    const a = s.address;
+    if (!a?.add) continue;
+    s.prefixes.forEach((prefix, i) => {
+      const addresses = a.byPrefix[i] ?? [];
+      if (addresses.length === 0) return;
+      needs.set(prefix, { interface: a.interface, ...(a.label !== undefined ? { label: a.label } : {}), addresses, removeWhenWithdrawn: a.removeWhenDown });
+    });
+  }
+  return needs;
+}
+
+/** The probe that holds a service down while an address is missing (`require` on). */
+export function addressPresentSpec(s: ServiceWithAddress): AddressPresentSpec | undefined {
+  const a = s.address;
+  if (!a?.require || a.addresses.length === 0) return undefined;
+  return { kind: 'address-present', interface: a.interface, addresses: a.addresses };
+}
+
+/** The watch's filter; the services' prefixes and addresses are never the watch's to announce. */
+export function watchFilterOf(w: WatchConfig, services: readonly ServiceWithAddress[]): WatchFilter {
+  const exclude = services.flatMap((s) => [...s.prefixes, ...(s.address?.addresses ?? [])]);
+  return { ...(w.label !== undefined ? { label: w.label } : {}), allow: w.prefixes, ipv6Length: w.ipv6Length, exclude };
+}
+
+export function watchAttributesOf(w: WatchConfig): Omit<AnnounceConfig, 'prefix' | 'neighbors'> {
+  return {
+    nextHop: w.nextHop,
+    med: w.med,
+    prepend: w.prepend,
+    communities: [...w.communities],
+    largeCommunities: [...w.largeCommunities],
+    localPref: w.localPref,
+  };
+}

@@ -1,0 +1,200 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { InterfaceAddress } from '../../../src/daemon/address-port.js';
+import { AddressError } from '../../../src/daemon/addresses/errors.js';
+import { InterfaceWatch } from '../../../src/daemon/addresses/interface-watch.js';
+import { monitorLineInterface, type StartMonitor } from '../../../src/daemon/addresses/ip-monitor.js';
+import type { KernelAddress } from '../../../src/daemon/addresses/parse-addr-show.js';
+import { FakeClock } from '../../../src/util/clock.js';
+import { flush } from './fakes.js';
+
+const k = (prefix: string, more: Partial<KernelAddress> = {}): KernelAddress => {
+  const [address = '', len = '32'] = prefix.split('/');
+  return { prefix, interface: 'lo', family: address.includes(':') ? 'ipv6' : 'ipv4', address, length: Number(len), scope: 'global', tentative: false, dadFailed: false, ...more };
+};
+
+interface FakeMonitor {
+  line(l: string): void;
+  exit(why: string): void;
+  stopped: boolean;
+}
+
+function setup(opts: { scan?: () => Promise<readonly KernelAddress[]> } = {}) {
+  const clock = new FakeClock();
+  let kernel: KernelAddress[] = [];
+  let scans = 0;
+  const monitors: FakeMonitor[] = [];
+  const startMonitor: StartMonitor = (onLine, onExit) => {
+    const m: FakeMonitor = { line: onLine, exit: onExit, stopped: false };
+    monitors.push(m);
+    return { pid: 4242 + monitors.length, stop: () => (m.stopped = true) };
+  };
+  const watch = new InterfaceWatch({
+    iface: 'lo',
+    clock,
+    startMonitor,
+    scan:
+      opts.scan ??
+      (async () => {
+        scans += 1;
+        return kernel;
+      }),
+  });
+  const changes: (readonly InterfaceAddress[])[] = [];
+  watch.onChange((a) => changes.push(a));
+  return {
+    clock,
+    watch,
+    monitors,
+    changes,
+    setKernel: (l: KernelAddress[]) => (kernel = l),
+    scans: () => scans,
+    tick: async (ms: number) => {
+      for (let i = 0; i < ms; i += 10) {
+        clock.advance(Math.min(10, ms - i));
+        await flush();
+      }
+    },
+  };
+}
+
+test('monitor lines name their interface; other shapes give undefined', () => {
+  assert.equal(monitorLineInterface('1: lo    inet 192.0.2.10/32 scope global lo:web\\       valid_lft forever preferred_lft forever'), 'lo');
+  assert.equal(monitorLineInterface('Deleted 7: eth0    inet6 2001:db8::1/64 scope global \\       valid_lft forever'), 'eth0');
+  assert.equal(monitorLineInterface('something else'), undefined);
+});
+
+test('start: monitor first, then the first read; sorted, unusable addresses left out', async () => {
+  const t = setup();
+  t.setKernel([k('192.0.2.20/32'), k('192.0.2.10/32', { label: 'lo:web' }), k('2001:db8::1/128', { tentative: true }), k('2001:db8::2/128', { dadFailed: true })]);
+  await t.watch.start();
+  assert.equal(t.monitors.length, 1);
+  assert.equal(t.watch.monitorPid(), 4243);
+  assert.deepEqual(t.watch.current().map((a) => a.prefix), ['192.0.2.10/32', '192.0.2.20/32']);
+  assert.deepEqual(t.changes.length, 1);
+  t.watch.stop();
+});
+
+test('events for the interface are debounced into one read; other interfaces are ignored', async () => {
+  const t = setup();
+  await t.watch.start();
+  await t.tick(400); // the settle read
+  const base = t.scans();
+  t.setKernel([k('192.0.2.10/32')]);
+  t.monitors[0]!.line('1: lo    inet 192.0.2.10/32 scope global lo');
+  t.monitors[0]!.line('1: lo    inet 192.0.2.11/32 scope global lo');
+  t.monitors[0]!.line('3: eth0    inet 10.0.0.1/24 scope global eth0');
+  await t.tick(40);
+  assert.equal(t.scans(), base, 'not before the debounce');
+  await t.tick(20);
+  assert.equal(t.scans(), base + 1, 'one read for the burst');
+  assert.deepEqual(t.changes.at(-1)?.map((a) => a.prefix), ['192.0.2.10/32']);
+  t.monitors[0]!.line('3: eth0    inet 10.0.0.2/24 scope global eth0');
+  await t.tick(100);
+  assert.equal(t.scans(), base + 1);
+  t.watch.stop();
+});
+
+test('listeners hear only real changes; periodic reads catch what no event reported', async () => {
+  const t = setup();
+  await t.watch.start();
+  await t.tick(400);
+  const n = t.changes.length;
+  t.monitors[0]!.line('1: lo    inet 192.0.2.10/32 scope global lo');
+  await t.tick(100);
+  assert.equal(t.changes.length, n, 'same list: no call');
+  t.setKernel([k('192.0.2.99/32')]);
+  await t.tick(29_000);
+  assert.equal(t.changes.length, n);
+  await t.tick(1_500);
+  assert.deepEqual(t.changes.at(-1)?.map((a) => a.prefix), ['192.0.2.99/32']);
+  t.watch.stop();
+});
+
+test('a dead monitor: read at once, restart with doubling back-off, reset after a steady run', async () => {
+  const t = setup();
+  await t.watch.start();
+  await t.tick(400);
+  t.setKernel([k('192.0.2.10/32')]);
+  t.monitors[0]!.exit('ip monitor exited (SIGKILL)');
+  assert.equal(t.watch.monitorPid(), undefined);
+  await t.tick(60);
+  assert.deepEqual(t.watch.current().map((a) => a.prefix), ['192.0.2.10/32'], 'read right after the exit');
+  await t.tick(140);
+  assert.equal(t.monitors.length, 2, 'restarted after 200 ms');
+  t.monitors[1]!.exit('again');
+  await t.tick(390);
+  assert.equal(t.monitors.length, 2);
+  await t.tick(20);
+  assert.equal(t.monitors.length, 3, 'then after 400 ms');
+  t.monitors[1]!.line('1: lo    inet 192.0.2.77/32 scope global lo');
+  t.setKernel([k('192.0.2.77/32')]);
+  await t.tick(100);
+  assert.notDeepEqual(t.watch.current().map((a) => a.prefix), ['192.0.2.77/32'], 'lines from an old monitor are ignored');
+  await t.tick(30_000);
+  t.monitors[2]!.exit('after a long run');
+  await t.tick(210);
+  assert.equal(t.monitors.length, 4, 'back to 200 ms after a steady run');
+  t.watch.stop();
+  assert.equal(t.monitors[3]!.stopped, true);
+});
+
+test('a missing interface is an empty list with the error kept; other errors keep the last list', async () => {
+  let mode: 'ok' | 'gone' | 'slow' = 'ok';
+  const t = setup({
+    scan: async () => {
+      if (mode === 'gone') throw new AddressError('ip -j addr show dev lo failed (exit 1): Device "lo" does not exist.', 'no-such-interface');
+      if (mode === 'slow') throw new AddressError('ip -j addr show dev lo did not finish within 10000 ms and was killed', 'timeout');
+      return [k('192.0.2.10/32')];
+    },
+  });
+  await t.watch.start();
+  assert.equal(t.watch.current().length, 1);
+  mode = 'slow';
+  t.watch.poke();
+  await t.tick(60);
+  assert.equal(t.watch.current().length, 1);
+  assert.match(t.watch.lastError() ?? '', /did not finish/);
+  mode = 'gone';
+  t.watch.poke();
+  await t.tick(60);
+  assert.deepEqual(t.watch.current(), []);
+  assert.match(t.watch.lastError() ?? '', /does not exist/);
+  mode = 'ok';
+  t.watch.poke();
+  await t.tick(60);
+  assert.equal(t.watch.lastError(), undefined);
+  assert.equal(t.watch.current().length, 1);
+  t.watch.stop();
+});
+
+test('start rejects when ip cannot run at all; stop ends the monitor and every timer', async () => {
+  const t = setup({
+    scan: async () => {
+      throw new AddressError('ip -j addr show dev lo could not run: ENOENT (is iproute2 installed?)', 'not-run');
+    },
+  });
+  await assert.rejects(t.watch.start(), /ENOENT \(is iproute2 installed\?\)/);
+  t.watch.stop();
+  assert.equal(t.monitors[0]!.stopped, true);
+  assert.equal(t.clock.pending, 0);
+});
+
+test('onScan hears every successful read, changed or not; onChange only changes', async () => {
+  const t = setup();
+  const scans: number[] = [];
+  const off = t.watch.onScan((l) => scans.push(l.length));
+  await t.watch.start();
+  t.watch.poke();
+  await t.tick(60);
+  t.setKernel([k('192.0.2.10/32')]);
+  t.watch.poke();
+  await t.tick(60);
+  assert.deepEqual(scans, [0, 0, 1]);
+  assert.deepEqual(t.changes.map((c) => c.length), [1], 'the first empty read is no change');
+  off();
+  t.watch.poke();
+  await t.tick(60);
+  assert.equal(scans.length, 3);
+  t.watch.stop();
+});
