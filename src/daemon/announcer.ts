@@ -4,8 +4,16 @@
 // once. The speaker gets the whole list (static `announce` plus what the
 // services want) and sends each neighbor the difference synchronously, so a
 // failed probe becomes a WITHDRAW within the same turn of the event loop.
+//
+// Operator commands: maintenance (DISABLED at once) and drain (RFC 8326: the
+// announced prefixes carry GRACEFUL_SHUTDOWN for the drain time, then
+// maintenance). A load-driven MED, when configured, replaces the service's
+// MED while it serves and changes only as src/announce/load-med.ts allows.
 
+import { performance } from 'node:perf_hooks';
+import { drainAttributes } from '../announce/drain.js';
 import { admitAnnouncement, DEFAULT_FLAP_GUARD, EMPTY_HISTORY, type FlapGuardSettings, type FlapHistory } from '../announce/flap-guard.js';
+import { INITIAL_LOAD_MED, nextLoadMed, type LoadMedState } from '../announce/load-med.js';
 import { wantedRoutes, type AnnounceAttributes, type ServicePolicy } from '../announce/policy.js';
 import type { AnnounceConfig } from '../config/index.js';
 import type { ServiceConfig } from '../config/config-schema.js';
@@ -13,10 +21,12 @@ import { createProbe } from '../health/create-probe.js';
 import type { Probe } from '../health/probe-result.js';
 import type { ProbeSpec } from '../health/probe-spec.js';
 import { FileSwitch, type DisableSwitch } from '../health/probes/file.js';
-import { HealthService, type ServiceStatus } from '../health/service.js';
-import type { ServiceStateName } from '../health/service-state.js';
+import { measureLoad, type LoadSources } from '../health/probes/load.js';
+import { HealthService, type ServiceStatus, type ServiceTransition } from '../health/service.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import { sameValue, type ReloadPlan } from './config-diff.js';
+import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from './observer.js';
 
 /** Where the full list of announce entries goes: the speaker. */
 export interface AnnouncementSink {
@@ -37,6 +47,35 @@ export interface AnnouncerOptions {
   readonly createSwitch?: (path: string, service: ServiceConfig) => DisableSwitch;
   /** Splay of the first check; see ProbeRunner. */
   readonly random?: () => number;
+  /** Figures for load probes and load-driven MEDs; default the system's. */
+  readonly loadSources?: LoadSources;
+  /** Wall-clock milliseconds for event timestamps; default Date.now. */
+  readonly wallClock?: () => number;
+}
+
+/** One entry of the event log: a state transition, or an operator command with its reason. */
+export interface AnnouncerEvent {
+  /** Wall-clock time, ISO 8601. */
+  readonly at: string;
+  /** Clock time (ms), comparable with status times. */
+  readonly atMs: number;
+  readonly service: string;
+  readonly from: string;
+  /** For a command, the state the service was in (commands change it through the transitions that follow). */
+  readonly to: string;
+  readonly reason: string;
+  readonly kind: 'transition' | 'command';
+}
+
+/** One probe result as status shows it. */
+export interface ProbeSummary {
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly timedOut: boolean;
+  readonly detail: string;
+  /** The tail of a command's output or the head of an HTTP body, when the probe kept one. */
+  readonly output?: string;
+  readonly atMs: number;
 }
 
 /** One service in the control socket's `status` result. */
@@ -46,13 +85,43 @@ export interface AnnouncerServiceStatus extends ServiceStatus {
   /** Prefixes the service wants but the flap guard holds back, with the time (clock ms) they may return. */
   readonly held: readonly { readonly prefix: string; readonly until: number }[];
   readonly demoted: boolean;
+  /** The last 10 probe results, oldest first. */
+  readonly lastProbes: readonly ProbeSummary[];
+  /** While draining: the clock time (ms) of the withdraw; otherwise null. */
+  readonly draining: number | null;
+  /** With med-from-load: the last reading and the MED it gave (null before the first); otherwise null. */
+  readonly loadMed: { readonly load: number | null; readonly med: number | null } | null;
+}
+
+/** Transitions and commands kept for `events`. */
+export const EVENT_LOG_SIZE = 1000;
+const LAST_PROBES = 10;
+
+interface Drain {
+  readonly until: number;
+  readonly timer: TimerHandle;
+  readonly waiters: ((withdrawn: boolean) => void)[];
+}
+
+interface LoadMed {
+  state: LoadMedState;
+  load: number | undefined;
+  med: number | undefined;
+  timer: TimerHandle | undefined;
+  failing: boolean;
 }
 
 interface Tracked {
-  readonly config: ServiceConfig;
+  config: ServiceConfig;
   readonly health: HealthService;
-  readonly policy: ServicePolicy;
+  policy: ServicePolicy;
   readonly log: Logger;
+  /**
+   * After a reload restarted the checks: the routes announced before are kept
+   * until the new checks decide (UP, DOWN or DISABLED), so a changed check
+   * does not withdraw a healthy service while it proves itself again.
+   */
+  handover: boolean;
   demoted: boolean;
   everUp: boolean;
   /** Prefix -> attributes currently in the speaker's list. */
@@ -62,98 +131,255 @@ interface Tracked {
   flap: Map<string, FlapHistory>;
   held: Map<string, number>;
   timer: TimerHandle | undefined;
-  unsubscribe: () => void;
+  drain: Drain | undefined;
+  load: LoadMed | undefined;
+  unsubscribe: (() => void)[];
 }
+
+type ObserverCall =
+  | { readonly kind: 'probe'; readonly o: ProbeObservation }
+  | { readonly kind: 'transition'; readonly o: TransitionObservation }
+  | { readonly kind: 'withdraw'; readonly o: WithdrawObservation };
 
 export class Announcer {
   private readonly tracked: Tracked[] = [];
   private readonly guard: FlapGuardSettings;
+  private readonly log: Logger;
+  private readonly eventLog: AnnouncerEvent[] = [];
+  private readonly observers = new Set<AnnouncerObserver>();
+  /** Observers that threw once: logged then, silent after. */
+  private readonly failedObservers = new WeakSet<AnnouncerObserver>();
   private running = false;
+  private announce: readonly AnnounceConfig[];
 
   constructor(private readonly opts: AnnouncerOptions) {
     this.guard = opts.flapGuard ?? DEFAULT_FLAP_GUARD;
-    for (const config of opts.services) {
-      const probe = opts.createProbe ? opts.createProbe(config.check, config) : createProbe(config.check, { clock: opts.clock });
-      const disableSwitch =
-        config.disableFile === undefined
-          ? undefined
-          : opts.createSwitch
-            ? opts.createSwitch(config.disableFile, config)
-            : new FileSwitch({ path: config.disableFile }, opts.clock);
-      const health = new HealthService({
-        name: config.name,
-        probe,
-        ...(disableSwitch ? { disableSwitch } : {}),
-        rise: config.rise,
-        fall: config.fall,
-        intervalMs: config.intervalMs,
-        fastIntervalMs: config.fastIntervalMs,
-        timeoutMs: config.timeoutMs,
-        prefixes: config.prefixes,
-        clock: opts.clock,
-        log: opts.log,
-        ...(opts.random ? { random: opts.random } : {}),
-      });
-      const t: Tracked = {
-        config,
-        health,
-        policy: {
-          prefixes: config.prefixes,
-          up: config.up,
-          down: config.whenDown,
-          disabled: config.whenDisabled,
-          ...(config.role !== undefined ? { role: config.role } : {}),
-          roleStyle: config.roleStyle,
-          failback: config.failback,
-        },
-        log: opts.log.child({ service: config.name }),
-        demoted: false,
-        everUp: false,
-        announced: new Map(),
-        entries: new Map(),
-        flap: new Map(),
-        held: new Map(),
-        timer: undefined,
-        unsubscribe: () => undefined,
-      };
-      t.unsubscribe = health.onTransition((e) => {
-        if (e.to === 'UP') t.everUp = true;
-        if (e.to === 'DOWN' && t.everUp && !config.failback) t.demoted = true;
-        this.update(t, e.to, e.serving, `${e.from} -> ${e.to}: ${e.reason}`);
-      });
-      this.tracked.push(t);
+    this.log = opts.log;
+    this.announce = opts.announce;
+    for (const config of opts.services) this.tracked.push(this.track(config));
+  }
+
+  /**
+   * A live reload: removed services are withdrawn, added ones start, those
+   * whose checks changed restart their checks (keeping what they announce
+   * until the new checks decide), those whose policy changed are
+   * re-announced with it; the speaker gets the new list once.
+   */
+  reconfigure(announce: readonly AnnounceConfig[], services: readonly ServiceConfig[], plan: Pick<ReloadPlan, 'services'>): void {
+    this.announce = announce;
+    const byName = new Map(services.map((c) => [c.name, c]));
+    const restart = new Set(plan.services.restart.map((c) => c.name));
+    const next: Tracked[] = [];
+    for (const t of this.tracked) {
+      const config = byName.get(t.config.name);
+      if (config === undefined) {
+        this.retire(t, 'removed from the config');
+        this.record(t, 'command', 'reload: service removed');
+        t.log.info('service removed by a reload: withdrawing its prefixes');
+        continue;
+      }
+      if (restart.has(config.name)) {
+        this.retire(t, 'checks changed by a reload');
+        const fresh = this.track(config);
+        fresh.handover = t.announced.size > 0;
+        fresh.announced = t.announced;
+        fresh.entries = new Map([...t.announced].map(([prefix, a]) => [prefix, this.entryOf(fresh, prefix, a)]));
+        fresh.flap = t.flap;
+        fresh.everUp = t.everUp;
+        fresh.demoted = t.demoted;
+        this.record(fresh, 'command', 'reload: checks restarted');
+        fresh.log.info('checks restarted by a reload; announced prefixes stay until the new checks decide');
+        next.push(fresh);
+        continue;
+      }
+      if (config !== t.config) {
+        const loadChanged = !sameValue(config.medFromLoad, t.config.medFromLoad);
+        t.config = config;
+        t.policy = policyOf(config);
+        t.health.setPrefixes(config.prefixes);
+        // Receivers or next hop may differ with the same attributes: rebuild every entry.
+        for (const [prefix, a] of t.announced) t.entries.set(prefix, this.entryOf(t, prefix, a));
+        if (loadChanged) {
+          if (t.load?.timer) this.opts.clock.clearTimer(t.load.timer);
+          t.load = config.medFromLoad ? { state: INITIAL_LOAD_MED, load: undefined, med: undefined, timer: undefined, failing: false } : undefined;
+          if (this.running && t.load) this.readLoad(t);
+        }
+      }
+      next.push(t);
+    }
+    const known = new Set(next.map((t) => t.config.name));
+    for (const config of services) {
+      if (known.has(config.name)) continue;
+      const t = this.track(config);
+      this.record(t, 'command', 'reload: service added');
+      next.push(t);
+    }
+    this.tracked.splice(0, this.tracked.length, ...next);
+    // Routes of removed services go now; policy changes are applied below.
+    this.publish();
+    for (const t of next) {
+      if (!this.running) break;
+      if (!t.health.running) {
+        t.health.start();
+        if (t.load) this.readLoad(t);
+      } else {
+        this.update(t, 'reload', performance.now());
+      }
     }
   }
 
-  /** Hands the speaker the static entries and starts every service's checks. */
+  /** Stops one service's checks, timers and drain; its routes leave with the next publish. */
+  private retire(t: Tracked, why: string): void {
+    for (const u of t.unsubscribe) u();
+    t.unsubscribe = [];
+    if (t.timer) this.opts.clock.clearTimer(t.timer);
+    t.timer = undefined;
+    if (t.load?.timer) this.opts.clock.clearTimer(t.load.timer);
+    const d = t.drain;
+    if (d) {
+      this.opts.clock.clearTimer(d.timer);
+      t.drain = undefined;
+      for (const w of d.waiters) w(false);
+    }
+    t.health.stop(why);
+  }
+
+  private track(config: ServiceConfig): Tracked {
+    const { opts } = this;
+    const probe = opts.createProbe
+      ? opts.createProbe(config.check, config)
+      : createProbe(config.check, { clock: opts.clock, ...(opts.loadSources ? { loadSources: opts.loadSources } : {}) });
+    const disableSwitch =
+      config.disableFile === undefined
+        ? undefined
+        : opts.createSwitch
+          ? opts.createSwitch(config.disableFile, config)
+          : new FileSwitch({ path: config.disableFile }, opts.clock);
+    const health = new HealthService({
+      name: config.name,
+      probe,
+      ...(disableSwitch ? { disableSwitch } : {}),
+      rise: config.rise,
+      fall: config.fall,
+      intervalMs: config.intervalMs,
+      fastIntervalMs: config.fastIntervalMs,
+      timeoutMs: config.timeoutMs,
+      prefixes: config.prefixes,
+      hooks: config.hooks,
+      clock: opts.clock,
+      log: opts.log,
+      ...(opts.random ? { random: opts.random } : {}),
+    });
+    const t: Tracked = {
+      config,
+      health,
+      policy: policyOf(config),
+      handover: false,
+      log: opts.log.child({ service: config.name }),
+      demoted: false,
+      everUp: false,
+      announced: new Map(),
+      entries: new Map(),
+      flap: new Map(),
+      held: new Map(),
+      timer: undefined,
+      drain: undefined,
+      load: config.medFromLoad ? { state: INITIAL_LOAD_MED, load: undefined, med: undefined, timer: undefined, failing: false } : undefined,
+      unsubscribe: [],
+    };
+    t.unsubscribe.push(
+      health.onTransition((e) => this.onTransition(t, e)),
+      health.onProbe((r) =>
+        this.notify({ kind: 'probe', o: { service: config.name, ok: r.ok, durationMs: r.durationMs, timedOut: r.timedOut === true, atMs: r.at } }),
+      ),
+    );
+    return t;
+  }
+
+  /** Hands the speaker the static entries and starts every service's checks (and load readings). */
   start(): void {
     if (this.running) return;
     this.running = true;
     this.publish();
-    for (const t of this.tracked) t.health.start();
+    for (const t of this.tracked) {
+      t.health.start();
+      if (t.load) this.readLoad(t);
+    }
   }
 
   /**
    * Stops the checks without touching the speaker: on shutdown the speaker
    * has already withdrawn everything, and a STOPPING transition must not
-   * reach it afterwards.
+   * reach it afterwards. A drain still waiting resolves as not drained.
    */
   stop(): void {
     this.running = false;
-    for (const t of this.tracked) {
-      t.unsubscribe();
-      if (t.timer) this.opts.clock.clearTimer(t.timer);
-      t.timer = undefined;
-      t.health.stop('floatd stopping');
-    }
+    for (const t of this.tracked) this.retire(t, 'floatd stopping');
   }
 
-  /** The operator's maintenance command for one service; false if there is no such service. */
-  setDisabled(name: string, on: boolean, reason?: string): boolean {
-    const t = this.tracked.find((x) => x.config.name === name);
-    if (!t) return false;
-    t.health.setDisabled(on, reason);
-    return true;
+  /**
+   * Maintenance on (DISABLED: withdrawn at once, or as `when-disabled` says)
+   * or off (INIT: the service proves itself again before it is announced),
+   * for one service or, without a name, all. Ends a drain in progress: on
+   * withdraws now, off keeps the service. Returns the services affected.
+   */
+  setMaintenance(on: boolean, service?: string, reason?: string): string[] {
+    const targets = this.select(service);
+    const command = `maintenance ${on ? 'on' : 'off'}${reason !== undefined ? `: ${reason}` : ''}`;
+    for (const t of targets) {
+      this.record(t, 'command', command);
+      if (on) {
+        if (t.drain) this.finishDrain(t, `maintenance on during drain${reason !== undefined ? `: ${reason}` : ''}`);
+        else t.health.setDisabled(true, reason);
+      } else {
+        if (t.drain) this.cancelDrain(t, `maintenance off during drain${reason !== undefined ? `: ${reason}` : ''}`);
+        t.health.setDisabled(false, reason);
+      }
+    }
+    return targets.map((t) => t.config.name);
+  }
+
+  /**
+   * RFC 8326 drain of one service or, without a name, all in parallel: the
+   * announced prefixes are re-announced with GRACEFUL_SHUTDOWN and the
+   * drain LOCAL_PREF, kept for the drain time, then the service goes to
+   * maintenance (withdrawn). A service with nothing announced goes to
+   * maintenance at once. Resolves with the services withdrawn this way,
+   * once they are; one whose drain was called off (maintenance off, stop)
+   * is left out. Rejects for an unknown name, naming the known ones.
+   */
+  drain(service?: string, reason = 'operator'): Promise<string[]> {
+    let targets: Tracked[];
+    try {
+      targets = this.select(service);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    return Promise.all(targets.map((t) => this.drainOne(t, reason))).then((done) => targets.filter((_, i) => done[i]).map((t) => t.config.name));
+  }
+
+  /**
+   * The SIGTERM path, before the speaker stops: drains every service with
+   * `drain-on-stop` in parallel and resolves once they are withdrawn.
+   */
+  async shutdown(): Promise<void> {
+    const targets = this.tracked.filter((t) => t.config.drainOnStop);
+    if (targets.length > 0) this.log.info({ services: targets.map((t) => t.config.name) }, 'draining services before stopping');
+    await Promise.all(targets.map((t) => this.drainOne(t, 'floatd stopping')));
+  }
+
+  /** The last `limit` (default all kept, at most 1000) transitions and commands, oldest first. */
+  events(limit?: number): AnnouncerEvent[] {
+    const n = limit === undefined ? this.eventLog.length : Math.max(0, Math.floor(limit));
+    return n === 0 ? [] : this.eventLog.slice(-n);
+  }
+
+  /** Adds an observer; returns the function that removes it. */
+  observe(o: AnnouncerObserver): () => void {
+    this.observers.add(o);
+    return () => {
+      this.observers.delete(o);
+    };
   }
 
   /** Waits for running hooks of every service. */
@@ -162,26 +388,121 @@ export class Announcer {
   }
 
   status(): AnnouncerServiceStatus[] {
-    return this.tracked.map((t) => ({
-      ...t.health.status(),
-      prefixes: t.config.prefixes,
-      announced: [...t.announced.keys()],
-      held: [...t.held].map(([prefix, until]) => ({ prefix, until })),
-      demoted: t.demoted,
-    }));
+    return this.tracked.map((t) => {
+      const health = t.health.status();
+      return {
+        ...health,
+        prefixes: t.config.prefixes,
+        announced: [...t.announced.keys()],
+        held: [...t.held].map(([prefix, until]) => ({ prefix, until })),
+        demoted: t.demoted,
+        lastProbes: health.results.slice(-LAST_PROBES).map((r) => ({
+          ok: r.ok,
+          durationMs: r.durationMs,
+          timedOut: r.timedOut === true,
+          detail: r.detail,
+          ...(r.output !== undefined ? { output: r.output } : {}),
+          atMs: r.at,
+        })),
+        draining: t.drain?.until ?? null,
+        loadMed: t.load ? { load: t.load.load ?? null, med: t.load.med ?? null } : null,
+      };
+    });
   }
 
   /** The full list the speaker has now. */
   entries(): AnnounceConfig[] {
-    const out: AnnounceConfig[] = [...this.opts.announce];
+    const out: AnnounceConfig[] = [...this.announce];
     for (const t of this.tracked) for (const e of t.entries.values()) out.push(e);
     return out;
   }
 
-  private update(t: Tracked, state: ServiceStateName, serving: boolean, reason: string): void {
+  private select(service: string | undefined): Tracked[] {
+    if (service === undefined) return [...this.tracked];
+    const t = this.tracked.find((x) => x.config.name === service);
+    if (t) return [t];
+    const known = this.tracked.map((x) => x.config.name);
+    throw new Error(`unknown service ${JSON.stringify(service)} (known services: ${known.length > 0 ? known.join(', ') : 'none configured'})`);
+  }
+
+  private onTransition(t: Tracked, e: ServiceTransition): void {
+    if (e.to === 'UP') t.everUp = true;
+    if (e.to === 'DOWN' && t.everUp && !t.config.failback) t.demoted = true;
+    // Routes first: the withdraw is the time-critical part.
+    this.update(t, `${e.from} -> ${e.to}: ${e.reason}`, e.causedAtPerf);
+    this.push({ kind: 'transition', at: this.wallTime(), atMs: e.at, service: e.service, from: e.from, to: e.to, reason: e.reason });
+    this.notify({ kind: 'transition', o: { service: e.service, from: e.from, to: e.to, reason: e.reason, atMs: e.at } });
+    // After the event is logged, so the maintenance transition this may cause comes after it.
+    this.endEmptyDrain(t, e.reason);
+  }
+
+  /** A drain whose routes went away on their own (the service went DOWN) is over. */
+  private endEmptyDrain(t: Tracked, reason: string): void {
+    if (t.drain && t.announced.size === 0) this.finishDrain(t, `drain ended early: nothing left announced (${reason})`);
+  }
+
+  private drainOne(t: Tracked, reason: string): Promise<boolean> {
+    const { clock } = this.opts;
+    const settings = t.config.drain;
+    if (t.drain) {
+      const d = t.drain;
+      this.record(t, 'command', `drain: ${reason} (already draining)`);
+      return new Promise((resolve) => d.waiters.push(resolve));
+    }
+    this.record(t, 'command', `drain for ${settings.timeMs / 1000} s: ${reason}`);
+    if (!this.running || t.announced.size === 0) {
+      // Nothing to move traffic away from: straight to maintenance.
+      this.enterMaintenance(t, `drained: nothing was announced (${reason})`, performance.now());
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const timer = clock.setTimer(settings.timeMs, () => this.finishDrain(t, `drained for ${settings.timeMs / 1000} s (${reason})`));
+      t.drain = { until: clock.now() + settings.timeMs, timer, waiters: [resolve] };
+      t.log.info({ timeMs: settings.timeMs, localPref: settings.localPref }, `draining: GRACEFUL_SHUTDOWN for ${settings.timeMs / 1000} s, then withdraw (${reason})`);
+      this.update(t, `drain: ${reason}`, performance.now());
+    });
+  }
+
+  /** Ends a drain with the withdraw: maintenance on, then the waiters learn it is done. */
+  private finishDrain(t: Tracked, why: string): void {
+    const d = t.drain;
+    if (!d) return;
+    this.opts.clock.clearTimer(d.timer);
+    t.drain = undefined;
+    this.enterMaintenance(t, why, performance.now());
+    for (const w of d.waiters) w(true);
+  }
+
+  /** Ends a drain without a withdraw: the normal attributes come back. */
+  private cancelDrain(t: Tracked, why: string): void {
+    const d = t.drain;
+    if (!d) return;
+    this.opts.clock.clearTimer(d.timer);
+    t.drain = undefined;
+    t.log.info(`drain called off: ${why}`);
+    this.update(t, why, performance.now());
+    for (const w of d.waiters) w(false);
+  }
+
+  private enterMaintenance(t: Tracked, why: string, causedAtPerf: number): void {
+    t.health.setDisabled(true, why);
+    // Already DISABLED (by the file) gives no transition; the routes must still lose the drain attributes.
+    this.update(t, why, causedAtPerf);
+  }
+
+  private update(t: Tracked, reason: string, causedAtPerf: number): void {
     if (!this.running) return;
     const now = this.opts.clock.now();
-    const wanted = wantedRoutes(t.policy, state, serving, t.demoted);
+    const s = t.health.state;
+    if (t.handover) {
+      // The restarted checks have not decided yet: keep what was announced.
+      if (s.name === 'INIT' || s.name === 'RISING' || s.name === 'FALLING') return;
+      t.handover = false;
+    }
+    let wanted = wantedRoutes(this.policyOf(t), s.name, s.serving, t.demoted);
+    const d = t.drain;
+    // A drain moves traffic away from what is announced; it never announces anything new.
+    if (d) wanted = wanted.filter((r) => t.announced.has(r.prefix)).map((r) => ({ prefix: r.prefix, attributes: drainAttributes(r.attributes, t.config.drain) }));
     const withdrawn: string[] = [];
     const announced: string[] = [];
     const changed: string[] = [];
@@ -225,14 +546,59 @@ export class Announcer {
 
     if (withdrawn.length + announced.length + changed.length > 0) {
       this.publish();
+      if (withdrawn.length > 0) {
+        this.notify({ kind: 'withdraw', o: { service: t.config.name, prefixes: withdrawn, latencyMs: performance.now() - causedAtPerf } });
+      }
       const parts = [
         withdrawn.length > 0 ? `withdrawing ${withdrawn.join(', ')}` : '',
         announced.length > 0 ? `announcing ${announced.join(', ')}` : '',
         changed.length > 0 ? `new attributes for ${changed.join(', ')}` : '',
-      ].filter((s) => s !== '');
-      t.log.info({ state, serving, withdrawn, announced, changed, demoted: t.demoted }, `${parts.join('; ')} (${reason})`);
+      ].filter((x) => x !== '');
+      t.log.info({ state: s.name, serving: s.serving, withdrawn, announced, changed, demoted: t.demoted, draining: d !== undefined }, `${parts.join('; ')} (${reason})`);
     }
     this.scheduleRecheck(t);
+  }
+
+  /** The policy with the load-driven MED in the UP attributes; before the first reading, the highest MED. */
+  private policyOf(t: Tracked): ServicePolicy {
+    const m = t.config.medFromLoad;
+    if (!m || !t.load) return t.policy;
+    return { ...t.policy, up: { ...t.policy.up, med: t.load.med ?? m.maxMed } };
+  }
+
+  /** One load reading, then the next one `interval` later; the MED is re-announced only when it changes. */
+  private readLoad(t: Tracked): void {
+    const m = t.config.medFromLoad;
+    const l = t.load;
+    if (!m || !l) return;
+    const { clock } = this.opts;
+    const next = (): void => {
+      if (this.running && t.load === l) l.timer = clock.setTimer(m.intervalMs, () => this.readLoad(t));
+    };
+    measureLoad(m.measure, this.opts.loadSources).then(
+      ({ value, what }) => {
+        if (!this.running) return;
+        if (l.failing) t.log.info(`load readable again: ${what} ${value}`);
+        l.failing = false;
+        l.load = value;
+        const step = nextLoadMed(l.state, value, clock.now(), m);
+        l.state = step.state;
+        if (step.changed) {
+          l.med = step.med;
+          t.log.info({ load: value, med: step.med }, `MED from load: ${step.reason}`);
+          this.update(t, step.reason, performance.now());
+        } else {
+          t.log.debug({ load: value, med: step.med }, step.reason);
+        }
+        next();
+      },
+      (err: unknown) => {
+        // The MED stays where it was; one warning per run of failures.
+        if (!l.failing) t.log.warn({ err }, `cannot read load for the MED; keeping MED ${l.med ?? m.maxMed}`);
+        l.failing = true;
+        next();
+      },
+    );
   }
 
   /** One timer per service, at the earliest end of a hold-down. */
@@ -244,9 +610,37 @@ export class Announcer {
     if (first === Infinity) return;
     t.timer = this.opts.clock.setTimer(first - this.opts.clock.now(), () => {
       t.timer = undefined;
-      const s = t.health.state;
-      this.update(t, s.name, s.serving, 'flap hold-down ended');
+      this.update(t, 'flap hold-down ended', performance.now());
     });
+  }
+
+  private wallTime(): string {
+    return new Date((this.opts.wallClock ?? Date.now)()).toISOString();
+  }
+
+  private push(e: AnnouncerEvent): void {
+    this.eventLog.push(e);
+    if (this.eventLog.length > EVENT_LOG_SIZE) this.eventLog.splice(0, this.eventLog.length - EVENT_LOG_SIZE);
+  }
+
+  /** A command in the event log, at the state the service is in. */
+  private record(t: Tracked, kind: 'command', reason: string): void {
+    const state = t.health.state.name;
+    this.push({ kind, at: this.wallTime(), atMs: this.opts.clock.now(), service: t.config.name, from: state, to: state, reason });
+  }
+
+  private notify(call: ObserverCall): void {
+    for (const o of this.observers) {
+      try {
+        if (call.kind === 'probe') o.probe?.(call.o);
+        else if (call.kind === 'transition') o.transition?.(call.o);
+        else o.withdraw?.(call.o);
+      } catch (err) {
+        if (this.failedObservers.has(o)) continue;
+        this.failedObservers.add(o);
+        this.log.error({ err, call: call.kind }, 'announcer observer failed; further failures of this observer are not logged');
+      }
+    }
   }
 
   private publish(): void {
@@ -266,6 +660,18 @@ export class Announcer {
       neighbors: t.config.targets[i] ?? [],
     };
   }
+}
+
+function policyOf(config: ServiceConfig): ServicePolicy {
+  return {
+    prefixes: config.prefixes,
+    up: config.up,
+    down: config.whenDown,
+    disabled: config.whenDisabled,
+    ...(config.role !== undefined ? { role: config.role } : {}),
+    roleStyle: config.roleStyle,
+    failback: config.failback,
+  };
 }
 
 function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, eq: (x: T, y: T) => boolean): boolean {

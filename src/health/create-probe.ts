@@ -1,7 +1,6 @@
 // ProbeSpec -> Probe. Throws a TypeError for what the types cannot rule out
 // (an empty argv, a bad body regex), so the config edge can report it.
 
-import type { Clock } from '../util/clock.js';
 import type { ProbeSpec } from './probe-spec.js';
 import type { Probe } from './probe-result.js';
 import { TcpProbe } from './probes/tcp.js';
@@ -12,9 +11,11 @@ import { LoadProbe, type LoadSources } from './probes/load.js';
 import { ProcessProbe } from './probes/process.js';
 import { ListenerProbe } from './probes/listener.js';
 import { CompositeProbe } from './probes/composite.js';
+import { TimedProbe } from './probes/timed.js';
+import { realClock, type Clock } from '../util/clock.js';
 
 export interface ProbeDeps {
-  /** Timers of the watching probes (process, listener). */
+  /** Timers of the watching probes (process, listener) and of composite parts with their own timeout. */
   readonly clock?: Clock;
   readonly loadSources?: LoadSources;
   readonly systemctl?: string;
@@ -57,7 +58,10 @@ export function createProbe(spec: ProbeSpec, deps: ProbeDeps = {}): Probe {
       }
       return new CompositeProbe(
         spec.mode,
-        spec.probes.map((p) => ({ name: p.name, probe: createProbe(p.probe, deps) })),
+        spec.probes.map((p) => {
+          const probe = createProbe(p.probe, deps);
+          return { name: p.name, probe: p.timeoutMs === undefined ? probe : new TimedProbe(probe, p.timeoutMs, deps.clock ?? realClock) };
+        }),
       );
     }
   }

@@ -65,8 +65,16 @@ export class HookRunner {
   private readonly queue: Job[] = [];
   private running = false;
   private waiters: (() => void)[] = [];
+  private prefixes: readonly string[];
 
-  constructor(private readonly opts: HookRunnerOptions) {}
+  constructor(private readonly opts: HookRunnerOptions) {
+    this.prefixes = opts.prefixes;
+  }
+
+  /** A reload changed the service's prefixes: later hooks get the new list. */
+  setPrefixes(prefixes: readonly string[]): void {
+    this.prefixes = prefixes;
+  }
 
   /** Queues the hooks that match this transition; returns at once. */
   onTransition(e: TransitionEvent): void {
@@ -110,7 +118,7 @@ export class HookRunner {
     const base = spec.shell === true ? shellCommand(spec.command) : { file: spec.command[0] ?? '', args: spec.command.slice(1) };
     const cmd: CommandLine = {
       ...base,
-      env: { ...spec.env, ...hookEnv(this.opts.service, this.opts.prefixes, transition) },
+      env: { ...spec.env, ...hookEnv(this.opts.service, this.prefixes, transition) },
     };
     const limit = spec.timeoutMs ?? HEALTH_DEFAULTS.hookTimeoutMs;
     const ac = new AbortController();

@@ -14,11 +14,14 @@ export type {
   ProcessProbeSpec,
   ListenerProbeSpec,
   CompositeProbeSpec,
+  CompositePart,
   FileSwitchSpec,
 } from './probe-spec.js';
 export { isWatching, type Probe, type ProbeResult, type NamedProbeResult, type WatchingProbe } from './probe-result.js';
 export { createProbe, type ProbeDeps } from './create-probe.js';
 export { FileSwitch, type DisableSwitch } from './probes/file.js';
+export { TimedProbe } from './probes/timed.js';
+export { measureLoad, systemLoadSources, type LoadMeasure, type LoadSources } from './probes/load.js';
 export { runWithTimeout, type TimedRunOptions } from './run-with-timeout.js';
 export { ProbeRunner, type ProbeRunnerOptions } from './probe-runner.js';
 export {
@@ -43,6 +46,7 @@ export {
   type ServiceOptions,
   type ServiceStatus,
   type ServiceTransition,
+  type RecordedTransition,
   type ServiceCounters,
   type ProbeRecord,
 } from './service.js';

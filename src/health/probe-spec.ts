@@ -96,11 +96,18 @@ export interface ListenerProbeSpec {
   readonly pollMs?: number;
 }
 
+export interface CompositePart {
+  readonly name: string;
+  readonly probe: ProbeSpec;
+  /** This part's own limit, below the service's timeout; a part past it counts as failed while the others finish. */
+  readonly timeoutMs?: number;
+}
+
 export interface CompositeProbeSpec {
   readonly kind: 'composite';
   /** all: every part must be healthy; any: one healthy part is enough. */
   readonly mode: 'all' | 'any';
-  readonly probes: readonly { readonly name: string; readonly probe: ProbeSpec }[];
+  readonly probes: readonly CompositePart[];
 }
 
 export type ProbeSpec =

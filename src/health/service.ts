@@ -3,6 +3,7 @@
 // machine; transitions go to subscribers (the announce policy) first, then
 // to the log and the hooks.
 
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { HEALTH_DEFAULTS } from './defaults.js';
@@ -47,7 +48,12 @@ export interface ServiceOptions {
 
 export interface ServiceTransition extends TransitionEvent {
   readonly service: string;
+  /** performance.now() when the input that caused it (a probe result, a command) arrived: the start of the withdraw latency. */
+  readonly causedAtPerf: number;
 }
+
+/** A transition as status keeps it. */
+export type RecordedTransition = Omit<ServiceTransition, 'causedAtPerf'>;
 
 export interface ProbeRecord extends ProbeResult {
   /** Clock time the result arrived. */
@@ -75,12 +81,13 @@ export interface ServiceStatus {
   readonly settings: Thresholds & { readonly intervalMs: number; readonly fastIntervalMs: number; readonly timeoutMs: number };
   /** Oldest first. */
   readonly results: readonly ProbeRecord[];
-  readonly transitions: readonly ServiceTransition[];
+  readonly transitions: readonly RecordedTransition[];
   readonly hooks: readonly HookRun[];
   readonly counters: ServiceCounters;
 }
 
 type TransitionListener = (e: ServiceTransition) => void;
+type ProbeListener = (r: ProbeRecord) => void;
 
 const push = <T>(ring: T[], item: T, max: number): void => {
   ring.push(item);
@@ -96,8 +103,9 @@ export class HealthService {
   private readonly hooks: HookRunner;
   private readonly log: Logger;
   private readonly listeners = new Set<TransitionListener>();
+  private readonly probeListeners = new Set<ProbeListener>();
   private readonly results: ProbeRecord[] = [];
-  private readonly history: ServiceTransition[] = [];
+  private readonly history: RecordedTransition[] = [];
   private readonly hookRuns: HookRun[] = [];
   private readonly historySize: number;
   private counters = { checks: 0, events: 0, failures: 0, timeouts: 0, transitions: 0 };
@@ -147,6 +155,15 @@ export class HealthService {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Subscribes to probe results; listeners run after the result went through
+   * the state machine (and its subscribers), so they never delay a withdraw.
+   */
+  onProbe(listener: ProbeListener): () => void {
+    this.probeListeners.add(listener);
+    return () => this.probeListeners.delete(listener);
+  }
+
   start(): void {
     if (this.started || this.st.name === 'STOPPING') return;
     this.started = true;
@@ -175,6 +192,16 @@ export class HealthService {
     this.feed({ kind: 'disable', source: OPERATOR, on, at: this.opts.clock.now(), ...(reason !== undefined ? { reason } : {}) });
   }
 
+  /** True once started (and until stopped): probing or watching. */
+  get running(): boolean {
+    return this.started && this.st.name !== 'STOPPING';
+  }
+
+  /** A reload changed the prefixes: hooks of later transitions get the new list. */
+  setPrefixes(prefixes: readonly string[]): void {
+    this.hooks.setPrefixes(prefixes);
+  }
+
   /** Resolves when no hook is running or queued. */
   idle(): Promise<void> {
     return this.hooks.idle();
@@ -200,24 +227,33 @@ export class HealthService {
 
   private onResult(r: ProbeResult, at: number, source: 'poll' | 'event'): void {
     if (this.st.name === 'STOPPING') return;
+    const arrived = performance.now();
     const c = this.counters;
     if (source === 'poll') c.checks++;
     else c.events++;
     if (!r.ok) c.failures++;
     if (r.timedOut) c.timeouts++;
-    push(this.results, { ...r, at, source }, this.historySize);
+    const record: ProbeRecord = { ...r, at, source };
+    push(this.results, record, this.historySize);
     // A watching probe's failure is a fact (the process is gone), not a sample.
-    this.feed({ kind: 'result', ok: r.ok, at, detail: r.detail, ...(source === 'event' && !r.ok ? { certain: true } : {}) });
+    this.feed({ kind: 'result', ok: r.ok, at, detail: r.detail, ...(source === 'event' && !r.ok ? { certain: true } : {}) }, arrived);
     if (r.ok !== this.lastOk) this.log.info({ source, durationMs: r.durationMs }, `check ${r.ok ? 'passed' : 'failed'}: ${r.detail}`);
     else this.log.debug({ source, durationMs: r.durationMs }, `check ${r.ok ? 'passed' : 'failed'}: ${r.detail}`);
     this.lastOk = r.ok;
+    for (const l of this.probeListeners) {
+      try {
+        l(record);
+      } catch (err) {
+        this.log.error({ err }, 'probe listener failed');
+      }
+    }
   }
 
-  private feed(input: ServiceInput): void {
+  private feed(input: ServiceInput, causedAtPerf = performance.now()): void {
     const step = stepService(this.st, input, this.thresholds);
     this.st = step.state;
     for (const e of step.effects) this.applyPace(e.pace);
-    if (step.transition) this.emit({ service: this.name, ...step.transition });
+    if (step.transition) this.emit({ service: this.name, ...step.transition, causedAtPerf });
   }
 
   private applyPace(pace: Pace): void {
@@ -227,7 +263,8 @@ export class HealthService {
 
   private emit(e: ServiceTransition): void {
     this.counters.transitions++;
-    push(this.history, e, this.historySize);
+    const { causedAtPerf: _, ...recorded } = e;
+    push(this.history, recorded, this.historySize);
     // Subscribers first: the withdraw is the time-critical part.
     for (const l of this.listeners) {
       try {

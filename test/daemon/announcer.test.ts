@@ -225,18 +225,18 @@ test('failback on (the default): the role returns after a failure', async () => 
   t.announcer.stop();
 });
 
-test('maintenance: setDisabled withdraws at once and re-enabling announces after the checks pass', async () => {
+test('maintenance: setMaintenance withdraws at once and ending it announces after the checks pass', async () => {
   const t = setup();
   t.announcer.start();
   await advance(t.clock, 1100);
   assert.equal(t.announced().length, 2);
   const at = t.clock.now();
-  assert.equal(t.announcer.setDisabled('web', true, 'upgrade'), true);
+  assert.deepEqual(t.announcer.setMaintenance(true, 'web', 'upgrade'), ['web']);
   assert.equal(t.state(), 'DISABLED');
   assert.deepEqual(t.announced(), [], 'synchronously');
   assert.equal(t.published.at(-1)!.at, at);
-  assert.equal(t.announcer.setDisabled('nope', true), false);
-  t.announcer.setDisabled('web', false);
+  assert.throws(() => t.announcer.setMaintenance(true, 'nope'), /unknown service "nope" \(known services: web\)/);
+  assert.deepEqual(t.announcer.setMaintenance(false, 'web'), ['web']);
   await advance(t.clock, 3000);
   assert.equal(t.state(), 'UP');
   assert.deepEqual(t.announced(), ['192.0.2.10/32', '192.0.2.11/32']);

@@ -35,10 +35,9 @@ test('defaults: INIT, then UP after three passes at the fast interval, then the 
   await advance(clock, 1100);
   assert.deepEqual(path(), ['RISING', 'UP']);
   assert.deepEqual(probe.starts, [0, 500, 1000]);
-  assert.deepEqual(
-    { ...seen[1]! },
-    { service: 'web', from: 'RISING', to: 'UP', reason: '3 checks passed in a row: 200 in 1 ms', at: 1000, wasServing: false, serving: true },
-  );
+  const { causedAtPerf, ...up } = seen[1]!;
+  assert.deepEqual(up, { service: 'web', from: 'RISING', to: 'UP', reason: '3 checks passed in a row: 200 in 1 ms', at: 1000, wasServing: false, serving: true });
+  assert.ok(Number.isFinite(causedAtPerf) && causedAtPerf <= performance.now(), 'when the result causing it arrived, on the real monotonic clock');
   await advance(clock, 4000);
   assert.deepEqual(probe.starts, [0, 500, 1000, 3000, 5000]);
   svc.stop();
@@ -175,6 +174,28 @@ test('a throwing subscriber does not stop the others or the machine', async () =
   await advance(clock, 1100);
   assert.equal(svc.state.name, 'UP');
   assert.equal(seen.length, 2);
+  svc.stop();
+});
+
+test('probe listeners get every result after the state machine has taken it; a throwing one harms nothing', async () => {
+  const { clock, probe, svc } = setup();
+  const got: { ok: boolean; at: number; state: string }[] = [];
+  svc.onProbe(() => {
+    throw new Error('listener broke');
+  });
+  const off = svc.onProbe((r) => got.push({ ok: r.ok, at: r.at, state: svc.state.name }));
+  probe.auto = () => pass();
+  svc.start();
+  await advance(clock, 1100);
+  assert.deepEqual(
+    got.map((g) => g.state),
+    ['RISING', 'RISING', 'UP'],
+    'the third result is seen after it made the service UP',
+  );
+  assert.ok(got.every((g) => g.ok));
+  off();
+  await advance(clock, 4000);
+  assert.equal(got.length, 3);
   svc.stop();
 });
 

@@ -35,6 +35,28 @@ export function usedMemoryFraction(meminfo: string): number {
   return 1 - field('MemAvailable') / total;
 }
 
+/** What to measure: the probe's spec, or the source of a load-driven MED. */
+export type LoadMeasure =
+  | { readonly metric: 'cpu'; readonly window?: 1 | 5 | 15 }
+  | { readonly metric: 'memory' }
+  | { readonly metric: 'connections'; readonly port: number };
+
+/** One reading of `m`, with words saying what it is. Rejects when the figure cannot be read. */
+export async function measureLoad(m: LoadMeasure, sources: LoadSources = systemLoadSources): Promise<{ value: number; what: string }> {
+  switch (m.metric) {
+    case 'cpu': {
+      const window = m.window ?? 1;
+      const avg = sources.loadavg()[window === 1 ? 0 : window === 5 ? 1 : 2] ?? 0;
+      const cpus = Math.max(1, sources.cpuCount());
+      return { value: avg / cpus, what: `${window}-min load per CPU (${cpus} CPUs)` };
+    }
+    case 'memory':
+      return { value: usedMemoryFraction(await sources.meminfo()), what: 'used memory fraction' };
+    case 'connections':
+      return { value: await sources.established(m.port), what: `established connections on port ${m.port}` };
+  }
+}
+
 export class LoadProbe implements Probe {
   readonly kind = 'load';
 
@@ -43,28 +65,12 @@ export class LoadProbe implements Probe {
     private readonly sources: LoadSources = systemLoadSources,
   ) {}
 
-  private async measure(): Promise<{ value: number; what: string }> {
-    const s = this.spec;
-    switch (s.metric) {
-      case 'cpu': {
-        const window = s.window ?? 1;
-        const avg = this.sources.loadavg()[window === 1 ? 0 : window === 5 ? 1 : 2] ?? 0;
-        const cpus = Math.max(1, this.sources.cpuCount());
-        return { value: avg / cpus, what: `${window}-min load per CPU (${cpus} CPUs)` };
-      }
-      case 'memory':
-        return { value: usedMemoryFraction(await this.sources.meminfo()), what: 'used memory fraction' };
-      case 'connections':
-        return { value: await this.sources.established(s.port), what: `established connections on port ${s.port}` };
-    }
-  }
-
   async run(signal: AbortSignal): Promise<ProbeResult> {
     const elapsed = stopwatch();
     const label = `load ${this.spec.metric}`;
     if (signal.aborted) return abortedResult(label, elapsed());
     try {
-      const { value, what } = await this.measure();
+      const { value, what } = await measureLoad(this.spec, this.sources);
       if (signal.aborted) return abortedResult(label, elapsed());
       const shown = Number.isInteger(value) ? String(value) : value.toFixed(3);
       const ok = value <= this.spec.max;

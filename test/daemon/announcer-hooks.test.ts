@@ -1,0 +1,97 @@
+// Hooks written in the config run through the announcer's services: real
+// commands, the state machine on a fake clock.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfigText } from '../../src/config/index.js';
+import { Announcer } from '../../src/daemon/announcer.js';
+import { FakeClock } from '../../src/util/clock.js';
+import { advance, goneWithin, ManualProbe, pass, silent } from '../health/helpers/fakes.js';
+
+function setup(hookLines: string[]) {
+  const cfg = parseConfigText(
+    [
+      'router-id: 192.0.2.1',
+      'local-as: 65001',
+      'neighbors: [{ address: 192.0.2.254, peer-as: 64512 }]',
+      'services:',
+      '  - name: web',
+      '    prefixes: [192.0.2.10/32, 192.0.2.11/32]',
+      '    check: { listener: { port: 80 } }',
+      '    hooks:',
+      ...hookLines.map((l) => `      ${l}`),
+      '',
+    ].join('\n'),
+    'floatd.yaml',
+    { env: {}, hostname: 'h' },
+  );
+  const clock = new FakeClock();
+  const announcer = new Announcer({
+    announce: [],
+    services: cfg.services ?? [],
+    sink: { setAnnouncements: () => undefined },
+    clock,
+    log: silent,
+    random: () => 0,
+    createProbe: () => {
+      const p = new ManualProbe(clock);
+      p.auto = () => pass();
+      return p;
+    },
+  });
+  return { clock, announcer };
+}
+
+test('config hooks run on transitions with SERVICE, STATE, PREVIOUS_STATE and PREFIXES, in order, without holding the state machine', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'floatd-announcer-hooks-'));
+  const log = join(dir, 'log');
+  const { clock, announcer } = setup([
+    `any: [/bin/sh, -c, 'sleep 0.1; echo "$SERVICE $PREVIOUS_STATE>$STATE [$PREFIXES]" >> ${log}']`,
+    `up: [/bin/sh, -c, 'echo "up $STATE" >> ${log}']`,
+    `disabled: [/bin/sh, -c, 'echo "disabled $STATE" >> ${log}']`,
+    'timeout: 5',
+  ]);
+  announcer.start();
+  await advance(clock, 1100);
+  assert.equal(announcer.status()[0]!.state, 'UP', 'UP while the first hook still sleeps');
+  const early = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').length : 0;
+  assert.ok(early < 3, `${early} hook lines written before the state machine reached UP`);
+  announcer.setMaintenance(true, 'web', 'patching');
+  await announcer.idle();
+  assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), [
+    'web INIT>RISING [192.0.2.10/32 192.0.2.11/32]',
+    'web RISING>UP [192.0.2.10/32 192.0.2.11/32]',
+    'up UP',
+    'web UP>DISABLED [192.0.2.10/32 192.0.2.11/32]',
+    'disabled DISABLED',
+  ]);
+  const runs = announcer.status()[0]!.hooks;
+  assert.equal(runs.length, 5);
+  assert.ok(runs.every((r) => r.ok));
+  announcer.stop();
+  await announcer.idle();
+});
+
+test('a config hook past its timeout is killed with its process group', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'floatd-announcer-hooks-'));
+  const pidFile = join(dir, 'pid');
+  const { clock, announcer } = setup([`disabled: [/bin/sh, -c, 'echo $$ > ${pidFile}; exec sleep 30']`, 'timeout: 0.5']);
+  announcer.start();
+  announcer.setMaintenance(true, 'web');
+  const end = Date.now() + 5000;
+  while (!existsSync(pidFile) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  await advance(clock, 400);
+  assert.equal(await goneWithin(pid, 100), false, 'still running before its limit');
+  await advance(clock, 200);
+  await announcer.idle();
+  assert.ok(await goneWithin(pid, 2000), 'killed at the limit');
+  const run = announcer.status()[0]!.hooks.find((h) => h.trigger === 'disabled')!;
+  assert.equal(run.ok, false);
+  assert.match(run.detail, /killed at the time limit/);
+  announcer.stop();
+  await announcer.idle();
+});
