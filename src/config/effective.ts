@@ -1,8 +1,10 @@
 import type { AnnounceAttributes, StateAction } from '../announce/policy.js';
-import type { ProbeSpec } from '../health/probe-spec.js';
+import type { ServiceAddress, WatchConfig } from './address-schema.js';
 import { formatCommunity, formatLargeCommunity } from './communities.js';
+import { formatHostPort, formatMode } from './config-schema.js';
 import type { Config, ServiceConfig } from './config-schema.js';
 import { kebabCase } from './fields.js';
+import { checkToFile, serviceExtrasToFile } from './services-schema.js';
 import { Secret } from './secret.js';
 
 /** camelCase keys back to the file's kebab-case; absent values dropped; secrets redacted. */
@@ -26,37 +28,6 @@ function attributesToFile(a: AnnounceAttributes): Record<string, unknown> {
 
 const actionToFile = (a: StateAction): unknown => (a === 'withdraw' ? 'withdraw' : attributesToFile(a.announce));
 
-/** A parsed check back in the file's form: one key naming the probe kind. */
-function checkToFile(c: ProbeSpec): Record<string, unknown> {
-  switch (c.kind) {
-    case 'tcp':
-      return { tcp: plain({ host: c.host, port: c.port, localAddress: c.localAddress }) };
-    case 'http':
-    case 'https': {
-      const host = c.host.includes(':') ? `[${c.host}]` : c.host;
-      return {
-        http: plain({
-          url: `${c.kind}://${host}${c.port === undefined ? '' : `:${c.port}`}${c.path}`,
-          method: c.method,
-          expectStatus: c.status?.map((m) => (typeof m === 'number' ? m : `${m[0]}-${m[1]}`)),
-          bodyContains: c.bodyContains,
-          headers: c.headers,
-          hostHeader: c.hostHeader,
-          insecure: c.insecure ?? false,
-        }),
-      };
-    }
-    case 'exec':
-      return { exec: plain({ command: c.command, env: c.env, cwd: c.cwd }) };
-    case 'process':
-      return { process: 'pidFile' in c ? { 'pid-file': c.pidFile } : 'pid' in c ? { pid: c.pid } : { unit: c.unit } };
-    case 'listener':
-      return { listener: plain({ port: c.port, address: c.address }) };
-    default:
-      throw new Error(`probe kind ${c.kind} has no config form`);
-  }
-}
-
 function serviceToFile(s: ServiceConfig): Record<string, unknown> {
   return plain({
     name: s.name,
@@ -77,6 +48,37 @@ function serviceToFile(s: ServiceConfig): Record<string, unknown> {
     failback: s.failback,
     // Absent means every neighbor carrying the family; loading again recomputes the same targets.
     neighbors: s.neighbors,
+    ...serviceExtrasToFile(s),
+    address: s.address && addressToFile(s.address),
+  });
+}
+
+/** Addresses are written out only when they differ from the service's host prefixes (the default). */
+function addressToFile(a: ServiceAddress): Record<string, unknown> {
+  return plain({
+    interface: a.interface,
+    label: a.label,
+    add: a.add,
+    removeWhenDown: a.removeWhenDown,
+    require: a.require,
+    addresses: a.addresses,
+  });
+}
+
+function watchToFile(w: WatchConfig): Record<string, unknown> {
+  return plain({
+    interface: w.interface,
+    label: w.label,
+    prefixes: w.prefixes,
+    ipv6Length: w.ipv6Length,
+    rescanInterval: w.rescanMs / 1000,
+    nextHop: w.nextHop,
+    med: w.med,
+    prepend: w.prepend,
+    communities: w.communities.map(formatCommunity),
+    largeCommunities: w.largeCommunities.map(formatLargeCommunity),
+    localPref: w.localPref,
+    neighbors: w.neighbors,
   });
 }
 
@@ -84,12 +86,15 @@ function serviceToFile(s: ServiceConfig): Record<string, unknown> {
  * The config as floatd will run it, in the file's own vocabulary, for
  * `floatd check` to print. Every default is written out, so the output loads
  * back to the same config; a password read from a file or the environment is
- * shown by its source, an inline one as "[redacted]".
+ * shown by its source, an inline one as "[redacted]". A preset is shown
+ * expanded: the neighbors, local-as and role attributes it filled in.
  */
 export function effectiveConfig(cfg: Config): Record<string, unknown> {
   return plain({
     ...cfg,
+    controlSocketMode: formatMode(cfg.controlSocketMode),
     listen: cfg.listen && plain(cfg.listen),
+    metrics: cfg.metrics && { listen: formatHostPort(cfg.metrics.listen) },
     neighbors: cfg.neighbors.map((n) =>
       plain({
         ...n,
@@ -106,5 +111,6 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
       }),
     ),
     services: cfg.services?.map(serviceToFile),
+    watch: cfg.watch && watchToFile(cfg.watch),
   });
 }

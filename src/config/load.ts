@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { configSchema } from './config-schema.js';
@@ -8,6 +8,7 @@ import { ConfigError, formatPath } from './errors.js';
 import type { ConfigProblem } from './errors.js';
 import { UNKNOWN_KEY } from './fields.js';
 import { offsetOf, pathAt } from './locate.js';
+import { expandPresets } from './presets/index.js';
 
 export interface LoadOptions {
   /** Where `password-env` is looked up; default process.env. */
@@ -16,6 +17,15 @@ export interface LoadOptions {
   readonly readFile?: (path: string) => string;
   /** Used when the config has no `hostname`; default os.hostname(). */
   readonly hostname?: string;
+  /** The machine's IPv4 addresses, for router-id when the config has none; default from os.networkInterfaces(), loopback excluded. */
+  readonly ipv4Addresses?: () => readonly string[];
+}
+
+function machineIpv4(): string[] {
+  return Object.values(networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((a) => a.family === 'IPv4' && !a.internal)
+    .map((a) => a.address);
 }
 
 const readUtf8 = (path: string): string => readFileSync(path, 'utf8');
@@ -49,7 +59,9 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
   const problems: ConfigProblem[] = [];
   const add = (offset: number, path: readonly (string | number)[], message: string): void => {
     const { line, col } = lineCounter.linePos(offset);
-    problems.push({ file: fileName, line, col, path: formatPath(path), message });
+    const p = { file: fileName, line, col, path: formatPath(path), message };
+    // A preset value used by several neighbors (one password file) is reported once.
+    if (!problems.some((q) => q.line === line && q.col === col && q.path === p.path && q.message === message)) problems.push(p);
   };
   const fail = (): never => {
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0));
@@ -73,17 +85,26 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
     fail();
   }
 
+  const expansion = expandPresets(data);
+  for (const p of expansion.problems) add(offsetOf(doc, p.path, p.atKey), p.path, p.message);
+  if (!expansion.expanded && problems.length > 0) return fail();
+
   const schema = configSchema({
     env: opts.env ?? process.env,
     readFile: opts.readFile ?? readUtf8,
     baseDir: dirname(resolve(fileName)),
     hostname: opts.hostname ?? hostname(),
+    ipv4Addresses: opts.ipv4Addresses ?? machineIpv4,
   });
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const unknownKey = issue.code === 'custom' && issue.params?.[UNKNOWN_KEY] === true;
-    add(offsetOf(doc, issue.path, unknownKey), issue.path, issue.message);
+  const result = schema.safeParse(expansion.data);
+  if (result.success && problems.length === 0) return result.data;
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const unknownKey = issue.code === 'custom' && issue.params?.[UNKNOWN_KEY] === true;
+      // Errors about what a preset generated point at the preset key that produced it.
+      const path = expansion.sourceOf(issue.path);
+      add(offsetOf(doc, path, unknownKey), path, issue.message);
+    }
   }
   return fail();
 }

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { familyOf, parseAddress } from './addresses.js';
 import type { Family, Parsed } from './addresses.js';
-import { asn, envName, hostAddress, nextHop, port } from './bgp-fields.js';
-import { bool, integer, list, oneOf, parsedAny, section, text } from './fields.js';
+import { asn, hostAddress, nextHop, port } from './bgp-fields.js';
+import { bool, integer, list, oneOf, parsedAny, parsedText, section, text } from './fields.js';
 import { Secret } from './secret.js';
 
 /** Where secrets come from. Injected so that tests (and `floatd check`) control every read. */
@@ -43,6 +43,20 @@ const holdTime = () =>
     if (n === 1 || n === 2) ctx.addIssue({ code: 'custom', message: `${n} is refused by RFC 4271 (expected 0 or 3..65535 seconds)` });
   });
 
+/**
+ * A variable name for a password. Unlike other fields the value is not quoted
+ * back in the error: a password pasted here by mistake must not reach a log.
+ */
+export const passwordEnvField = () =>
+  parsedText('an environment variable name', (s): Parsed<string> =>
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(s)
+      ? { ok: true, value: s }
+      : { ok: false, error: 'is not an environment variable name, so it is not shown here (expected letters, digits and _)' },
+  );
+
+export const passwordFileField = () =>
+  text('a path to a file holding the password').min(1, 'the path is empty (expected a path to a file holding the password)');
+
 const neighborShape = {
   address: hostAddress('the IPv4 or IPv6 address of the peer'),
   'peer-as': asn(),
@@ -51,8 +65,8 @@ const neighborShape = {
   port: port().default(179),
   passive: bool().default(false),
   password: text('the password as a string').optional(),
-  'password-file': text('a path to a file holding the password').min(1, 'the path is empty (expected a path to a file holding the password)').optional(),
-  'password-env': envName().optional(),
+  'password-file': passwordFileField().optional(),
+  'password-env': passwordEnvField().optional(),
   multihop: integer(1, 255, 'a TTL 1..255').optional(),
   'ttl-security': parsedAny(ttlSecurity),
   'hold-time': holdTime().default(90),

@@ -30,8 +30,9 @@ const comparable = (c: Config): unknown =>
 
 test('effective config uses the file vocabulary with every default written out', () => {
   const eff = effectiveConfig(parseConfigText(text, 'f.yaml', opts));
-  assert.deepEqual(Object.keys(eff), ['router-id', 'local-as', 'control-socket', 'hostname', 'listen', 'neighbors', 'announce']);
+  assert.deepEqual(Object.keys(eff), ['router-id', 'local-as', 'control-socket', 'control-socket-mode', 'hostname', 'listen', 'neighbors', 'announce']);
   assert.equal(eff['control-socket'], '/run/floatd/floatd.sock');
+  assert.equal(eff['control-socket-mode'], '0660');
   assert.equal(eff['hostname'], 'node-a');
   assert.deepEqual(eff['listen'], { address: '::', port: 179 });
   const [a, b, c] = eff['neighbors'] as Record<string, unknown>[];
@@ -111,4 +112,19 @@ services:
   assert.match(printed, /role-style: community/);
   const second = parseConfigText(printed, 'f.yaml', opts);
   assert.deepEqual(second.services, first.services);
+});
+
+test('metrics, control-socket-mode and control-socket-group print in the file form and load back', () => {
+  const more = text.replace(
+    'listen: {}\n',
+    'listen: {}\nmetrics: { listen: "[0:0::1]:9179" }\ncontrol-socket-mode: "640"\ncontrol-socket-group: 1001\n',
+  );
+  const first = parseConfigText(more, 'f.yaml', opts);
+  const eff = effectiveConfig(first);
+  assert.deepEqual(eff['metrics'], { listen: '[::1]:9179' });
+  assert.equal(eff['control-socket-mode'], '0640');
+  assert.equal(eff['control-socket-group'], '1001');
+  const printed = stringify(eff).replace('[redacted]', 'inline-secret');
+  assert.match(printed, /control-socket-mode: "0640"/);
+  assert.deepEqual(comparable(parseConfigText(printed, 'f.yaml', opts)), comparable(first));
 });

@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, Secret, loadConfig, parseConfigText } from '../../src/config/index.js';
+import { stringify } from 'yaml';
+import { ConfigError, Secret, effectiveConfig, loadConfig, parseConfigText } from '../../src/config/index.js';
+import { createLogger } from '../../src/util/log.js';
 import type { LoadOptions } from '../../src/config/index.js';
 
 const PASSWORD = 'hunter2-Very-Secret';
@@ -126,4 +128,78 @@ test('passwords never appear in error messages', () => {
   }
   const viaFile = errorOf(config('password-file: /etc/floatd/lf.md5') + `announce:\n  - prefix: 10.0.0.1/8\n`);
   assert.doesNotMatch(viaFile.message, /hunter2/);
+});
+
+const vultrPreset = (secretLine: string, more: string[] = []): string =>
+  ['preset:', '  vultr:', '    asn: 4200000001', `    ${secretLine}`, '    source-address: 198.51.100.99', '    source-address-v6: "2001:db8::99"', ...more, ''].join('\n');
+
+test('a preset password is read like a neighbor one and reaches every neighbor the preset makes, as a Secret', () => {
+  const cfg = parseConfigText(vultrPreset('password-file: /etc/floatd/lf.md5'), 'f.yaml', opts);
+  assert.deepEqual(
+    cfg.neighbors.map((n) => [n.passwordFile, n.password instanceof Secret, n.password?.reveal()]),
+    [
+      ['/etc/floatd/lf.md5', true, PASSWORD],
+      ['/etc/floatd/lf.md5', true, PASSWORD],
+    ],
+  );
+});
+
+test('the effective config of a preset shows the password source, never the password', () => {
+  for (const line of ['password-file: /etc/floatd/lf.md5', 'password-env: BGP_KEY']) {
+    const eff = effectiveConfig(parseConfigText(vultrPreset(line), 'f.yaml', opts));
+    for (const out of [stringify(eff), JSON.stringify(eff), inspect(eff, { depth: Infinity })]) {
+      assert.doesNotMatch(out, /hunter2/);
+      assert.doesNotMatch(out, /\[redacted\]/, 'a password from a file or variable is shown by its source');
+    }
+  }
+});
+
+test('preset password errors name the preset key and never the password', () => {
+  const long = `${PASSWORD}${'x'.repeat(80)}`;
+  const local: LoadOptions = { ...opts, readFile: (p) => (p === '/etc/floatd/long.md5' ? long : readFile(p)), env: { ...opts.env, LONG: long } };
+  const cases: [string, RegExp][] = [
+    ['password-file: /etc/floatd/nope.md5', /preset\.vultr\.password-file: cannot read \/etc\/floatd\/nope\.md5: EACCES/],
+    ['password-file: /etc/floatd/long.md5', /preset\.vultr\.password-file: the password is longer than 80 bytes/],
+    ['password-file: /etc/floatd/empty.md5', /preset\.vultr\.password-file: the password is empty/],
+    ['password-env: LONG', /preset\.vultr\.password-env: the password is longer than 80 bytes/],
+    [`password-env: "${PASSWORD}"`, /preset\.vultr\.password-env: is not an environment variable name, so it is not shown here/],
+    [`password: "${PASSWORD}"`, /preset\.vultr\.password: unknown key "password"/],
+  ];
+  for (const [line, match] of cases) {
+    let err: unknown;
+    try {
+      parseConfigText(vultrPreset(line), 'f.yaml', local);
+    } catch (e) {
+      err = e;
+    }
+    assert.ok(err instanceof ConfigError, line);
+    assert.match(err.message, match);
+    assert.equal(err.message.split('\n').length, 1, err.message);
+    assert.doesNotMatch(err.message, /hunter2/);
+    assert.doesNotMatch(inspect(err, { depth: Infinity }), /hunter2/);
+  }
+});
+
+test('a password pasted into password-env by mistake is not quoted back', () => {
+  const e = errorOf(config(`password-env: "${PASSWORD}"`));
+  assert.doesNotMatch(e.message, /hunter2/);
+  assert.match(e.message, /neighbors\[0\]\.password-env: is not an environment variable name, so it is not shown here \(expected letters, digits and _\)/);
+});
+
+test('logging a config, a neighbor or a password field writes no password', () => {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'trace', destination: { write: (s: string) => void lines.push(s) } });
+  const viaFile = parseConfigText(vultrPreset('password-file: /etc/floatd/lf.md5'), 'f.yaml', opts);
+  const inline = parseConfigText(config(`password: "${PASSWORD}"`), 'f.yaml', opts);
+  for (const cfg of [viaFile, inline]) {
+    const n = cfg.neighbors[0]!;
+    log.info({ config: cfg }, 'config loaded');
+    log.info({ neighbor: n }, 'neighbor');
+    log.child({ peer: n.address, password: n.password }).warn(n, 'peer state');
+    log.debug({ password: n.password?.reveal() }, 'a revealed key in a password field is censored too');
+    log.error({ err: new ConfigError([{ file: 'f.yaml', path: 'x', message: `m ${String(n.password)}` }]) }, 'error');
+  }
+  assert.ok(lines.length >= 10);
+  for (const l of lines) assert.doesNotMatch(l, /hunter2/, l);
+  assert.ok(lines.some((l) => l.includes('[redacted]')));
 });

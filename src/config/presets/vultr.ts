@@ -1,0 +1,44 @@
+import { passwordKeys } from './plan.js';
+import type { PresetNeighbor, PresetPlan } from './plan.js';
+import type { VultrPreset } from './preset-schema.js';
+
+/** Vultr's BGP service: the same peer in every location, reached two hops away. */
+export const VULTR = {
+  peerAs: 64515,
+  ipv4Neighbor: '169.254.169.254',
+  ipv6Neighbor: '2001:19f0:ffff::1',
+  multihop: 2,
+} as const;
+
+export function vultrPlan(v: VultrPreset): PresetPlan {
+  const at = ['preset', 'vultr'];
+  const secret = passwordKeys(v, at);
+  const neighbor = (address: string, family: 'ipv4' | 'ipv6', source: string, sourceKey: string): PresetNeighbor => ({
+    entry: {
+      address,
+      'peer-as': VULTR.peerAs,
+      description: 'vultr',
+      'local-address': source,
+      ...secret.entry,
+      multihop: VULTR.multihop,
+      import: 'none',
+      families: [family],
+      'graceful-restart': true,
+      'next-hop': 'self',
+    },
+    from: at,
+    written: false,
+    keyFrom: { 'local-address': [...at, sourceKey], ...secret.keyFrom },
+  });
+  const neighbors = [neighbor(VULTR.ipv4Neighbor, 'ipv4', v.sourceAddress, 'source-address')];
+  if (v.sourceAddressV6 !== undefined) neighbors.push(neighbor(VULTR.ipv6Neighbor, 'ipv6', v.sourceAddressV6, 'source-address-v6'));
+  return {
+    name: 'vultr',
+    localAs: v.asn,
+    localAsFrom: [...at, 'asn'],
+    routerId: { value: v.sourceAddress, from: [...at, 'source-address'] },
+    neighbors,
+    ...(v.role !== undefined ? { role: { role: v.role, style: 'prepend' as const, from: [...at, 'role'] } } : {}),
+    requireAllow: false,
+  };
+}
