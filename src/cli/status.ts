@@ -1,22 +1,16 @@
-import type { AnnouncerServiceStatus } from '../daemon/announcer.js';
-import type { SpeakerStatus } from '../daemon/speaker.js';
+// `floatd status`: a summary like `bgpctl show summary`, one line per
+// neighbor and one per service.
 
-/** What the control socket's `status` returns. */
-export type DaemonStatus = SpeakerStatus & { readonly services?: readonly AnnouncerServiceStatus[] };
+import { hms, table } from './format-table.js';
+import type { DaemonStatus, ServiceView } from './format-views.js';
 
-const duration = (s: number | undefined): string => {
-  if (s === undefined) return 'never';
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-};
+export type { DaemonStatus } from './format-views.js';
 
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+export function serviceState(v: ServiceView): string {
+  const notes = [...(v.disabledBy.length > 0 ? [v.disabledBy.join(', ')] : []), ...(typeof v.draining === 'number' ? ['draining'] : [])];
+  return notes.length > 0 ? `${v.state} (${notes.join('; ')})` : v.state;
 }
 
-/** A summary like `bgpctl show summary`: one line per neighbor, then one per service. */
 export function formatStatus(s: DaemonStatus): string {
   const rows: string[][] = [['Neighbor', 'AS', 'State', 'Up', 'MsgIn', 'MsgOut', 'PfxRcvd', 'PfxSent', 'Last error']];
   for (const n of s.peers) {
@@ -24,7 +18,7 @@ export function formatStatus(s: DaemonStatus): string {
       n.address,
       String(n.peerAs),
       n.state,
-      duration(n.uptimeSeconds),
+      hms(n.uptimeSeconds),
       String(n.messages.in),
       String(n.messages.out),
       String(n.prefixesReceived),
@@ -36,8 +30,15 @@ export function formatStatus(s: DaemonStatus): string {
   if (s.services && s.services.length > 0) {
     const svc: string[][] = [['Service', 'State', 'Serving', 'Announced', 'Held', 'Last check']];
     for (const v of s.services) {
-      const last = v.results.at(-1);
-      svc.push([v.name, v.state + (v.disabledBy.length ? ` (${v.disabledBy.join(', ')})` : ''), v.serving ? 'yes' : 'no', v.announced.join(' ') || '-', v.held.map((h) => h.prefix).join(' ') || '-', last ? `${last.ok ? 'ok' : 'FAIL'}: ${last.detail}` : '-']);
+      const last = (v.lastProbes ?? v.results).at(-1);
+      svc.push([
+        v.name,
+        serviceState(v),
+        v.serving ? 'yes' : 'no',
+        v.announced.join(' ') || '-',
+        v.held.map((h) => h.prefix).join(' ') || '-',
+        last ? `${last.ok ? 'ok' : 'FAIL'}: ${last.detail}` : '-',
+      ]);
     }
     out += `\n${table(svc)}\n`;
   }

@@ -1,12 +1,26 @@
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
+// The control socket: a Unix socket serving the daemon's views and a few
+// commands, one JSON request per line (see protocol.ts).
+
+import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { dirname } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import type { DaemonControl } from '../daemon/control-api.js';
 import type { Logger } from '../util/log.js';
+import { dispatch } from './dispatch.js';
+import { resolveGroup } from './group.js';
 import { parseRequest, type Command, type Response } from './protocol.js';
 
-export type ControlHandlers = Record<Command, () => unknown>;
+export interface ControlServerOptions {
+  /** Permission bits of the socket; default 0660 (owner and group may connect). */
+  readonly mode?: number;
+  /** Group of the socket, by name (from /etc/group) or number; default: the daemon's own group. */
+  readonly group?: string;
+}
 
 const MAX_REQUEST = 4096;
+const DEFAULT_MODE = 0o660;
+const CHANGING: ReadonlySet<Command> = new Set(['maintenance', 'drain', 'reload']);
 
 /** True if something answers on the socket path (another floatd). */
 function inUse(path: string): Promise<boolean> {
@@ -20,56 +34,130 @@ function inUse(path: string): Promise<boolean> {
   });
 }
 
+/** Removes a socket left by a crash; anything else at the path is not ours to delete. */
+function removeStale(path: string): void {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  if (!isSocket) throw new Error(`control socket path ${path} exists and is not a socket; not replacing it`);
+  unlinkSync(path);
+}
+
+function readGroupFile(): string {
+  try {
+    return readFileSync('/etc/group', 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+async function answer(line: string, control: DaemonControl, log: Logger): Promise<string> {
+  const req = parseRequest(line);
+  if ('error' in req) return JSON.stringify({ ok: false, error: req.error } satisfies Response);
+  if (CHANGING.has(req.command)) log.info({ command: req.command, args: req.args }, `control: ${req.command} requested`);
+  try {
+    const result = await dispatch(control, req);
+    return JSON.stringify({ ok: true, result: result ?? null } satisfies Response);
+  } catch (e) {
+    const error = errorMessage(e);
+    log.warn({ command: req.command, err: error }, `control: ${req.command} failed: ${error}`);
+    return JSON.stringify({ ok: false, error } satisfies Response);
+  }
+}
+
 /**
- * Serves read-only views of the daemon on a Unix socket (mode 0660, so the
- * owner's group can use the CLI). Refuses to start over a live socket; a
- * stale one left by a crash is replaced.
+ * One client. Its requests are answered in order, one at a time: reading
+ * pauses while a handler runs, so a client cannot queue unbounded work, and
+ * other clients are not held up because every connection runs on its own.
  */
-export async function startControlServer(path: string, handlers: ControlHandlers, log: Logger, mode = 0o660): Promise<net.Server> {
+function serveConnection(conn: net.Socket, control: DaemonControl, log: Logger): void {
+  let buf = '';
+  let busy = false;
+  let ended = false;
+  let done = false;
+  conn.setEncoding('utf8');
+  conn.on('error', () => undefined);
+
+  const refuse = (error: string): void => {
+    done = true;
+    conn.write(`${JSON.stringify({ ok: false, error } satisfies Response)}\n`);
+    conn.destroySoon();
+  };
+
+  const pump = async (): Promise<void> => {
+    if (busy || done) return;
+    busy = true;
+    conn.pause();
+    for (;;) {
+      const nl = buf.indexOf('\n');
+      let line: string;
+      if (nl >= 0) {
+        line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+      } else if (ended && buf.trim() !== '') {
+        // A client that half-closes after its last request need not end it with a newline.
+        line = buf;
+        buf = '';
+      } else break;
+      if (line.length > MAX_REQUEST) return refuse(`request too long (more than ${MAX_REQUEST} bytes)`);
+      if (line.trim() === '') continue;
+      const res = await answer(line, control, log);
+      if (conn.destroyed) return;
+      conn.write(`${res}\n`);
+    }
+    busy = false;
+    if (buf.length > MAX_REQUEST) return refuse(`request too long (more than ${MAX_REQUEST} bytes)`);
+    if (ended) conn.end();
+    else conn.resume();
+  };
+
+  conn.on('data', (chunk: string) => {
+    if (done) return;
+    buf += chunk;
+    void pump();
+  });
+  conn.on('end', () => {
+    ended = true;
+    void pump();
+  });
+}
+
+function listen(server: net.Server, path: string, mode: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    // bind(2) happens inside listen(); the umask keeps the socket from being wider than `mode` even for an instant.
+    const previous = isMainThread ? process.umask(~mode & 0o777) : undefined;
+    try {
+      server.listen(path, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    } finally {
+      if (previous !== undefined) process.umask(previous);
+    }
+  });
+}
+
+/**
+ * Serves `control` on a Unix socket at `path` (mode 0660 by default, so the
+ * socket's group can use the CLI). Refuses to start over a live socket; a
+ * stale one left by a crash is replaced. The socket is removed on close.
+ */
+export async function startControlServer(path: string, control: DaemonControl, log: Logger, opts: ControlServerOptions = {}): Promise<net.Server> {
+  const mode = opts.mode ?? DEFAULT_MODE;
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) throw new Error(`control socket mode ${String(mode)} is not a permission mode (0 to 0777)`);
+  const gid = opts.group === undefined ? undefined : resolveGroup(opts.group, readGroupFile());
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
   if (await inUse(path)) throw new Error(`control socket ${path} is in use: is another floatd running?`);
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  const server = net.createServer((conn) => {
-    let buf = '';
-    conn.setEncoding('utf8');
-    conn.on('error', () => undefined);
-    conn.on('data', (chunk: string) => {
-      buf += chunk;
-      if (buf.length > MAX_REQUEST) {
-        conn.end(`${JSON.stringify({ ok: false, error: 'request too long' } satisfies Response)}\n`);
-        return;
-      }
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const req = parseRequest(line);
-        let res: Response;
-        if ('error' in req) res = { ok: false, error: req.error };
-        else {
-          try {
-            res = { ok: true, result: handlers[req.command]() };
-          } catch (e) {
-            log.error({ err: String(e) }, `control command ${req.command} failed`);
-            res = { ok: false, error: `internal error: ${(e as Error).message}` };
-          }
-        }
-        conn.write(`${JSON.stringify(res)}\n`);
-      }
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  chmodSync(path, mode);
+  removeStale(path);
+  const server = net.createServer({ allowHalfOpen: true }, (conn) => serveConnection(conn, control, log));
+  await listen(server, path, mode);
   server.on('close', () => {
     try {
       unlinkSync(path);
@@ -77,5 +165,14 @@ export async function startControlServer(path: string, handlers: ControlHandlers
       // already gone
     }
   });
+  try {
+    chmodSync(path, mode);
+    if (gid !== undefined) chownSync(path, -1, gid);
+  } catch (e) {
+    server.close();
+    const who = opts.group === undefined ? '' : ` to group ${opts.group} (gid ${String(gid)})`;
+    throw new Error(`cannot give control socket ${path} mode ${mode.toString(8).padStart(4, '0')}${who}: ${errorMessage(e)}`);
+  }
+  log.info({ path, mode: mode.toString(8).padStart(4, '0'), ...(gid !== undefined ? { gid } : {}) }, `control socket at ${path}`);
   return server;
 }

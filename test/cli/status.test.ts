@@ -1,15 +1,34 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatStatus, type DaemonStatus } from '../../src/cli/status.js';
+import { STATUS } from './samples.js';
 
 test('status prints one line per neighbor and one per service', () => {
-  const s = {
-    routerId: '10.0.0.2',
-    localAs: 65001,
-    peers: [{ address: '10.0.0.1', peerAs: 64515, state: 'Established', uptimeSeconds: 3725, messages: { in: 5, out: 7 }, prefixesReceived: 0, prefixesAnnounced: 1 }],
-    services: [{ name: 'web', state: 'DOWN', serving: false, disabledBy: [], announced: [], held: [], results: [{ ok: false, detail: 'status 503', durationMs: 2, at: 0, source: 'poll' }] }],
-  } as unknown as DaemonStatus;
-  const out = formatStatus(s);
-  assert.match(out, /10\.0\.0\.1\s+64515\s+Established\s+01:02:05\s+5\s+7\s+0\s+1/);
-  assert.match(out, /web\s+DOWN\s+no\s+-\s+-\s+FAIL: status 503/);
+  assert.equal(
+    formatStatus(STATUS as unknown as DaemonStatus),
+    `floatd router-id 203.0.113.5, local AS 65001
+Neighbor           AS     State        Up        MsgIn  MsgOut  PfxRcvd  PfxSent  Last error
+169.254.169.254    64515  Established  01:02:05  130    131     1        1
+2001:19f0:ffff::1  64515  Active       -         3      4       0        0        received NOTIFICATION 6/2 (Cease / Administrative Shutdown): "maintenance"
+
+Service  State                                         Serving  Announced      Held           Last check
+web      UP                                            yes      192.0.2.10/32  192.0.2.11/32  ok: GET http://127.0.0.1:8080/health: status 200
+db       DISABLED (file /etc/floatd/db.off, operator)  no       -              -              ok: exec check-lag: exit 0
+`,
+  );
+});
+
+test('status marks a draining service and leaves out the services table when there are none', () => {
+  const web = { ...STATUS.services[0]!, draining: 12000, lastProbes: [] };
+  const out = formatStatus({ ...STATUS, peers: [], services: [web] } as unknown as DaemonStatus);
+  assert.equal(
+    out,
+    `floatd router-id 203.0.113.5, local AS 65001
+Neighbor  AS  State  Up  MsgIn  MsgOut  PfxRcvd  PfxSent  Last error
+
+Service  State          Serving  Announced      Held           Last check
+web      UP (draining)  yes      192.0.2.10/32  192.0.2.11/32  -
+`,
+  );
+  assert.equal(formatStatus({ routerId: '192.0.2.1', localAs: 65000, peers: [] }), 'floatd router-id 192.0.2.1, local AS 65000\nNeighbor  AS  State  Up  MsgIn  MsgOut  PfxRcvd  PfxSent  Last error\n');
 });

@@ -1,0 +1,66 @@
+// The JSON the control socket returns, as the formatters read it. Field names
+// come from the daemon's own status types; fields added later are optional
+// here so an older daemon's answer still prints.
+
+import type { PathAttributes } from '../bgp/codec/types.js';
+import type { AnnouncerServiceStatus } from '../daemon/announcer.js';
+import type { PeerStatusEntry, SpeakerStatus } from '../daemon/speaker.js';
+
+export type PeerView = PeerStatusEntry;
+
+/** `peers`: the speaker's status, or just its list of neighbors. */
+export type PeersView = SpeakerStatus | readonly PeerView[];
+
+export interface ProbeView {
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly timedOut?: boolean;
+  readonly detail: string;
+  readonly atMs?: number;
+}
+
+export type ServiceView = AnnouncerServiceStatus & {
+  readonly lastProbes?: readonly ProbeView[];
+  /** Set while the service is being drained; null or absent otherwise. */
+  readonly draining?: number | null;
+  /** With med-from-load: the last reading and the MED it gave. */
+  readonly loadMed?: { readonly load: number | null; readonly med: number | null } | null;
+};
+
+/** `services`: a list, or an object holding one under `services`. */
+export type ServicesView = readonly ServiceView[] | { readonly services: readonly ServiceView[] };
+
+/** What `status` returns: the speaker's status plus the services. */
+export type DaemonStatus = SpeakerStatus & { readonly services?: readonly ServiceView[] };
+
+export interface EventView {
+  /** Wall-clock time: ISO 8601 text, or milliseconds since the epoch. */
+  readonly at?: string | number;
+  /** Daemon clock time (ms); not shown. */
+  readonly atMs?: number;
+  readonly service: string;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  /** A command (drain, maintenance) is logged in the state the service was in: from = to. */
+  readonly kind?: 'transition' | 'command';
+}
+
+/** `events`: a list, or an object holding one under `events`. */
+export type EventsView = readonly EventView[] | { readonly events: readonly EventView[] };
+
+export interface RouteView {
+  readonly prefix: string;
+  readonly nextHops: readonly string[];
+  /** As JSON carries them: extended communities arrive as arrays or index-keyed objects of octets. */
+  readonly attributes: Omit<PathAttributes, 'extendedCommunities'> & { readonly extendedCommunities?: readonly unknown[] };
+}
+
+export interface NeighborRoutesView {
+  readonly neighbor: string;
+  readonly announced: readonly RouteView[];
+  readonly received: readonly RouteView[];
+}
+
+export const listOf = <T, K extends string>(v: readonly T[] | { readonly [k in K]: readonly T[] }, key: K): readonly T[] =>
+  Array.isArray(v) ? (v as readonly T[]) : ((v as { readonly [k in K]: readonly T[] })[key] ?? []);

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { capabilityLines, formatPeers } from '../../src/cli/format-peers.js';
+import type { PeersView } from '../../src/cli/format-views.js';
+import { PEER_DOWN, PEER_UP, STATUS } from './samples.js';
+
+const EXPECTED = `Neighbor 169.254.169.254, AS 64515 (vultr)
+  State:        Established, up 01:02:05, outbound connection
+  Router id:    45.63.10.1
+  Hold time:    90 s, keepalive every 30 s
+  Messages:     130 in, 131 out
+  Updates:      1 in, 2 out
+  Prefixes:     1 received (stored), 0 withdrawn, 0 looped, 1 announced
+  Established:  1 time
+  Last error:   -
+  Capabilities:
+    families ipv4 ipv6
+    4-octet AS
+    route refresh
+    extended message
+    add-path receive ipv4
+    graceful restart (restart time 120 s, notification, forwarding ipv4)
+
+Neighbor 2001:19f0:ffff::1, AS 64515
+  State:        Active
+  Messages:     3 in, 4 out
+  Updates:      0 in, 0 out
+  Prefixes:     0 received (counted, not stored), 0 withdrawn, 0 looped, 0 announced
+  Established:  2 times
+  Last error:   received NOTIFICATION 6/2 (Cease / Administrative Shutdown): "maintenance"
+`;
+
+test('peers prints every neighbor in detail, from the speaker status or a bare list', () => {
+  assert.equal(formatPeers(STATUS as unknown as PeersView), EXPECTED);
+  assert.equal(formatPeers([PEER_UP, PEER_DOWN] as unknown as PeersView), EXPECTED);
+  assert.equal(formatPeers([]), 'no neighbors configured\n');
+});
+
+test('capabilities: only what was negotiated, unknown ones by name, hold time 0 explained', () => {
+  assert.deepEqual(
+    capabilityLines({
+      families: ['ipv6'],
+      extendedNextHopIpv4: true,
+      enhancedRouteRefresh: true,
+      addPath: { rxIpv4: false, rxIpv6: true, txIpv4: true, txIpv6: true },
+      gracefulRestart: { restartTime: 90, restarting: true, notification: false, families: [] },
+      hostname: 'r1.example',
+      bfd: true,
+      role: 'customer',
+      fourOctetAs: false,
+    }),
+    [
+      'families ipv6',
+      'extended next hop (IPv4 routes over IPv6)',
+      'enhanced route refresh',
+      'add-path receive ipv6 send ipv4 ipv6',
+      'graceful restart (restart time 90 s, restarting)',
+      'hostname r1.example',
+      'bfd',
+      'role "customer"',
+    ],
+  );
+  assert.deepEqual(capabilityLines({ addPath: { rxIpv4: false, rxIpv6: false, txIpv4: false, txIpv6: false }, gracefulRestart: null }), []);
+  const zero = formatPeers([{ ...PEER_UP, holdTime: 0, keepaliveTime: 0, capabilities: {} }] as unknown as PeersView);
+  assert.match(zero, /^ {2}Hold time: {4}0 \(no hold timer, no keepalives\)$/m);
+  assert.doesNotMatch(zero, /Capabilities/);
+});
