@@ -57,7 +57,15 @@ export interface PeerSessionOptions {
   readonly schedule?: (fn: () => void) => void;
   /** Longest slice of received-message work before yielding, ms (default 10). */
   readonly sliceMs?: number;
+  /**
+   * Told, synchronously, when the stored received routes (import: all) changed:
+   * after an UPDATE that announced or withdrew something, and when an
+   * Established session ends and its routes are dropped. Must not throw.
+   */
+  readonly onReceivedChange?: (change: ReceivedChange) => void;
 }
+
+export type ReceivedChange = 'update' | 'down';
 
 export interface PeerStatus {
   readonly address: string;
@@ -277,10 +285,13 @@ export class PeerSession {
         if (a.notificationReceived) this.lastError = `received ${describeNotification(a.notificationReceived)}`;
         this.log.warn({ wasEstablished: a.wasEstablished }, `session down: ${a.reason}`);
         this.ribOut.clear();
-        this.ribIn = null;
         this.negotiated = undefined;
         // What the peer sent belonged to that session.
         this.counters = { ...this.counters, received: 0, withdrawn: 0, looped: 0 };
+        if (this.ribIn) {
+          this.ribIn = null;
+          this.o.onReceivedChange?.('down');
+        }
         return;
     }
   }
@@ -585,6 +596,7 @@ export class PeerSession {
     this.counters.received += r.announced;
     this.counters.withdrawn += r.withdrawn;
     this.counters.looped += r.looped;
+    if (r.announced + r.withdrawn + r.looped > 0) this.o.onReceivedChange?.('update');
   }
 
   // ---- sending routes ----

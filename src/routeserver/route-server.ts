@@ -1,0 +1,205 @@
+// floatd's own speaker as a small route server: passive sessions with several
+// peers, every received route stored (import: all), and per prefix the
+// equal-cost best paths by the BGP decision process (best-path.ts). It sends
+// nothing back: it stands in for the upstream router that picks where the
+// floating IP's traffic goes.
+//
+// The speaker tells us at once when a peer's routes change or its session
+// ends, so a WITHDRAW or a lost session moves the best paths in the same turn
+// of the event loop.
+
+import { pino } from 'pino';
+import { stringify } from 'yaml';
+import { prefix as parsePrefix, prefixText } from '../bgp/codec/nlri.js';
+import type { ReceivedChange } from '../bgp/session/peer-session.js';
+import { attributeKey } from '../bgp/rib/route.js';
+import { parseConfigText } from '../config/index.js';
+import { Speaker, type PeerStatusEntry, type ReceivedView } from '../daemon/speaker.js';
+import { realClock, type Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import { decide, type Candidate, type Decision, type DecisionOptions } from './best-path.js';
+
+export interface RouteServerPeer {
+  readonly address: string;
+  readonly peerAs: number;
+  readonly description?: string;
+}
+
+export interface RouteServerOptions {
+  /** Where the sessions are accepted, e.g. 127.0.0.1 and an unprivileged port. */
+  readonly listen: { readonly address: string; readonly port: number };
+  readonly localAs: number;
+  readonly routerId: string;
+  readonly peers: readonly RouteServerPeer[];
+  /** Seconds (default 90). */
+  readonly holdTime?: number;
+  readonly decision?: DecisionOptions;
+  readonly clock?: Clock;
+  /** Default: silent. */
+  readonly log?: Logger;
+}
+
+/** A received route as the decision sees it. */
+export type RoutePath = Candidate;
+
+/** One peer's route for one prefix appeared, changed or went. */
+export interface RouteChange {
+  /** "203.0.113.10/32". */
+  readonly prefix: string;
+  /** Clock time (ms). */
+  readonly at: number;
+  /** The peer whose route changed, and what told us (an UPDATE, or its session ending). */
+  readonly peer: string;
+  readonly change: ReceivedChange;
+  /** The peer's route now and before; undefined when absent. */
+  readonly route: RoutePath | undefined;
+  readonly before: RoutePath | undefined;
+  /** The decision now (undefined: no route left) and before. */
+  readonly decision: Decision<RoutePath> | undefined;
+  readonly previous: Decision<RoutePath> | undefined;
+  /** The equal-cost paths changed (not only a route that was not among them). */
+  readonly bestChanged: boolean;
+}
+
+export interface PeerChange {
+  readonly peer: string;
+  readonly change: ReceivedChange;
+  readonly at: number;
+  /** The last NOTIFICATION sent or received, when the session ended with one. */
+  readonly lastError?: string;
+}
+
+const pathKey = (p: RoutePath, prefix: string): string =>
+  `${p.peerAddress}|${p.peerRouterId}|${attributeKey({ prefix: parsePrefix(prefix), nextHops: p.nextHops, attributes: p.attributes })}`;
+
+const decisionKey = (d: Decision<RoutePath> | undefined, prefix: string): string => (d ? d.paths.map((p) => pathKey(p, prefix)).join('\n') : '');
+
+export class RouteServer {
+  private readonly speaker: Speaker;
+  private readonly clock: Clock;
+  /** Peer address -> prefix -> the route it sent. */
+  private readonly received = new Map<string, Map<string, RoutePath>>();
+  private readonly decisions = new Map<string, Decision<RoutePath>>();
+  private readonly routeListeners = new Set<(c: RouteChange) => void>();
+  private readonly peerListeners = new Set<(c: PeerChange) => void>();
+
+  /** Validates the options through floatd's config schema; throws ConfigError if they do not pass. */
+  constructor(private readonly opts: RouteServerOptions) {
+    this.clock = opts.clock ?? realClock;
+    const config = parseConfigText(
+      stringify({
+        'router-id': opts.routerId,
+        'local-as': opts.localAs,
+        hostname: 'route-server',
+        listen: { address: opts.listen.address, port: opts.listen.port },
+        neighbors: opts.peers.map((p) => ({
+          address: p.address,
+          'peer-as': p.peerAs,
+          ...(p.description !== undefined ? { description: p.description } : {}),
+          passive: true,
+          import: 'all',
+          'hold-time': opts.holdTime ?? 90,
+          // Helper mode would keep a dead peer's routes; this router forgets them at once.
+          'graceful-restart': false,
+        })),
+      }),
+      '(route server)',
+      { env: {}, readFile: () => '', hostname: 'route-server' },
+    );
+    this.speaker = new Speaker(config, this.clock, opts.log ?? pino({ level: 'silent' }), {
+      onReceivedChange: (peer, change, view) => this.onReceived(peer, change, view),
+    });
+  }
+
+  start(): Promise<void> {
+    return this.speaker.start();
+  }
+
+  /** Closes every session (Cease / Administrative Shutdown) and the listener. */
+  async stop(): Promise<void> {
+    await this.speaker.stop('route server stopping');
+  }
+
+  /** The equal-cost best paths for `prefix` ("203.0.113.10/32"), best first; empty when there is no route. */
+  bestPaths(prefix: string): readonly RoutePath[] {
+    return this.decisions.get(canonical(prefix))?.paths ?? [];
+  }
+
+  /** The whole decision for `prefix`: paths, best, and what each rule removed. */
+  decision(prefix: string): Decision<RoutePath> | undefined {
+    return this.decisions.get(canonical(prefix));
+  }
+
+  /** Every route received for `prefix`, one per peer. */
+  candidates(prefix: string): RoutePath[] {
+    const key = canonical(prefix);
+    return [...this.received.values()].flatMap((m) => {
+      const r = m.get(key);
+      return r ? [r] : [];
+    });
+  }
+
+  prefixes(): string[] {
+    return [...this.decisions.keys()];
+  }
+
+  peers(): readonly PeerStatusEntry[] {
+    return this.speaker.status().peers;
+  }
+
+  /** Called synchronously whenever a peer's route for a prefix changes; returns an unsubscribe function. */
+  onChange(fn: (c: RouteChange) => void): () => void {
+    this.routeListeners.add(fn);
+    return () => this.routeListeners.delete(fn);
+  }
+
+  /** Called whenever a peer's routes change or its session ends, before the route changes it causes. */
+  onPeerChange(fn: (c: PeerChange) => void): () => void {
+    this.peerListeners.add(fn);
+    return () => this.peerListeners.delete(fn);
+  }
+
+  private onReceived(peer: string, change: ReceivedChange, view: ReceivedView): void {
+    const at = this.clock.now();
+    const status = view.status();
+    for (const fn of this.peerListeners) fn({ peer, change, at, ...(status.lastError ? { lastError: status.lastError } : {}) });
+    const fresh = new Map<string, RoutePath>();
+    for (const r of view.receivedRoutes()) {
+      fresh.set(r.prefix, {
+        peerAddress: peer,
+        peerAs: status.peerAs,
+        peerRouterId: status.peerRouterId ?? peer,
+        internal: status.peerAs === this.opts.localAs,
+        nextHops: r.nextHops,
+        attributes: r.attributes,
+      });
+    }
+    const old = this.received.get(peer) ?? new Map<string, RoutePath>();
+    this.received.set(peer, fresh);
+    const affected = new Set<string>();
+    for (const [p, r] of fresh) {
+      const o = old.get(p);
+      if (!o || pathKey(o, p) !== pathKey(r, p)) affected.add(p);
+    }
+    for (const p of old.keys()) if (!fresh.has(p)) affected.add(p);
+    for (const p of affected) this.redecide(p, peer, change, at, fresh.get(p), old.get(p));
+  }
+
+  private redecide(prefix: string, peer: string, change: ReceivedChange, at: number, route: RoutePath | undefined, before: RoutePath | undefined): void {
+    const previous = this.decisions.get(prefix);
+    const decision = decide(this.candidates(prefix), this.opts.decision);
+    if (decision) this.decisions.set(prefix, decision);
+    else this.decisions.delete(prefix);
+    const bestChanged = decisionKey(previous, prefix) !== decisionKey(decision, prefix);
+    const c: RouteChange = { prefix, at, peer, change, route, before, decision, previous, bestChanged };
+    for (const fn of this.routeListeners) fn(c);
+  }
+}
+
+function canonical(text: string): string {
+  try {
+    return prefixText(parsePrefix(text));
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { runDemo } from '../../src/demo/index.js';
+
+// Real runs: a route server, three floatd child processes and the client, on
+// loopback. The assertions are about outcomes, never about how fast.
+
+function collector(): { out: Writable; text: () => string } {
+  let buf = '';
+  const out = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      buf += chunk.toString();
+      cb();
+    },
+  });
+  return { out, text: () => buf };
+}
+
+const demoDirs = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('floatd-demo-'));
+
+/** The summary row of `name`: [scenario, requests, failed, recovery..., result, detail...]. */
+function summaryRow(text: string, name: string): string[] {
+  const summary = text.slice(text.lastIndexOf('\nSummary'));
+  const row = summary.split('\n').find((l) => l.startsWith(`${name} `));
+  assert.ok(row, `no summary row for ${name} in:\n${summary}`);
+  return row.split(/\s+/);
+}
+
+test('an unknown scenario is a usage error that starts nothing', async () => {
+  const c = collector();
+  assert.equal(await runDemo({ scenario: 'meltdown', out: c.out }), 2);
+  assert.match(c.text(), /unknown scenario "meltdown"/);
+});
+
+test('demo drain: traffic leaves the primary and comes back without one failed request', { timeout: 90_000 }, async () => {
+  const before = new Set(demoDirs());
+  const c = collector();
+  const code = await runDemo({ scenario: 'drain', out: c.out, handleSignals: false });
+  const text = c.text();
+  assert.equal(code, 0, text);
+  assert.match(text, /client {3}traffic left inst-1/);
+  assert.match(text, /router {3}inst-1 announces 203\.0\.113\.10\/32 .*-> best inst-1/);
+  const row = summaryRow(text, 'drain');
+  assert.equal(row[2], '0', 'no failed requests');
+  assert.ok(Number(row[1]) > 0, 'requests were sent');
+  assert.ok(row.includes('pass'));
+  assert.deepEqual(
+    demoDirs().filter((d) => !before.has(d)),
+    [],
+    'the temporary folder is gone',
+  );
+});
+
+test('demo failover: the primary fails, traffic moves to the secondary, the summary says pass', { timeout: 90_000 }, async () => {
+  const c = collector();
+  const code = await runDemo({ scenario: 'failover', out: c.out, handleSignals: false });
+  const text = c.text();
+  assert.equal(code, 0, text);
+  assert.match(text, /router {3}inst-1 withdrew 203\.0\.113\.10\/32 -> best inst-2/);
+  assert.match(text, /client {3}first request served elsewhere/);
+  assert.match(text, /ok {4}inst-2 served/);
+  assert.ok(summaryRow(text, 'failover').includes('pass'));
+});
+
+test('a scenario that does not behave makes the demo exit 1 with FAIL in the summary', { timeout: 90_000 }, async () => {
+  const c = collector();
+  // No client traffic at all: nothing can be spread across the instances.
+  const code = await runDemo({ scenario: 'active-active', rate: 0, out: c.out, handleSignals: false });
+  const text = c.text();
+  assert.equal(code, 1, text);
+  assert.match(text, /FAIL {2}traffic not spread/);
+  assert.ok(summaryRow(text, 'active-active').includes('FAIL'));
+});
