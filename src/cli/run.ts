@@ -1,33 +1,24 @@
 // `floatd run`: the daemon. Loads and checks the config before touching
-// anything, starts the BGP speaker and the control socket, and on SIGTERM or
-// SIGINT withdraws every route and closes every session cleanly. Services'
-// health checks start once the speaker runs and stop after it has withdrawn.
+// anything, starts it (src/daemon/daemon.ts), and handles signals: SIGTERM
+// or SIGINT drains what is configured to drain, withdraws every route and
+// closes every session cleanly; SIGHUP reloads the config.
 
 import { loadConfig, type Config } from '../config/index.js';
-import { startControlServer } from '../control/server.js';
-import { Announcer } from '../daemon/announcer.js';
-import { Speaker } from '../daemon/speaker.js';
+import { Daemon } from '../daemon/daemon.js';
 import { realClock } from '../util/clock.js';
 import { createLogger, type Logger } from '../util/log.js';
 
+/** Beyond any configured drain: time for withdraws and Cease to reach every peer. */
 const STOP_TIMEOUT_MS = 5000;
 
-export async function run(configPath: string, log: Logger = createLogger()): Promise<number> {
-  const cfg: Config = loadConfig(configPath);
-  const speaker = new Speaker(cfg, realClock, log);
-  const announcer = new Announcer({ announce: cfg.announce, services: cfg.services ?? [], sink: speaker, clock: realClock, log });
-  const control = await startControlServer(
-    cfg.controlSocket,
-    { status: () => ({ ...speaker.status(), services: announcer.status() }), routes: () => speaker.routes() },
-    log,
-  );
-  try {
-    await speaker.start();
-  } catch (e) {
-    control.close();
-    throw e;
-  }
-  announcer.start();
+export async function run(configPath: string, version: string, log: Logger = createLogger()): Promise<number> {
+  return runConfig(loadConfig(configPath), { configPath, version, log });
+}
+
+/** Runs a loaded config; without `configPath` (a config built from the command line) there is nothing to reload. */
+export async function runConfig(cfg: Config, o: { configPath?: string; version: string; log: Logger }): Promise<number> {
+  const { log } = o;
+  const daemon = await Daemon.start(cfg, { ...(o.configPath !== undefined ? { configPath: o.configPath } : {}), clock: realClock, log, version: o.version });
   log.info(
     {
       routerId: cfg.routerId,
@@ -35,6 +26,7 @@ export async function run(configPath: string, log: Logger = createLogger()): Pro
       neighbors: cfg.neighbors.length,
       prefixes: cfg.announce.length,
       services: cfg.services?.length ?? 0,
+      watch: cfg.watch?.interface,
       controlSocket: cfg.controlSocket,
     },
     'floatd running',
@@ -45,24 +37,31 @@ export async function run(configPath: string, log: Logger = createLogger()): Pro
     const stop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
+      const limit = STOP_TIMEOUT_MS + daemon.stopDrainMs();
       log.info({ signal }, `${signal}: withdrawing routes and closing sessions`);
       const forced = setTimeout(() => {
-        log.warn(`sessions did not close within ${STOP_TIMEOUT_MS} ms; exiting anyway`);
+        log.warn(`floatd did not stop within ${limit} ms; exiting anyway`);
         resolve(0);
-      }, STOP_TIMEOUT_MS);
+      }, limit);
       forced.unref();
-      const stopped = speaker.stop();
-      // Each session sent its withdraws inside stop(); the checks end now, and nothing they report reaches the speaker.
-      announcer.stop();
-      stopped.then(() => {
-        clearTimeout(forced);
-        control.close();
-        log.info('floatd stopped');
-        resolve(0);
-      });
+      daemon.stop().then(
+        () => {
+          clearTimeout(forced);
+          log.info('floatd stopped');
+          resolve(0);
+        },
+        (e: unknown) => {
+          clearTimeout(forced);
+          log.error({ err: (e as Error).message }, `error while stopping: ${(e as Error).message}`);
+          resolve(1);
+        },
+      );
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => log.warn('SIGHUP: live reload is not supported by this version; restart floatd to apply a changed config'));
+    process.on('SIGHUP', () => {
+      log.info('SIGHUP: reloading the config');
+      void daemon.reload();
+    });
   });
 }

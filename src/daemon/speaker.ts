@@ -7,13 +7,14 @@ import { MessageType, CeaseSubcode, ErrorCode } from '../bgp/codec/constants.js'
 import { frame } from '../bgp/codec/header.js';
 import { encodeNotification } from '../bgp/codec/notification.js';
 import type { FsmConfig } from '../bgp/fsm/index.js';
-import { PeerSession, type PeerStatus } from '../bgp/session/peer-session.js';
+import { PeerSession, type PeerStatus, type ReceivedChange } from '../bgp/session/peer-session.js';
 import type { SessionSocket } from '../bgp/session/socket.js';
-import { connectTcp, listenTcp, nativeAvailable } from '../bgp/transport/index.js';
+import { connectTcp, listenTcp, nativeAvailable, setListenerPassword } from '../bgp/transport/index.js';
 import { sockopt } from '../bgp/transport/sockopt.js';
 import type { AnnounceConfig, Config, NeighborConfig } from '../config/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import type { ReloadPlan } from './config-diff.js';
 import { routesFor, type SkippedRoute } from './routes.js';
 
 /** Seconds; the RFC 4271 8 "large value" hold time while waiting for the peer's OPEN. */
@@ -73,44 +74,118 @@ export function ttlOf(n: NeighborConfig): { ttl: number; minTtl?: number } {
   return { ttl: n.multihop };
 }
 
+/** A session's stored received routes and status, for a listener told they changed. */
+export type ReceivedView = Pick<PeerSession, 'receivedRoutes' | 'status'>;
+
+export interface SpeakerOptions {
+  /** Told at once when a neighbor's received routes (import: all) change or its Established session ends. */
+  readonly onReceivedChange?: (neighbor: string, change: ReceivedChange, view: ReceivedView) => void;
+}
+
+/** The minimum TTL is set on the listening socket, so with a listener every neighbor needs the same ttl-security. */
+export function listenerTtlProblem(cfg: Pick<Config, 'listen' | 'neighbors'>): string | undefined {
+  if (!cfg.listen) return undefined;
+  const gtsm = cfg.neighbors.filter((n) => n.ttlSecurity !== false);
+  const minTtls = new Set(gtsm.map((n) => ttlOf(n).minTtl));
+  if (gtsm.length > 0 && (gtsm.length !== cfg.neighbors.length || minTtls.size !== 1)) {
+    return 'ttl-security with a listen section needs the same ttl-security on every neighbor (the minimum TTL is set on the listening socket)';
+  }
+  return undefined;
+}
+
 export class Speaker {
   private readonly sessions = new Map<string, { config: NeighborConfig; session: PeerSession }>();
   private server: net.Server | null = null;
   private announce: readonly AnnounceConfig[];
   private stopping = false;
+  private readonly onReceivedChange: SpeakerOptions['onReceivedChange'];
 
   constructor(
-    private readonly cfg: Config,
+    private cfg: Config,
     private readonly clock: Clock,
     private readonly log: Logger,
+    opts: SpeakerOptions = {},
   ) {
+    this.onReceivedChange = opts.onReceivedChange;
     this.announce = cfg.announce;
-    for (const n of cfg.neighbors) {
-      const plog = log.child({ peer: n.address });
-      const session = new PeerSession({
-        address: n.address,
-        fsm: fsmConfigOf(cfg, n),
-        importMode: n.import,
-        clock,
-        log: plog,
-        connect: () =>
-          connectTcp({
-            host: n.address,
-            port: n.port,
-            localAddress: n.localAddress,
-            password: n.password?.reveal(),
-            ...ttlOf(n),
-            timeoutMs: Math.min(n.connectRetry * 1000, 30_000),
-          }),
-        routes: (s) => {
-          const skipped: SkippedRoute[] = [];
-          const routes = routesFor(cfg, n, this.announce, s, skipped);
-          for (const k of skipped) plog.warn({ prefix: k.prefix }, `not announcing ${k.prefix}: ${k.reason}`);
-          return routes;
-        },
-      });
-      this.sessions.set(n.address, { config: n, session });
+    for (const n of cfg.neighbors) this.addSession(n);
+  }
+
+  private addSession(n: NeighborConfig): PeerSession {
+    const plog = this.log.child({ peer: n.address });
+    const onReceivedChange = this.onReceivedChange;
+    // The neighbor's config as it is now: a reload may change what it receives without a new session.
+    const current = (): NeighborConfig => this.sessions.get(n.address)?.config ?? n;
+    const session: PeerSession = new PeerSession({
+      address: n.address,
+      fsm: fsmConfigOf(this.cfg, n),
+      importMode: n.import,
+      clock: this.clock,
+      log: plog,
+      connect: () =>
+        connectTcp({
+          host: n.address,
+          port: n.port,
+          localAddress: n.localAddress,
+          password: n.password?.reveal(),
+          ...ttlOf(n),
+          timeoutMs: Math.min(n.connectRetry * 1000, 30_000),
+        }),
+      routes: (s) => {
+        const skipped: SkippedRoute[] = [];
+        const routes = routesFor(this.cfg, current(), this.announce, s, skipped);
+        for (const k of skipped) plog.warn({ prefix: k.prefix }, `not announcing ${k.prefix}: ${k.reason}`);
+        return routes;
+      },
+      ...(onReceivedChange ? { onReceivedChange: (c: ReceivedChange) => onReceivedChange(n.address, c, session) } : {}),
+    });
+    this.sessions.set(n.address, { config: n, session });
+    return session;
+  }
+
+  /**
+   * A live reload (router id, AS and listener unchanged, as the plan has
+   * checked): removed neighbors are stopped (withdraw, then Cease), changed
+   * ones are stopped and started again with their new config, added ones
+   * start, the rest keep their sessions and only get the difference of what
+   * they should receive. Resolves once removed and reset sessions are closed.
+   */
+  async reconfigure(next: Config, plan: Pick<ReloadPlan, 'neighbors' | 'listenerOptionsChanged'>): Promise<void> {
+    this.cfg = next;
+    const byAddress = new Map(next.neighbors.map((n) => [n.address, n]));
+    const closing: Promise<void>[] = [];
+    for (const address of plan.neighbors.removed) {
+      const e = this.sessions.get(address);
+      if (!e) continue;
+      this.sessions.delete(address);
+      closing.push(e.session.stop('neighbor removed from the config'));
     }
+    for (const { address, changes } of plan.neighbors.reset) {
+      const e = this.sessions.get(address);
+      const n = byAddress.get(address);
+      if (!e || !n) continue;
+      this.sessions.delete(address);
+      // The new session starts once the old one has said goodbye, so the peer never sees two.
+      closing.push(
+        e.session.stop(`configuration changed: ${changes.join(', ')}`.slice(0, 120)).then(() => {
+          if (!this.stopping) this.addSession(n).start();
+        }),
+      );
+    }
+    for (const c of [...plan.neighbors.routesOnly, ...plan.neighbors.infoOnly]) {
+      const e = this.sessions.get(c.address);
+      const n = byAddress.get(c.address);
+      if (e && n) e.config = n;
+    }
+    for (const address of plan.neighbors.added) {
+      const n = byAddress.get(address);
+      if (n && !this.sessions.has(address)) this.addSession(n).start();
+    }
+    if (this.server && plan.listenerOptionsChanged) {
+      for (const n of next.neighbors) setListenerPassword(this.server, n.address, n.password?.reveal() ?? null);
+    }
+    for (const { session } of this.sessions.values()) session.refreshRoutes();
+    await Promise.all(closing);
   }
 
   /** Opens the listener (when configured) and starts every session. Rejects, changing nothing, if the listener cannot open. */
@@ -122,11 +197,10 @@ export class Speaker {
     }
     const l = this.cfg.listen;
     if (l) {
+      const problem = listenerTtlProblem(this.cfg);
+      if (problem) throw new Error(problem);
       const gtsm = this.cfg.neighbors.filter((n) => n.ttlSecurity !== false);
       const minTtls = new Set(gtsm.map((n) => ttlOf(n).minTtl));
-      if (gtsm.length > 0 && (gtsm.length !== this.cfg.neighbors.length || minTtls.size !== 1)) {
-        throw new Error('ttl-security with a listen section needs the same ttl-security on every neighbor (the minimum TTL is set on the listening socket)');
-      }
       this.server = await listenTcp({
         host: l.address,
         port: l.port,

@@ -1,0 +1,263 @@
+// The running daemon: the speaker, the services' announcer, floating
+// addresses and watch mode, metrics and the control socket, put together in
+// the order that keeps the wire honest. Start: addresses are in place before
+// anything is announced. Stop: drain (where configured), withdraw, Cease,
+// then remove the addresses floatd added. Reload: the new config is checked
+// and diffed; only what changed changes, or nothing does.
+
+import type { ServiceConfig } from '../config/config-schema.js';
+import { loadConfig, type Config } from '../config/index.js';
+import { startControlServer } from '../control/server.js';
+import { createProbe } from '../health/create-probe.js';
+import type { Probe } from '../health/probe-result.js';
+import { AddressPresentProbe } from '../health/probes/address-present.js';
+import { CompositeProbe } from '../health/probes/composite.js';
+import { DaemonMetrics, ProcessSampler, startMetricsServer } from '../metrics/index.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+import type { AddressSystem, AddressWatch } from './address-port.js';
+import { addressNeeds, addressPresentSpec, AddressGate, CombinedSink, IprouteAddressSystem, watchAttributesOf, watchFilterOf, WatchEntries } from './addresses/index.js';
+import { Announcer, type AnnouncementSink } from './announcer.js';
+import { diffConfig, sameValue } from './config-diff.js';
+import type { DaemonControl, ReloadResult } from './control-api.js';
+import { listenerTtlProblem, Speaker } from './speaker.js';
+
+export interface DaemonOptions {
+  /** The file reloads read; absent for a config built from the command line. */
+  readonly configPath?: string;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly version: string;
+  /** Default: iproute2 on this host (only made when a service has `address` or the config has `watch`). */
+  readonly addressSystem?: AddressSystem;
+}
+
+interface Closable {
+  close(): unknown;
+}
+
+export class Daemon {
+  private readonly speaker: Speaker;
+  private readonly announcer: Announcer;
+  private readonly watches = new Map<string, AddressWatch>();
+  private gate: AddressGate | undefined;
+  private watchEntries: WatchEntries | undefined;
+  private readonly closables: Closable[] = [];
+  private reloading: Promise<unknown> = Promise.resolve();
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    private cfg: Config,
+    private readonly opts: DaemonOptions,
+    private readonly addresses: AddressSystem | undefined,
+  ) {
+    const { clock, log } = opts;
+    this.speaker = new Speaker(cfg, clock, log);
+    const services = cfg.services ?? [];
+    const combined = cfg.watch ? new CombinedSink(this.speaker) : undefined;
+    let servicesSink: AnnouncementSink = combined ? combined.part() : this.speaker;
+    for (const iface of interfacesOf(cfg)) {
+      if (!addresses) break;
+      this.watches.set(iface, addresses.watch(iface, iface === cfg.watch?.interface ? { rescanMs: cfg.watch.rescanMs } : {}));
+    }
+    const needs = addressNeeds(services);
+    if (addresses && needs.size > 0) {
+      this.gate = new AddressGate({ inner: servicesSink, port: addresses.port, needs, clock, log });
+      servicesSink = this.gate;
+    }
+    if (cfg.watch && combined) {
+      const watch = this.watches.get(cfg.watch.interface);
+      if (watch) {
+        const part = combined.part();
+        this.watchEntries = new WatchEntries({
+          watch,
+          filter: watchFilterOf(cfg.watch, services),
+          attributes: watchAttributesOf(cfg.watch),
+          neighbors: cfg.watch.targets,
+          log,
+        });
+        this.watchEntries.onChange((entries) => part.setAnnouncements(entries));
+      }
+    }
+    this.announcer = new Announcer({
+      announce: cfg.announce,
+      services,
+      sink: servicesSink,
+      clock,
+      log,
+      createProbe: (spec, service) => this.probeFor(spec, service),
+    });
+  }
+
+  /**
+   * Starts everything, in order; on any failure what was started is closed
+   * again and the error is thrown (nothing announced).
+   */
+  static async start(cfg: Config, opts: DaemonOptions): Promise<Daemon> {
+    const wantsAddresses = cfg.watch !== undefined || (cfg.services ?? []).some((s) => s.address !== undefined);
+    const addresses = wantsAddresses ? (opts.addressSystem ?? new IprouteAddressSystem({ log: opts.log })) : undefined;
+    const d = new Daemon(cfg, opts, addresses);
+    try {
+      await d.open();
+    } catch (e) {
+      await d.closeAll();
+      throw e;
+    }
+    return d;
+  }
+
+  private async open(): Promise<void> {
+    const { cfg, opts } = this;
+    for (const w of this.watches.values()) {
+      this.closables.push({ close: () => w.stop() });
+      await w.start();
+    }
+    if (cfg.metrics) {
+      const sampler = new ProcessSampler();
+      this.closables.push(sampler);
+      const metrics = new DaemonMetrics({
+        peers: () => this.speaker.status(),
+        services: () => this.announcer.status(),
+        clock: opts.clock,
+        process: () => sampler.sample(),
+        version: opts.version,
+      });
+      this.announcer.observe(metrics);
+      this.closables.push(await startMetricsServer(cfg.metrics.listen, () => metrics.render(), opts.log));
+      opts.log.info({ listen: cfg.metrics.listen }, 'metrics served at /metrics');
+    }
+    this.closables.push(
+      await startControlServer(cfg.controlSocket, this.control(), opts.log, {
+        mode: cfg.controlSocketMode,
+        ...(cfg.controlSocketGroup !== undefined ? { group: cfg.controlSocketGroup } : {}),
+      }),
+    );
+    await this.speaker.start();
+    if (this.gate) {
+      for (const [iface, w] of this.watches) this.gate.follow(iface, w);
+      // A check aimed at the service's own address needs the address first.
+      await this.gate.prepare();
+    }
+    this.announcer.start();
+    this.watchEntries?.start();
+  }
+
+  /** What the control socket serves. */
+  control(): DaemonControl {
+    return {
+      status: () => ({ ...this.speaker.status(), services: this.announcer.status() }),
+      peers: () => this.speaker.status(),
+      routes: () => this.speaker.routes(),
+      services: () => this.announcer.status(),
+      events: (limit) => this.announcer.events(limit),
+      maintenance: (on, service) => ({ services: this.announcer.setMaintenance(on, service, 'operator command') }),
+      drain: async (service) => ({ services: await this.announcer.drain(service) }),
+      reload: () => this.reload(),
+    };
+  }
+
+  /** Re-reads the config file; one reload at a time. A refused config leaves everything as it was. */
+  reload(): Promise<ReloadResult> {
+    const next = this.reloading.then(() => this.reloadOnce());
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reloadOnce(): Promise<ReloadResult> {
+    const { log } = this.opts;
+    if (this.stopping) return { ok: false, changes: [], error: 'floatd is stopping' };
+    if (this.opts.configPath === undefined) return { ok: false, changes: [], error: 'this floatd was configured from its command line: there is no config file to reload' };
+    let next: Config;
+    try {
+      next = loadConfig(this.opts.configPath);
+    } catch (e) {
+      const error = `the new config is refused, the running one stays: ${(e as Error).message}`;
+      log.error(error);
+      return { ok: false, changes: [], error };
+    }
+    const plan = diffConfig(this.cfg, next);
+    const refusals = [...plan.restartRequired];
+    const ttl = listenerTtlProblem(next);
+    if (ttl) refusals.push(ttl);
+    const moved = addressChanges(this.cfg.services ?? [], next.services ?? []);
+    if (moved.length > 0) refusals.push(`floating addresses changed for ${moved.join(', ')}: restart floatd to change them`);
+    if (refusals.length > 0) {
+      const error = `reload refused, the running config stays: ${refusals.join('; ')}`;
+      log.error({ changes: plan.changes }, error);
+      return { ok: false, changes: plan.changes, error };
+    }
+    if (plan.changes.length === 0) {
+      log.info('reload: nothing changed');
+      return { ok: true, changes: [] };
+    }
+    this.cfg = next;
+    for (const line of plan.changes) log.info({ reload: true }, `reload: ${line}`);
+    // Sessions first, so the announcer's new list reaches neighbors with their new config.
+    const sessions = this.speaker.reconfigure(next, plan);
+    this.announcer.reconfigure(next.announce, next.services ?? [], plan);
+    await sessions;
+    return { ok: true, changes: plan.changes };
+  }
+
+  /**
+   * The clean stop: services with drain-on-stop drain first, then every
+   * route is withdrawn and every session closed with Cease, then the
+   * addresses floatd added are removed. Idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.announcer.shutdown();
+      this.watchEntries?.stop();
+      const stopped = this.speaker.stop();
+      // Each session sent its withdraws inside stop(); nothing the checks report reaches the speaker now.
+      this.announcer.stop();
+      await stopped;
+      await this.gate?.close();
+      await this.closeAll();
+    })();
+    return this.stopping;
+  }
+
+  /** The longest drain a stop may wait for, ms. */
+  stopDrainMs(): number {
+    return Math.max(0, ...(this.cfg.services ?? []).filter((s) => s.drainOnStop).map((s) => s.drain.timeMs));
+  }
+
+  private async closeAll(): Promise<void> {
+    for (const c of this.closables.splice(0).reverse()) {
+      try {
+        await c.close();
+      } catch (e) {
+        this.opts.log.warn({ err: (e as Error).message }, 'error while closing');
+      }
+    }
+  }
+
+  private probeFor(spec: ServiceConfig['check'], service: ServiceConfig): Probe {
+    const probe = createProbe(spec, { clock: this.opts.clock });
+    const present = addressPresentSpec(service);
+    const watch = present && this.watches.get(present.interface);
+    if (!present || !watch) return probe;
+    // anycast-healthchecker's rule: a service whose address is not on the interface is down.
+    return new CompositeProbe('all', [
+      { name: 'check', probe },
+      { name: 'address', probe: new AddressPresentProbe(present, watch) },
+    ]);
+  }
+}
+
+/** Interfaces whose addresses floatd manages or watches. */
+function interfacesOf(cfg: Config): string[] {
+  const out = new Set<string>();
+  for (const s of cfg.services ?? []) if (s.address) out.add(s.address.interface);
+  if (cfg.watch) out.add(cfg.watch.interface);
+  return [...out];
+}
+
+/** Services whose `address` section differs, appears or goes (a reload cannot move addresses). */
+function addressChanges(old: readonly ServiceConfig[], next: readonly ServiceConfig[]): string[] {
+  const before = new Map(old.map((s) => [s.name, s.address]));
+  const after = new Map(next.map((s) => [s.name, s.address]));
+  const names = new Set([...before.keys(), ...after.keys()]);
+  return [...names].filter((n) => !sameValue(before.get(n), after.get(n)));
+}
