@@ -4,7 +4,7 @@ import type { Family, Parsed, ParsedPrefix } from './addresses.js';
 import { communities, hostAddress, largeCommunities, nextHop, prefixField } from './bgp-fields.js';
 import type { IssueSink } from './cross-checks.js';
 import { bool, expecting, integer, list, parsedText, section, text } from './fields.js';
-import { interfaceNameProblem, labelProblem, parseLocalAddress } from '../daemon/addresses/names.js';
+import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress } from '../daemon/addresses/names.js';
 import type { ProbeSpec } from '../health/probe-spec.js';
 
 /**
@@ -29,8 +29,10 @@ import type { ProbeSpec } from '../health/probe-spec.js';
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
-export const interfaceName = () =>
-  parsedText('an interface name such as lo', (s): Parsed<string> => {
+export const interfaceName = (what = 'an interface name such as lo', allowAll = false) =>
+  parsedText(what, (s): Parsed<string> => {
+    if (s === ALL_INTERFACES && !allowAll) return fail(`"*" (every interface) is only for watch (expected ${what})`);
+    if (s === ALL_INTERFACES) return ok(s);
     const p = interfaceNameProblem(s);
     return p === undefined ? ok(s) : fail(p);
   });
@@ -243,7 +245,7 @@ const ipv6Length = () =>
 export const watchSchema = () =>
   section(
     {
-      interface: interfaceName().default('lo'),
+      interface: interfaceName('an interface name such as lo, or "*" for every interface', true).default('lo'),
       /** IPv4 label, exact or a glob with * and ?; IPv6 addresses have no label and are chosen by prefixes alone. */
       label: text('a label or a glob such as "lo:bgp*"').optional(),
       /** The allow-list: only addresses inside these are announced; others are refused with a warning. */

@@ -16,6 +16,7 @@ import { prefixField } from '../../src/config/bgp-fields.js';
 import { checkSchema } from '../../src/config/services-schema.js';
 import { formatPath } from '../../src/config/errors.js';
 import { addressNeeds, addressPresentSpec, watchAttributesOf, watchFilterOf } from '../../src/daemon/addresses/from-config.js';
+import { parseConfigText } from '../../src/config/load.js';
 
 /** Issues as "path: message", paths in the file's spelling. */
 function issues(schema: z.ZodTypeAny, yaml: string): string[] {
@@ -194,4 +195,18 @@ test('from the config: gate needs, the presence probe spec, the watch filter and
     exclude: ['192.0.2.0/24', '192.0.2.10/32', '192.0.2.10/32', '192.0.2.1/32', '198.51.100.53/32', '198.51.100.53/32'],
   });
   assert.deepEqual(watchAttributesOf(w), { nextHop: undefined, med: 5, prepend: 0, communities: [], largeCommunities: [{ global: 65001, local1: 1, local2: 2 }], localPref: undefined });
+});
+
+test('"*" (every interface) is accepted by watch only', () => {
+  const base = `local-as: 65001\nrouter-id: 192.0.2.1\nneighbors: [{ address: 192.0.2.254, peer-as: 65000 }]\nallow: [198.51.100.0/24]\n`;
+  const cfg = parseConfigText(`${base}watch: { interface: "*", prefixes: [198.51.100.0/24] }\n`, 'w.yaml');
+  assert.equal(cfg.watch?.interface, '*');
+  assert.throws(
+    () =>
+      parseConfigText(
+        `${base}services:\n  - name: web\n    prefixes: [198.51.100.10/32]\n    check: { tcp: { host: 127.0.0.1, port: 80 } }\n    address: { interface: "*" }\n`,
+        's.yaml',
+      ),
+    /s\.yaml:\d+:\d+: services\[0\]\.address\.interface: "\*" \(every interface\) is only for watch/,
+  );
 });

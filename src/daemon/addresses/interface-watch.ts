@@ -14,6 +14,7 @@ import type { Logger } from '../../util/log.js';
 import { AddressError, type AddressErrorReason } from './errors.js';
 import { monitorLineInterface, type MonitorHandle, type StartMonitor } from './ip-monitor.js';
 import { isUsable, type KernelAddress } from './parse-addr-show.js';
+import { ALL_INTERFACES } from './names.js';
 
 export interface InterfaceWatchOptions {
   readonly iface: string;
@@ -157,7 +158,7 @@ export class InterfaceWatch implements AddressWatch {
       (line) => {
         if (this.monitorToken !== token) return;
         const name = monitorLineInterface(line);
-        if (name === undefined || name === this.iface) this.poke();
+        if (name === undefined || name === this.iface || this.iface === ALL_INTERFACES) this.poke();
       },
       (why) => {
         if (this.monitorToken !== token) return;
@@ -206,7 +207,7 @@ export class InterfaceWatch implements AddressWatch {
         this.again = false;
         let next: readonly KernelAddress[] | undefined;
         try {
-          next = (await this.opts.scan()).filter((a) => a.interface === this.iface && isUsable(a));
+          next = (await this.opts.scan()).filter((a) => (this.iface === ALL_INTERFACES || a.interface === this.iface) && isUsable(a));
           this.setError(undefined, undefined);
         } catch (err) {
           const reason = err instanceof AddressError ? err.reason : 'failed';

@@ -9,7 +9,7 @@
 import type { AddressPort } from '../address-port.js';
 import { AddressError } from './errors.js';
 import { runIp, type IpCommandOptions } from './ip-command.js';
-import { interfaceNameProblem, labelProblem, parseLocalAddress, type LocalAddress } from './names.js';
+import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress, type LocalAddress } from './names.js';
 import { parseAddrShow, type KernelAddress } from './parse-addr-show.js';
 
 /** Error text of `ip addr add` for an address already there (new and old iproute2 wording). */
@@ -28,6 +28,7 @@ export class IprouteAddressPort implements AddressPort {
 
   /** The addresses of `iface` as the kernel holds them now, tentative ones included. */
   async scan(iface: string): Promise<KernelAddress[]> {
+    if (iface === ALL_INTERFACES) return parseAddrShow(await runIp(['-j', 'addr', 'show'], this.opts));
     const problem = interfaceNameProblem(iface);
     if (problem !== undefined) throw new AddressError(problem, 'invalid');
     return parseAddrShow(await runIp(['-j', 'addr', 'show', 'dev', iface], this.opts), iface);

@@ -9,6 +9,9 @@ import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../bgp/codec/ip
 export const MAX_NAME = 15;
 
 /** Linux refuses "/", ":" and white space in names; a leading "-" would read as an option to ip. */
+/** In a watch: every interface (lelastic's -allifs). */
+export const ALL_INTERFACES = '*';
+
 export function interfaceNameProblem(name: string): string | undefined {
   if (name === '' || name.length > MAX_NAME || name === '.' || name === '..' || !/^[^\s/:-][^\s/:]*$/.test(name)) {
     return `${JSON.stringify(name)} is not an interface name (expected 1..${MAX_NAME} characters without spaces, / or :, not starting with -, such as lo)`;

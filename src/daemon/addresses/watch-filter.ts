@@ -4,7 +4,9 @@
 // filter (IPv4 only: IPv6 addresses have no label) and must sit inside the
 // allow-list; one outside it is refused, never announced. Loopback and
 // link-local addresses are skipped silently, and so are `exclude` prefixes
-// (the services' own addresses, which their health decides).
+// (the services' own addresses, which their health decides) and addresses
+// that are not host routes: IPv4 ones configured with a length other than
+// /32, IPv6 ones other than /128 or the announced length.
 
 import { formatPrefixBytes, maskBytes, parseIpv4, parseIpv6 } from '../../bgp/codec/ip.js';
 import { parsePrefixText, prefixCovers, type ParsedPrefix } from '../../config/addresses.js';
@@ -58,6 +60,8 @@ export function selectWatchPrefixes(addresses: readonly InterfaceAddress[], filt
     const local = parseLocalAddress(a.prefix);
     if (typeof local === 'string') continue;
     const v4 = local.family === 'ipv4';
+    // A floating address is a host route; 10.0.0.5/24 is the machine's own address in a subnet.
+    if (v4 ? local.length !== 32 : local.length !== 128 && local.length !== v6len) continue;
     if (v4 && filter.label !== undefined && !globMatch(filter.label, a.label ?? a.interface)) continue;
     const bytes = v4 ? parseIpv4(local.address) : parseIpv6(local.address);
     const len = v4 ? 32 : v6len;

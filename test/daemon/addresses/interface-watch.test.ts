@@ -198,3 +198,37 @@ test('onScan hears every successful read, changed or not; onChange only changes'
   assert.equal(scans.length, 3);
   t.watch.stop();
 });
+
+test('"*" watches every interface: addresses of any interface, and every monitor line starts a read', async () => {
+  const clock = new FakeClock();
+  const kernel = [k('192.0.2.10/32'), k('198.51.100.7/32', { interface: 'eth0' })];
+  let scans = 0;
+  const lines: ((l: string) => void)[] = [];
+  const watch = new InterfaceWatch({
+    iface: '*',
+    clock,
+    startMonitor: (onLine) => {
+      lines.push(onLine);
+      return { pid: 1, stop: () => undefined };
+    },
+    scan: async () => {
+      scans += 1;
+      return kernel;
+    },
+  });
+  await watch.start();
+  assert.deepEqual(
+    watch.current().map((a) => `${a.interface} ${a.prefix}`),
+    ['lo 192.0.2.10/32', 'eth0 198.51.100.7/32'],
+  );
+  const before = scans;
+  kernel.push(k('203.0.113.5/32', { interface: 'eth1' }));
+  lines[0]!('5: eth1    inet 203.0.113.5/32 scope global eth1');
+  for (let i = 0; i < 50 && scans === before; i++) {
+    clock.advance(10);
+    await flush();
+  }
+  assert.ok(scans > before, 'a line about another interface starts a read');
+  assert.ok(watch.current().some((a) => a.interface === 'eth1'));
+  watch.stop();
+});

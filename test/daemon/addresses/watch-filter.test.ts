@@ -22,16 +22,16 @@ const LO = [
 
 test('host prefixes of every address inside the allow-list; loopback and link-local skipped silently', () => {
   const sel = selectWatchPrefixes(LO, { allow: ['192.0.2.0/24', '2001:db8::/32'] });
-  assert.deepEqual(sel.prefixes, ['192.0.2.10/32', '192.0.2.11/32', '192.0.2.12/32', '2001:db8:1:2::10/128', '2001:db8:1:2::11/128', '2001:db8:1:3::1/128']);
+  assert.deepEqual(sel.prefixes, ['192.0.2.10/32', '192.0.2.11/32', '2001:db8:1:2::10/128', '2001:db8:1:2::11/128']);
   assert.deepEqual(sel.refused, [{ address: '198.51.100.7', prefix: '198.51.100.7/32' }]);
 });
 
 test('a label glob filters IPv4 addresses; IPv6 addresses, which have no label, pass to the allow-list', () => {
   const sel = selectWatchPrefixes(LO, { label: 'lo:bgp*', allow: ['192.0.2.0/24', '2001:db8:1:2::/64'] });
-  assert.deepEqual(sel.prefixes, ['192.0.2.11/32', '192.0.2.12/32', '2001:db8:1:2::10/128', '2001:db8:1:2::11/128']);
+  assert.deepEqual(sel.prefixes, ['192.0.2.11/32', '2001:db8:1:2::10/128', '2001:db8:1:2::11/128']);
   assert.deepEqual(
     sel.refused.map((r) => r.prefix),
-    ['198.51.100.7/32', '2001:db8:1:3::1/128'],
+    ['198.51.100.7/32'],
   );
   assert.deepEqual(selectWatchPrefixes(LO, { label: 'lo:web', allow: ['0.0.0.0/0'] }).prefixes, ['192.0.2.10/32']);
   assert.deepEqual(selectWatchPrefixes(LO, { label: 'lo:bgp?', allow: ['192.0.2.11/32'] }).prefixes, ['192.0.2.11/32']);
@@ -47,16 +47,25 @@ test('ipv6-length 64 or 56 announces the covering prefix once, and the allow-lis
   assert.deepEqual(sel.refused[0], { address: '2001:db8:1:2::10', prefix: '2001:db8:1::/56' });
 });
 
+test('only host routes are floating addresses: an IPv4 address in a subnet, or IPv6 of another length, is the machine own', () => {
+  const list = [a('192.0.2.12/24', 'lo'), a('192.0.2.13/31', 'lo'), a('192.0.2.14/32', 'lo'), a('2001:db8:1:3::1/64'), a('2001:db8:1:4::1/56'), a('2001:db8:1:5::1/128')];
+  const allow = ['192.0.2.0/24', '2001:db8::/32'];
+  assert.deepEqual(selectWatchPrefixes(list, { allow }).prefixes, ['192.0.2.14/32', '2001:db8:1:5::1/128']);
+  assert.deepEqual(selectWatchPrefixes(list, { allow, ipv6Length: 64 }).prefixes, ['192.0.2.14/32', '2001:db8:1:3::/64', '2001:db8:1:5::/64']);
+  assert.deepEqual(selectWatchPrefixes(list, { allow, ipv6Length: 56 }).prefixes, ['192.0.2.14/32', '2001:db8:1::/56']);
+  assert.deepEqual(selectWatchPrefixes(list, { allow }).refused, []);
+});
+
 test('an empty allow-list announces nothing and refuses every candidate', () => {
   const sel = selectWatchPrefixes(LO, { allow: [] });
   assert.deepEqual(sel.prefixes, []);
-  assert.equal(sel.refused.length, 7);
+  assert.equal(sel.refused.length, 5);
 });
 
 test('excluded prefixes (the services own) are never announced and never warned about', () => {
   const sel = selectWatchPrefixes(LO, { allow: ['192.0.2.0/24', '2001:db8::/32', '198.51.100.0/24'], exclude: ['192.0.2.10/32', '2001:db8:1:2::11/128'], ipv6Length: 64 });
   // The /64 holding an excluded address would attract its traffic whatever the service's health: left out too.
-  assert.deepEqual(sel.prefixes, ['192.0.2.11/32', '192.0.2.12/32', '198.51.100.7/32', '2001:db8:1:3::/64']);
+  assert.deepEqual(sel.prefixes, ['192.0.2.11/32', '198.51.100.7/32', '2001:db8:1:3::/64']);
   assert.deepEqual(sel.refused, []);
 });
 
