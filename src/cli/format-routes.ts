@@ -60,7 +60,9 @@ export function formatRoutes(neighbors: readonly NeighborRoutesView[]): string {
   if (neighbors.length === 0) return 'no neighbors configured\n';
   return neighbors
     .map((n) => {
-      const head = `Neighbor ${n.neighbor}: ${n.announced.length} announced, ${n.received.length} received\n`;
+      const total = n.receivedTotal ?? n.received.length;
+      const shown = total > n.received.length ? ` (the first ${n.received.length} shown)` : '';
+      const head = `Neighbor ${n.neighbor}: ${n.announced.length} announced, ${total} received${shown}\n`;
       if (n.announced.length + n.received.length === 0) return `${head}  (no routes)\n`;
       const rows = [
         ['Dir', 'Prefix', 'Next hop', 'AS path', 'Origin', 'MED', 'LocPref', 'Communities'],

@@ -60,6 +60,8 @@ export interface NeighborRoutesView {
   readonly neighbor: string;
   readonly announced: readonly RouteView[];
   readonly received: readonly RouteView[];
+  /** Received routes held; `received` may list only the first of them. */
+  readonly receivedTotal?: number;
 }
 
 export const listOf = <T, K extends string>(v: readonly T[] | { readonly [k in K]: readonly T[] }, key: K): readonly T[] =>

@@ -23,6 +23,8 @@ const CONNECT_RETRY_MAX_MS = 120_000;
 const IDLE_HOLD_MS = 1_000;
 const IDLE_HOLD_MAX_MS = 60_000;
 const GRACEFUL_RESTART_FORWARDING = true;
+/** Received routes per neighbor in one control answer. */
+export const RECEIVED_SHOWN = 10_000;
 
 /** One neighbor in `floatd status --json`: the session's status plus flat counters other tools rely on. */
 export type PeerStatusEntry = PeerStatus & {
@@ -249,12 +251,25 @@ export class Speaker {
   }
 
   /** Received routes per neighbor (import: all) and announced routes, for the control socket. */
-  routes(): { neighbor: string; announced: unknown[]; received: unknown[] }[] {
-    return [...this.sessions.values()].map(({ config, session }) => ({
-      neighbor: config.address,
-      announced: session.announcedRoutes().map((r) => ({ prefix: `${r.prefix.addr}/${r.prefix.len}`, nextHops: r.nextHops, attributes: r.attributes })),
-      received: [...session.receivedRoutes()],
-    }));
+  /**
+   * Received routes are cut at `receivedLimit` per neighbor: a full table
+   * in one JSON answer would hold the event loop (and KEEPALIVEs) for
+   * seconds. `receivedTotal` says how many there are.
+   */
+  routes(receivedLimit = RECEIVED_SHOWN): { neighbor: string; announced: unknown[]; received: unknown[]; receivedTotal: number }[] {
+    return [...this.sessions.values()].map(({ config, session }) => {
+      const received: unknown[] = [];
+      for (const r of session.receivedRoutes()) {
+        if (received.length >= receivedLimit) break;
+        received.push(r);
+      }
+      return {
+        neighbor: config.address,
+        announced: session.announcedRoutes().map((r) => ({ prefix: `${r.prefix.addr}/${r.prefix.len}`, nextHops: r.nextHops, attributes: r.attributes })),
+        received,
+        receivedTotal: config.import === 'all' ? session.status().prefixes.received : 0,
+      };
+    });
   }
 
   private onConnection(socket: net.Socket): void {

@@ -43,3 +43,10 @@ test('an IPv6 route with two next hops and no attributes', () => {
 `,
   );
 });
+
+test('a received table larger than the answer says how many there are and how many are shown', () => {
+  const out = formatRoutes([
+    { neighbor: '192.0.2.254', announced: [], received: [{ prefix: '10.0.0.0/8', nextHops: ['192.0.2.254'], attributes: {} }], receivedTotal: 1_000_000 },
+  ]);
+  assert.equal(out.split('\n')[0], 'Neighbor 192.0.2.254: 0 announced, 1000000 received (the first 1 shown)');
+});

@@ -10,6 +10,7 @@
 // One pair on 10.210.12.0/30; the /24s start at 20.0.0.0, away from it.
 
 import assert from 'node:assert/strict';
+import { RECEIVED_SHOWN } from '../../src/daemon/speaker.js';
 import { Bird } from '../../src/lab/daemons/bird.js';
 import { Floatd } from '../../src/lab/daemons/floatd.js';
 import { LabError, Pending, now, processMemory, sleep, waitFor } from '../../src/lab/netns.js';
@@ -83,6 +84,12 @@ for (const mode of ['all', 'none'] as const) {
     assert.equal(exported, COUNT, 'BIRD exported the whole table to floatd');
     await waitFor('BIRD to hold floatd\'s route', async () => (await bird.route(ANNOUNCED.ipv4, PROTO)) ?? new Pending('no route yet'));
     const end = await floatd.neighbor(pair.peer.ipv4);
+    if (mode === 'all') {
+      // One control answer carries the first RECEIVED_SHOWN routes and the count, never the whole table.
+      const routes = (await floatd.routes()).find((n) => n.neighbor === pair.peer.ipv4);
+      assert.equal(routes?.receivedTotal, COUNT);
+      assert.equal(routes?.received?.length, RECEIVED_SHOWN);
+    }
 
     console.log(
       `[large table, import: ${mode}] BIRD started with ${COUNT} routes in ${fmt(birdStartMs)}; floatd counted 99 % by ${fmt(mostMs ?? allMs)} and all ${COUNT} by ${fmt(allMs)} after Established ` +

@@ -48,6 +48,7 @@ export interface FloatdNeighborRoutes {
   readonly neighbor: string;
   readonly announced: readonly FloatdRoute[];
   readonly received?: readonly FloatdRoute[];
+  readonly receivedTotal?: number;
 }
 
 export class Floatd {
