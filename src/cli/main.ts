@@ -143,7 +143,8 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
 
 Loads and checks FILE (nothing starts if it is invalid), opens the control
 socket and the listener (if configured), and brings up a BGP session to every
-neighbor, announcing the configured prefixes. Logs are JSON lines on stdout.
+neighbor, announcing the configured prefixes. Logs go to stdout as JSON lines
+(readable text on a terminal; FLOATD_LOG_FORMAT=json|text, FLOATD_LOG_LEVEL).
 SIGTERM or SIGINT first drains the services with drain-on-stop
 (GRACEFUL_SHUTDOWN for their drain time), then withdraws every route, sends
 Cease / Administrative Shutdown ("floatd stopping", RFC 9003), removes the
