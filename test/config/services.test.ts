@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ConfigError, parseConfigText } from '../../src/config/index.js';
 import type { Config, ConfigProblem } from '../../src/config/index.js';
 import { checkToFile, serviceExtrasToFile } from '../../src/config/services-schema.js';
+import { HEALTH_DEFAULTS } from '../../src/health/defaults.js';
 import { stringify } from 'yaml';
 
 const HEAD = [
@@ -49,11 +50,11 @@ test('an http service with defaults from the health module', () => {
   assert.equal(s.name, 'web');
   assert.deepEqual(s.prefixes, ['192.0.2.10/32']);
   assert.deepEqual(s.check, { kind: 'http', host: '127.0.0.1', port: 8080, path: '/health?full=1', status: [200, [204, 206]] });
-  assert.equal(s.rise, 3);
-  assert.equal(s.fall, 2);
-  assert.equal(s.intervalMs, 2000);
-  assert.equal(s.fastIntervalMs, 500);
-  assert.equal(s.timeoutMs, 1000);
+  assert.equal(s.rise, HEALTH_DEFAULTS.rise);
+  assert.equal(s.fall, HEALTH_DEFAULTS.fall);
+  assert.equal(s.intervalMs, HEALTH_DEFAULTS.intervalMs);
+  assert.equal(s.fastIntervalMs, HEALTH_DEFAULTS.fastIntervalMs);
+  assert.equal(s.timeoutMs, HEALTH_DEFAULTS.timeoutMs);
   assert.equal(s.disableFile, undefined);
   assert.deepEqual(s.up, {});
   assert.equal(s.whenDown, 'withdraw');
@@ -289,7 +290,8 @@ test('all-of and any-of: members named by kind (kind-N when a kind is there twic
           '        exec: { command: [/usr/bin/pg_isready] }',
           '  - listener: { port: 8080 }',
         ],
-        ['timeout: 1'],
+        // The service timeout must not pass the interval.
+        ['interval: 2', 'timeout: 1'],
       ),
     ),
   ).services![0]!;

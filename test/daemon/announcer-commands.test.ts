@@ -77,7 +77,10 @@ function setup(web: string[] = [], db: string[] = [], opts: Partial<AnnouncerOpt
   };
 }
 
-/** Start and let both services come UP (rise 3 at 500 ms). */
+/** Check timings for the tests that count in milliseconds, fixed here so they do not follow the health defaults. */
+const TIMING = ['interval: 2', 'fast-interval: 0.5', 'timeout: 1'];
+
+/** Start and let both services come UP (three passes at the fast interval, well within 1100 ms). */
 async function upAndRunning(t: ReturnType<typeof setup>): Promise<void> {
   t.announcer.start();
   await advance(t.clock, 1100);
@@ -200,7 +203,7 @@ test('drain of a DOWN service goes straight to maintenance and resolves at once'
 });
 
 test('drain, then maintenance off: INIT, RISING, and announced again without GRACEFUL_SHUTDOWN after rise', async () => {
-  const t = setup();
+  const t = setup(TIMING, TIMING);
   await upAndRunning(t);
   const done = t.announcer.drain('web');
   await advance(t.clock, 3010);
@@ -324,7 +327,7 @@ test('stop during a drain resolves it without the service', async () => {
 });
 
 test('events: wall-clock ISO time and clock ms, oldest first, the last 1000 kept, limit takes the newest', async () => {
-  const t = setup();
+  const t = setup(TIMING, TIMING);
   await upAndRunning(t);
   const first = t.announcer.events();
   assert.deepEqual(
@@ -357,7 +360,7 @@ test('events: wall-clock ISO time and clock ms, oldest first, the last 1000 kept
 });
 
 test('observers: every probe result, every transition, and withdraws with their latency; unsubscribing stops them', async () => {
-  const t = setup();
+  const t = setup(TIMING, TIMING);
   const probes: ProbeObservation[] = [];
   const transitions: TransitionObservation[] = [];
   const withdraws: WithdrawObservation[] = [];

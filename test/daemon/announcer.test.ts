@@ -29,6 +29,9 @@ const parse = (serviceLines: string[]): Config =>
     { env: {}, hostname: 'h' },
   );
 
+/** Check timings for the tests that count in milliseconds, fixed here so they do not follow the health defaults. */
+const TIMING = ['interval: 2', 'fast-interval: 0.5', 'timeout: 1'];
+
 interface Publication {
   readonly at: number;
   readonly entries: readonly AnnounceConfig[];
@@ -63,7 +66,7 @@ function setup(serviceLines: string[] = [], opts: Partial<AnnouncerOptions> = {}
 }
 
 test('start hands over the static entries; UP announces the service prefixes with its attributes', async () => {
-  const t = setup(['med: 100', 'communities: ["65000:7"]']);
+  const t = setup([...TIMING, 'med: 100', 'communities: ["65000:7"]']);
   t.announcer.start();
   assert.equal(t.published.length, 1);
   assert.deepEqual(
@@ -99,7 +102,7 @@ test('start hands over the static entries; UP announces the service prefixes wit
 });
 
 test('DOWN withdraws in the same turn as the transition; the static entry stays', async () => {
-  const t = setup();
+  const t = setup(TIMING);
   t.announcer.start();
   await advance(t.clock, 1100);
   t.setHealthy(false);
@@ -130,7 +133,7 @@ test('when-down with attributes keeps announcing with them', async () => {
 
 test('the flap guard holds a prefix that keeps coming back, never delays a withdraw, and announces when the hold ends', async () => {
   const guard = { threshold: 1, windowMs: 60_000, holdMs: 10_000, maxHoldMs: 60_000 };
-  const t = setup(['rise: 1', 'fall: 1'], { flapGuard: guard });
+  const t = setup([...TIMING, 'rise: 1', 'fall: 1'], { flapGuard: guard });
   t.announcer.start();
   await advance(t.clock, 100);
   assert.deepEqual(t.announced(), ['192.0.2.10/32', '192.0.2.11/32']);

@@ -339,18 +339,19 @@ test('services added and removed by name', () => {
 });
 
 test('thresholds, timing and the probe restart the checks', () => {
-  const cases: [string[], string, string][] = [
-    [['rise: 5'], '', 'rise 3 -> 5'],
-    [['fall: 1'], '', 'fall 2 -> 1'],
-    [['interval: 5'], '', 'interval 2 s -> 5 s'],
-    [['fast-interval: 0.25'], '', 'fast-interval 0.5 s -> 0.25 s'],
-    [['timeout: 0.5'], '', 'timeout 1 s -> 0.5 s'],
-    [['disable-file: /run/web.off'], '', 'disable-file (none) -> /run/web.off'],
-    [[], 'tcp: { host: 127.0.0.1, port: 8081 }', 'check.port 8080 -> 8081'],
-    [[], 'http: { url: "http://127.0.0.1:8080/health" }', 'check tcp -> http'],
+  // Timings are written on both sides, so the values shown do not follow the health defaults.
+  const cases: [string[], string[], string, string][] = [
+    [[], ['rise: 5'], '', 'rise 3 -> 5'],
+    [[], ['fall: 1'], '', 'fall 2 -> 1'],
+    [['interval: 2'], ['interval: 5'], '', 'interval 2 s -> 5 s'],
+    [['fast-interval: 0.5'], ['fast-interval: 0.25'], '', 'fast-interval 0.5 s -> 0.25 s'],
+    [['interval: 2', 'timeout: 1'], ['interval: 2', 'timeout: 0.5'], '', 'timeout 1 s -> 0.5 s'],
+    [[], ['disable-file: /run/web.off'], '', 'disable-file (none) -> /run/web.off'],
+    [[], [], 'tcp: { host: 127.0.0.1, port: 8081 }', 'check.port 8080 -> 8081'],
+    [[], [], 'http: { url: "http://127.0.0.1:8080/health" }', 'check tcp -> http'],
   ];
-  for (const [more, check, change] of cases) {
-    const plan = diff({ services: web() }, { services: check === '' ? web(more) : web(more, check) });
+  for (const [before, more, check, change] of cases) {
+    const plan = diff({ services: web(before) }, { services: check === '' ? web(more) : web(more, check) });
     assert.deepEqual(shown(plan.services.restart), [{ name: 'web', changes: [change] }], change);
     assert.deepEqual(shown(plan.services.policyOnly), []);
     assert.deepEqual(plan.changes, [`service web checks restarted: ${change}`]);

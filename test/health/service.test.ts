@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { FakeClock, realClock } from '../../src/util/clock.js';
 import { HealthService, OPERATOR, type ServiceTransition } from '../../src/health/service.js';
 import type { HookSpec } from '../../src/health/hooks.js';
+import { HEALTH_DEFAULTS } from '../../src/health/defaults.js';
 import { advance, fail, goneWithin, ManualProbe, ManualSwitch, pass, silent } from './helpers/fakes.js';
 
 function setup(opts: { watching?: boolean; hooks?: HookSpec[]; withSwitch?: boolean } = {}) {
@@ -28,33 +29,38 @@ function setup(opts: { watching?: boolean; hooks?: HookSpec[]; withSwitch?: bool
 }
 
 test('defaults: INIT, then UP after three passes at the fast interval, then the normal interval', async () => {
+  const { intervalMs: slow, fastIntervalMs: fast } = HEALTH_DEFAULTS;
+  const upAt = 2 * fast;
   const { clock, probe, svc, seen, path } = setup();
   probe.auto = () => pass('200 in 1 ms');
   svc.start();
   assert.equal(svc.state.name, 'INIT');
-  await advance(clock, 1100);
+  // Past the third check, before the first one at the normal interval.
+  await advance(clock, upAt + slow / 2);
   assert.deepEqual(path(), ['RISING', 'UP']);
-  assert.deepEqual(probe.starts, [0, 500, 1000]);
+  assert.deepEqual(probe.starts, [0, fast, upAt]);
   const { causedAtPerf, ...up } = seen[1]!;
-  assert.deepEqual(up, { service: 'web', from: 'RISING', to: 'UP', reason: '3 checks passed in a row: 200 in 1 ms', at: 1000, wasServing: false, serving: true });
+  assert.deepEqual(up, { service: 'web', from: 'RISING', to: 'UP', reason: '3 checks passed in a row: 200 in 1 ms', at: upAt, wasServing: false, serving: true });
   assert.ok(Number.isFinite(causedAtPerf) && causedAtPerf <= performance.now(), 'when the result causing it arrived, on the real monotonic clock');
-  await advance(clock, 4000);
-  assert.deepEqual(probe.starts, [0, 500, 1000, 3000, 5000]);
+  await advance(clock, 2 * slow);
+  assert.deepEqual(probe.starts, [0, fast, upAt, upAt + slow, upAt + 2 * slow]);
   svc.stop();
 });
 
 test('a failing service goes DOWN after two failures, the second at the fast interval', async () => {
+  const { intervalMs: slow, fastIntervalMs: fast } = HEALTH_DEFAULTS;
+  const upAt = 2 * fast;
   const { clock, probe, svc, path, seen } = setup();
   let healthy = true;
   probe.auto = () => (healthy ? pass() : fail('connection refused'));
   svc.start();
-  await advance(clock, 1100);
+  await advance(clock, upAt + slow / 2);
   healthy = false;
-  await advance(clock, 2500);
+  await advance(clock, slow + fast);
   assert.deepEqual(path(), ['RISING', 'UP', 'FALLING', 'DOWN']);
   assert.deepEqual(
     seen.slice(2).map((e) => e.at),
-    [3000, 3500],
+    [upAt + slow, upAt + slow + fast],
   );
   const st = svc.status();
   assert.equal(st.state, 'DOWN');
@@ -138,7 +144,8 @@ test('stop: STOPPING reaches subscribers, probing and watching end', async () =>
 test('status keeps the last results with durations and details, and counts checks and timeouts', async () => {
   const clock = new FakeClock();
   const probe = new ManualProbe(clock);
-  const svc = new HealthService({ name: 'dns', probe, clock, log: silent, random: () => 0, historySize: 3, timeoutMs: 200, graceMs: 10 });
+  // Timings fixed here: the sequence below counts in them, not in the defaults.
+  const svc = new HealthService({ name: 'dns', probe, clock, log: silent, random: () => 0, historySize: 3, intervalMs: 2000, fastIntervalMs: 500, timeoutMs: 200, graceMs: 10 });
   let n = 0;
   probe.auto = () => (++n === 2 ? fail('nxdomain') : pass(`answer ${n}`));
   svc.start();
@@ -186,7 +193,8 @@ test('probe listeners get every result after the state machine has taken it; a t
   const off = svc.onProbe((r) => got.push({ ok: r.ok, at: r.at, state: svc.state.name }));
   probe.auto = () => pass();
   svc.start();
-  await advance(clock, 1100);
+  // Past the third check, before the first one at the normal interval.
+  await advance(clock, 2 * HEALTH_DEFAULTS.fastIntervalMs + HEALTH_DEFAULTS.intervalMs / 2);
   assert.deepEqual(
     got.map((g) => g.state),
     ['RISING', 'RISING', 'UP'],
