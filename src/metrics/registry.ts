@@ -106,10 +106,10 @@ interface Family {
   samples(): Sample[];
 }
 
-/** Only goes up. */
-export class Counter implements Family {
-  readonly type = 'counter';
-  private readonly series: SeriesMap<{ v: number }>;
+/** One number per label set: what counters and gauges share. */
+abstract class ValueFamily implements Family {
+  abstract readonly type: MetricType;
+  protected readonly series: SeriesMap<{ v: number }>;
 
   constructor(
     readonly name: string,
@@ -118,16 +118,6 @@ export class Counter implements Family {
   ) {
     checkDefinition(name, labelNames, []);
     this.series = new SeriesMap(name, labelNames, () => ({ v: 0 }));
-  }
-
-  inc(labels: LabelSet = {}, by = 1): void {
-    if (!(by >= 0) || !Number.isFinite(by)) throw new MetricsError(`counter ${this.name}: cannot add ${by}`);
-    this.series.get(labels).v += by;
-  }
-
-  /** Makes the series exist (at 0 if new), so it is exported before its first event. */
-  init(labels: LabelSet = {}): void {
-    this.series.get(labels);
   }
 
   get(labels: LabelSet = {}): number {
@@ -139,18 +129,23 @@ export class Counter implements Family {
   }
 }
 
-export class Gauge implements Family {
-  readonly type = 'gauge';
-  private readonly series: SeriesMap<{ v: number }>;
+/** Only goes up. */
+export class Counter extends ValueFamily {
+  readonly type = 'counter';
 
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly labelNames: readonly string[] = [],
-  ) {
-    checkDefinition(name, labelNames, []);
-    this.series = new SeriesMap(name, labelNames, () => ({ v: 0 }));
+  inc(labels: LabelSet = {}, by = 1): void {
+    if (!(by >= 0) || !Number.isFinite(by)) throw new MetricsError(`counter ${this.name}: cannot add ${by}`);
+    this.series.get(labels).v += by;
   }
+
+  /** Makes the series exist (at 0 if new), so it is exported before its first event. */
+  init(labels: LabelSet = {}): void {
+    this.series.get(labels);
+  }
+}
+
+export class Gauge extends ValueFamily {
+  readonly type = 'gauge';
 
   set(labels: LabelSet, value: number): void {
     this.series.get(labels).v = value;
@@ -170,10 +165,6 @@ export class Gauge implements Family {
 
   reset(): void {
     this.series.clear();
-  }
-
-  samples(): Sample[] {
-    return [...this.series.entries()].map((s) => ({ name: this.name, labels: s.labels, value: s.data.v }));
   }
 }
 
