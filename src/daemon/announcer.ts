@@ -22,7 +22,7 @@ import type { Probe } from '../health/probe-result.js';
 import type { ProbeSpec } from '../health/probe-spec.js';
 import { FileSwitch, type DisableSwitch } from '../health/probes/file.js';
 import { measureLoad, type LoadSources } from '../health/probes/load.js';
-import { HealthService, type ServiceStatus, type ServiceTransition } from '../health/service.js';
+import { HealthService, OPERATOR, type ServiceStatus, type ServiceTransition } from '../health/service.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { sameValue, type ReloadPlan } from './config-diff.js';
@@ -170,6 +170,8 @@ export class Announcer {
     const byName = new Map(services.map((c) => [c.name, c]));
     const restart = new Set(plan.services.restart.map((c) => c.name));
     const next: Tracked[] = [];
+    /** Restarted services the operator had put in maintenance: the new checks start in it. */
+    const maintained = new Set<Tracked>();
     for (const t of this.tracked) {
       const config = byName.get(t.config.name);
       if (config === undefined) {
@@ -179,8 +181,10 @@ export class Announcer {
         continue;
       }
       if (restart.has(config.name)) {
+        const inMaintenance = t.health.state.disabledBy.includes(OPERATOR);
         this.retire(t, 'checks changed by a reload');
         const fresh = this.track(config);
+        if (inMaintenance) maintained.add(fresh);
         fresh.handover = t.announced.size > 0;
         fresh.announced = t.announced;
         fresh.entries = new Map([...t.announced].map(([prefix, a]) => [prefix, this.entryOf(fresh, prefix, a)]));
@@ -221,6 +225,8 @@ export class Announcer {
       if (!this.running) break;
       if (!t.health.running) {
         t.health.start();
+        // Maintenance is the operator's, not the config's: a reload does not end it.
+        if (maintained.has(t)) t.health.setDisabled(true, 'maintenance kept across a reload');
         if (t.load) this.readLoad(t);
       } else {
         this.update(t, 'reload', performance.now());
@@ -235,6 +241,8 @@ export class Announcer {
     if (t.timer) this.opts.clock.clearTimer(t.timer);
     t.timer = undefined;
     if (t.load?.timer) this.opts.clock.clearTimer(t.load.timer);
+    // A reading still under way finds itself detached and neither updates nor reschedules.
+    t.load = undefined;
     const d = t.drain;
     if (d) {
       this.opts.clock.clearTimer(d.timer);
@@ -577,7 +585,7 @@ export class Announcer {
     };
     measureLoad(m.measure, this.opts.loadSources).then(
       ({ value, what }) => {
-        if (!this.running) return;
+        if (!this.running || t.load !== l) return;
         if (l.failing) t.log.info(`load readable again: ${what} ${value}`);
         l.failing = false;
         l.load = value;
