@@ -29,10 +29,14 @@ function ttlSecurity(v: unknown): Parsed<number | false> {
 }
 
 const RESTART_WHAT = 'true, false or a restart time in seconds 1..4095';
-/** The restart time is a 12-bit field of the capability (RFC 4724 3). */
+/**
+ * The restart time is a 12-bit field of the capability (RFC 4724 3). Off by
+ * default: a peer keeping a dead floatd's routes as stale would send traffic
+ * to an instance nobody checks any more.
+ */
 function gracefulRestart(v: unknown): Parsed<number | false> {
-  if (v === undefined || v === true) return { ok: true, value: DEFAULT_RESTART_TIME };
-  if (v === false) return { ok: true, value: false };
+  if (v === true) return { ok: true, value: DEFAULT_RESTART_TIME };
+  if (v === undefined || v === false) return { ok: true, value: false };
   if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 4095) return { ok: true, value: v };
   return { ok: false, error: `${JSON.stringify(v) ?? String(v)} is not allowed (expected ${RESTART_WHAT})` };
 }

@@ -49,7 +49,7 @@ test('effective config uses the file vocabulary with every default written out',
     import: 'none',
     families: ['ipv4'],
     'extended-next-hop': false,
-    'graceful-restart': 120,
+    'graceful-restart': false,
     'next-hop': 'self',
   });
   // A password from a file or the environment is shown by its source; multihop is implied by ttl-security.

@@ -83,7 +83,7 @@ test('a minimal config gets every default filled in', () => {
       import: 'none',
       families: ['ipv4'],
       extendedNextHop: false,
-      gracefulRestart: 120,
+      gracefulRestart: false,
       nextHop: 'self',
     },
   );

@@ -215,7 +215,7 @@ test('generic: routers become neighbors, the shared password goes to routers wit
     import: 'none',
     families: ['ipv4'],
     extendedNextHop: false,
-    gracefulRestart: 120,
+    gracefulRestart: false,
     nextHop: 'self',
   });
   assert.deepEqual([b!.address, b!.peerAs, b!.passwordFile, b!.passwordEnv, b!.password?.reveal(), b!.ttlSecurity, b!.multihop], [

@@ -158,7 +158,7 @@ test('every session key resets: families, import, TTL, graceful-restart, port, l
   const cases: [string[], string][] = [
     [['families: [ipv4, ipv6]'], 'families [ipv4] -> [ipv4, ipv6]'],
     [['import: all'], 'import none -> all'],
-    [['graceful-restart: false'], 'graceful-restart 120 -> false'],
+    [['graceful-restart: true'], 'graceful-restart false -> 120'],
     [['port: 1179'], 'port 179 -> 1179'],
     [['local-address: 192.0.2.1'], 'local-address (none) -> 192.0.2.1'],
     [['connect-retry: 10'], 'connect-retry 5 -> 10'],
