@@ -27,6 +27,19 @@ export interface BirdSession {
    * through master6: `extended next hop on; igp table master6;` in the ipv4 channel.
    */
   readonly extendedNextHop?: boolean;
+  /** What the session's channels import, in BIRD's words (`all`, `filter NAME`, `where ...`); default `all`. */
+  readonly import?: string;
+  /** What they export; default the `originate` routes of the channel's family. */
+  readonly export?: string;
+  /** `graceful restart on` (the capability BIRD shows as `restart-able`). */
+  readonly gracefulRestart?: boolean;
+}
+
+/** `protocol kernel`: the best routes of a family into the namespace's FIB. */
+export interface BirdKernel {
+  readonly families: readonly ('ipv4' | 'ipv6')[];
+  /** `merge paths on`: equal-cost BGP routes become one multipath route (ECMP). */
+  readonly mergePaths?: boolean;
 }
 
 export interface BirdConfig {
@@ -38,6 +51,10 @@ export interface BirdConfig {
   readonly staticRoutes?: readonly { readonly prefix: string; readonly via: string }[];
   /** Families of `protocol direct`: connected networks in BIRD's tables, for resolving next hops. */
   readonly direct?: readonly ('ipv4' | 'ipv6')[];
+  /** Export routes into the kernel's FIB. */
+  readonly kernel?: BirdKernel;
+  /** Filter and function definitions, placed before the protocols, for sessions' `import`/`export`. */
+  readonly filters?: string;
 }
 
 const isV6 = (p: string) => p.includes(':');
@@ -46,6 +63,10 @@ const isV6 = (p: string) => p.includes(':');
 export function birdConfigText(c: BirdConfig): string {
   const out: string[] = [`log stderr all;`, `router id ${c.routerId};`, `protocol device { }`];
   if (c.direct !== undefined && c.direct.length > 0) out.push(`protocol direct {\n${c.direct.map((f) => `  ${f};`).join('\n')}\n}`);
+  for (const fam of c.kernel?.families ?? []) {
+    out.push(`protocol kernel kernel_${fam} {\n  ${fam} { export all; };\n${c.kernel?.mergePaths === true ? '  merge paths on;\n' : ''}}`);
+  }
+  if (c.filters !== undefined) out.push(c.filters.trim());
   for (const fam of ['ipv4', 'ipv6'] as const) {
     const routes = (c.originate ?? []).filter((p) => isV6(p) === (fam === 'ipv6')).map((p) => `  route ${p} blackhole;`);
     const via = (c.staticRoutes ?? []).filter((r) => isV6(r.prefix) === (fam === 'ipv6')).map((r) => `  route ${r.prefix} via ${r.via};`);
@@ -66,8 +87,9 @@ export function birdConfigText(c: BirdConfig): string {
     if (s.passive === true) lines.push(`  passive on;`);
     if (s.multihop !== undefined) lines.push(`  multihop ${s.multihop};`);
     if (s.password !== undefined) lines.push(`  password "${s.password}";`);
+    if (s.gracefulRestart === true) lines.push(`  graceful restart on;`);
     for (const ch of s.channels ?? [s.family]) {
-      lines.push(`  ${ch} {`, `    import all;`, `    export where proto = "originate_${ch}";`);
+      lines.push(`  ${ch} {`, `    import ${s.import ?? 'all'};`, `    export ${s.export ?? `where proto = "originate_${ch}"`};`);
       if (ch === 'ipv4' && s.extendedNextHop === true) lines.push(`    extended next hop on;`, `    igp table master6;`);
       lines.push(`  };`);
     }
@@ -151,6 +173,26 @@ export class Bird {
     return parseBirdRoutes(text)
       .filter((r) => r.protocol === from)
       .map((r) => r.route);
+  }
+
+  /**
+   * The protocols holding a route for exactly `prefix`, best first, with
+   * `best` true on the one BIRD selected (the `*` in `show route`).
+   */
+  async routeSources(prefix: string): Promise<{ protocol: string; best: boolean }[]> {
+    const text = await this.routeText(prefix);
+    if (text === undefined) return [];
+    const out: { protocol: string; best: boolean }[] = [];
+    for (const line of text.split('\n')) {
+      const m = /^(?:\S+)?\s+\S+\s+\[(\S+)\s[^\]]*\]\s*(\*)?/.exec(line);
+      if (m !== null && !line.startsWith('\t')) out.push({ protocol: m[1]!, best: m[2] === '*' });
+    }
+    return out;
+  }
+
+  /** `birdc restart NAME`: the session drops with every route it brought, and starts again. */
+  async restart(protocol: string): Promise<void> {
+    await this.birdc('restart', protocol);
   }
 
   log(): string {

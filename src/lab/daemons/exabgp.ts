@@ -26,16 +26,23 @@ export interface ExabgpConfig {
   readonly md5Password?: string;
   /** Routes ExaBGP announces, with its own address as next hop. */
   readonly originate?: readonly string[];
+  /**
+   * More API processes (ExaBGP's healthcheck, for one), each with an api
+   * block of its own that sends nothing to it but the acks of its commands.
+   */
+  readonly processes?: readonly { readonly name: string; readonly run: string }[];
 }
 
 export function exabgpConfigText(c: ExabgpConfig, recorder: string): string {
   const routes = (c.originate ?? []).map((p) => `    route ${p} next-hop ${c.localAddress} origin igp;`);
+  const extra = c.processes ?? [];
   return [
     `process recorder {`,
     `  run ${recorder};`,
     `  encoder json;`,
     `}`,
     ``,
+    ...extra.flatMap((p) => [`process ${p.name} {`, `  run ${p.run};`, `  encoder text;`, `}`, ``]),
     `neighbor ${c.neighborAddress} {`,
     `  router-id ${c.routerId};`,
     `  local-address ${c.localAddress};`,
@@ -54,6 +61,7 @@ export function exabgpConfigText(c: ExabgpConfig, recorder: string): string {
     // `packets` also records raw NOTIFICATIONs: ExaBGP 4.2 cannot parse one carrying an RFC 9003 text.
     `    receive { parsed; packets; update; notification; }`,
     `  }`,
+    ...(extra.length > 0 ? [`  api {`, `    processes [ ${extra.map((p) => p.name).join(' ')} ];`, `  }`] : []),
     ...(routes.length > 0 ? [`  static {`, ...routes, `  }`] : []),
     `}`,
     ``,

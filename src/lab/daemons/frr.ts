@@ -29,6 +29,8 @@ export interface FrrConfig {
   readonly neighbors: readonly FrrNeighbor[];
   /** Prefixes FRR originates (`network`, import check off). */
   readonly originate?: readonly string[];
+  /** `maximum-paths N` in each address family: up to N equal eBGP paths go to zebra as one multipath route (ECMP). */
+  readonly maximumPaths?: number;
 }
 
 const isV6 = (p: string) => p.includes(':');
@@ -52,6 +54,7 @@ export function frrConfigText(c: FrrConfig): string {
     out.push(` address-family ${fam} unicast`);
     for (const n of neighbors) out.push(`  neighbor ${n.address} activate`);
     for (const p of nets) out.push(`  network ${p}`);
+    if (c.maximumPaths !== undefined) out.push(`  maximum-paths ${c.maximumPaths}`);
     out.push(' exit-address-family');
   }
   out.push('!');
@@ -66,6 +69,8 @@ interface FrrPath {
   largeCommunity?: { list?: string[] };
   nexthops?: { ip?: string; scope?: string }[];
   peer?: { peerId?: string };
+  bestpath?: { overall?: boolean };
+  multipath?: boolean;
 }
 
 export class Frr {
@@ -133,6 +138,18 @@ export class Frr {
       communities: sortCommunities(p.community?.list ?? []),
       largeCommunities: sortCommunities(p.largeCommunity?.list ?? []),
     };
+  }
+
+  /** The neighbors FRR holds a path for exactly `prefix` from, with `best` on the selected one. */
+  async routeSources(prefix: string): Promise<{ neighbor: string; best: boolean; multipath: boolean }[]> {
+    const fam = isV6(prefix) ? 'ipv6' : 'ipv4';
+    const r = await this.vtyshJson<{ paths?: FrrPath[] }>(`show bgp ${fam} unicast ${prefix} json`);
+    return (r.paths ?? []).map((p) => ({ neighbor: p.peer?.peerId ?? '', best: p.bestpath?.overall === true, multipath: p.multipath === true }));
+  }
+
+  /** `clear bgp NEIGHBOR`: the session drops with every route it brought, and starts again. */
+  async clear(neighbor: string): Promise<void> {
+    await this.vtysh(`clear bgp ${neighbor}`);
   }
 
   /** How many prefixes FRR has sent `neighbor` (`advertised-routes`); FRR also sends a peer's own routes back. */
