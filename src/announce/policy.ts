@@ -40,7 +40,7 @@ export interface ServicePolicy {
   readonly disabled: StateAction;
   readonly role?: Role;
   readonly roleStyle?: RoleStyle;
-  /** Off: after a failure this instance comes back one tier lower and stays there, so traffic does not move back. */
+  /** Off: after a failure this instance comes back at the lowest tier and stays there, so traffic does not move back. */
   readonly failback: boolean;
 }
 
@@ -52,10 +52,14 @@ export interface WantedRoute {
 const TIER: Record<Role, number> = { primary: 0, secondary: 1, tertiary: 2 };
 const ROLES: readonly Role[] = ['primary', 'secondary', 'tertiary'];
 
-/** The role in effect: one tier lower once demoted (failback off after a failure). */
+/**
+ * The role in effect: the lowest tier once demoted (failback off after a
+ * failure). One tier lower would tie with the instance that took over, and
+ * an ECMP router would then split the traffic instead of leaving it there.
+ */
 export function effectiveRole(p: ServicePolicy, demoted: boolean): Role | undefined {
   if (!p.role) return undefined;
-  return demoted && !p.failback ? ROLES[Math.min(TIER[p.role] + 1, ROLES.length - 1)] : p.role;
+  return demoted && !p.failback ? ROLES[ROLES.length - 1] : p.role;
 }
 
 export function withRole(a: AnnounceAttributes, role: Role | undefined, style: RoleStyle | undefined): AnnounceAttributes {

@@ -27,10 +27,11 @@ test('roles by prepend, MED or community', () => {
   assert.deepEqual(withRole({ communities: [7] }, 'secondary', linode), { communities: [7, 0xfde80002] });
 });
 
-test('failback off: a primary that failed comes back as secondary', () => {
+test('failback off: a primary that failed comes back at the lowest tier, below the secondary that took over', () => {
   const p: ServicePolicy = { ...base, role: 'primary', roleStyle: { kind: 'prepend' }, failback: false };
   assert.equal(effectiveRole(p, false), 'primary');
-  assert.equal(effectiveRole(p, true), 'secondary');
-  assert.deepEqual(wantedRoutes(p, 'UP', true, true)[0]?.attributes, { med: 100, prepend: 1 });
+  assert.equal(effectiveRole(p, true), 'tertiary');
+  assert.equal(effectiveRole({ ...p, role: 'secondary' }, true), 'tertiary');
+  assert.deepEqual(wantedRoutes(p, 'UP', true, true)[0]?.attributes, { med: 100, prepend: 2 });
   assert.equal(effectiveRole({ ...p, failback: true }, true), 'primary');
 });

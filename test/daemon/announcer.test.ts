@@ -196,7 +196,7 @@ test('a held prefix whose service goes down again is not announced when the hold
   t.announcer.stop();
 });
 
-test('failback off: after a failure the service comes back one tier lower and stays there', async () => {
+test('failback off: after a failure the service comes back at the lowest tier and stays there', async () => {
   const t = setup(['role: primary', 'role-style: med', 'med: 50', 'failback: false']);
   t.announcer.start();
   await advance(t.clock, 1100);
@@ -209,7 +209,7 @@ test('failback off: after a failure the service comes back one tier lower and st
   t.setHealthy(true);
   await advance(t.clock, 3000);
   assert.equal(t.state(), 'UP');
-  assert.equal(t.entry('192.0.2.10/32')?.med, 150, 'secondary: 100 more MED');
+  assert.equal(t.entry('192.0.2.10/32')?.med, 250, 'tertiary: 200 more MED');
   t.announcer.stop();
 });
 
