@@ -4,6 +4,8 @@
 //
 // A message wholly inside one chunk is handed out as a view of that chunk (no
 // copy); only a message that spans chunks is copied, once, into its own buffer.
+// push() frames a whole chunk at once; add() and next() take one message at a
+// time, for a receiver that works in bounded slices.
 
 import {
   ErrorCode,
@@ -47,13 +49,31 @@ function fail(e: BgpDecodeError): never {
   throw e;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export class Framer {
   /** Set once the peer and we both announced RFC 8654 extended message. */
   extendedMessage = false;
+  private mBuf: Buffer = EMPTY;
+  private mStart = 0;
+  private mEnd = 0;
+  private chunk: Buffer = EMPTY;
+  private off = 0;
   private partial: Buffer | null = null;
   private partialHave = 0;
   private readonly head = Buffer.allocUnsafe(HEADER_LENGTH);
   private headHave = 0;
+
+  /** The message the last next() found is bytes [start, end) of buf, header included. */
+  get buf(): Buffer {
+    return this.mBuf;
+  }
+  get start(): number {
+    return this.mStart;
+  }
+  get end(): number {
+    return this.mEnd;
+  }
 
   /** Bytes held back waiting for the rest of a message. */
   get buffered(): number {
@@ -65,19 +85,56 @@ export class Framer {
    * Throws BgpDecodeError on a bad header; the stream is unusable afterwards.
    */
   push(chunk: Buffer, onMessage: (message: Buffer) => void): void {
-    let off = 0;
-    const n = chunk.length;
+    this.add(chunk);
+    while (this.next()) onMessage(this.buf === chunk ? chunk.subarray(this.start, this.end) : this.buf);
+  }
+
+  /**
+   * Hands over the next chunk, to be taken apart with next(): the pull side, for
+   * callers that frame a little at a time. The previous chunk must be used up.
+   */
+  add(chunk: Buffer): void {
+    this.chunk = chunk;
+    this.off = 0;
+  }
+
+  /**
+   * Finds the next whole message: true with buf, start and end set to it, or
+   * false once the chunk is used up (an unfinished message is kept for the next
+   * chunk). Nothing is allocated for a message the chunk holds whole.
+   * Throws BgpDecodeError on a bad header; the stream is unusable afterwards.
+   */
+  next(): boolean {
     if (this.headHave > 0 || this.partial) {
-      off = this.continuePartial(chunk, onMessage);
-      if (off < 0) return;
+      if (!this.fillPartial()) return this.usedUp();
+      const msg = this.partial!;
+      this.partial = null;
+      this.partialHave = 0;
+      this.mBuf = msg;
+      this.mStart = 0;
+      this.mEnd = msg.length;
+      return true;
     }
-    while (n - off >= HEADER_LENGTH) {
+    const chunk = this.chunk;
+    const off = this.off;
+    const rest = chunk.length - off;
+    if (rest >= HEADER_LENGTH) {
       const length = checkHeader(chunk, off, this.extendedMessage);
-      if (n - off < length) break;
-      onMessage(chunk.subarray(off, off + length));
-      off += length;
+      if (rest >= length) {
+        this.mBuf = chunk;
+        this.mStart = off;
+        this.mEnd = this.off = off + length;
+        return true;
+      }
     }
-    if (off < n) this.startPartial(chunk, off);
+    if (rest > 0) this.startPartial(chunk, off);
+    return this.usedUp();
+  }
+
+  private usedUp(): false {
+    this.chunk = EMPTY;
+    this.off = 0;
+    return false;
   }
 
   private startPartial(chunk: Buffer, off: number): void {
@@ -93,15 +150,15 @@ export class Framer {
     this.partialHave = rest;
   }
 
-  /** Completes a message begun in earlier chunks; returns the offset reached in `chunk`, or -1 if it was all consumed. */
-  private continuePartial(chunk: Buffer, onMessage: (message: Buffer) => void): number {
-    let off = 0;
+  /** Adds the chunk's bytes to a message begun in earlier chunks; true once it is whole. */
+  private fillPartial(): boolean {
+    const chunk = this.chunk;
     if (!this.partial) {
-      const take = Math.min(HEADER_LENGTH - this.headHave, chunk.length);
-      chunk.copy(this.head, this.headHave, 0, take);
+      const take = Math.min(HEADER_LENGTH - this.headHave, chunk.length - this.off);
+      chunk.copy(this.head, this.headHave, this.off, this.off + take);
       this.headHave += take;
-      off = take;
-      if (this.headHave < HEADER_LENGTH) return -1;
+      this.off += take;
+      if (this.headHave < HEADER_LENGTH) return false;
       const length = checkHeader(this.head, 0, this.extendedMessage);
       this.partial = Buffer.allocUnsafe(length);
       this.head.copy(this.partial, 0);
@@ -109,14 +166,10 @@ export class Framer {
       this.headHave = 0;
     }
     const msg = this.partial;
-    const take = Math.min(msg.length - this.partialHave, chunk.length - off);
-    chunk.copy(msg, this.partialHave, off, off + take);
+    const take = Math.min(msg.length - this.partialHave, chunk.length - this.off);
+    chunk.copy(msg, this.partialHave, this.off, this.off + take);
     this.partialHave += take;
-    off += take;
-    if (this.partialHave < msg.length) return -1;
-    this.partial = null;
-    this.partialHave = 0;
-    onMessage(msg);
-    return off;
+    this.off += take;
+    return this.partialHave === msg.length;
   }
 }

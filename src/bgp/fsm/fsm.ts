@@ -42,7 +42,8 @@ import {
   stop,
   unexpectedMessage,
 } from './transitions.js';
-import type { FsmConfig, FsmEvent, FsmState, Transition } from './types.js';
+import type { Negotiated } from './negotiate.js';
+import type { FsmConfig, FsmEvent, FsmEventKind, FsmState, Transition } from './types.js';
 
 export { initialFsmState } from './transitions.js';
 
@@ -66,6 +67,15 @@ const stale = (s: FsmState, e: FsmEvent): Transition => ignored(s, e, `that time
 const received = (n: NotificationMessage): string => `NOTIFICATION received: ${describeNotification(n)}`;
 const secondConnection = (s: FsmState, e: FsmEvent): Transition =>
   ignored(s, e, 'a second connection is the collision detection\'s to resolve (RFC 4271 6.8)');
+
+// A full table is hundreds of thousands of UPDATEs in a row, each answered with the same
+// value (stay, restart the hold timer): built once per state, not once per message.
+const messageStays = new WeakMap<FsmState, Partial<Record<FsmEventKind, Transition>>>();
+function messageReceived(s: FsmState, e: FsmEvent, n: Negotiated): Transition {
+  let byKind = messageStays.get(s);
+  if (byKind === undefined) messageStays.set(s, (byKind = {}));
+  return (byKind[e.kind] ??= stay(s, `${nameOf(e)} received`, restartHold(n)));
+}
 
 /** The NotifMsgVerErr or NotifMsg event for a received NOTIFICATION (RFC 4271 8.1.5). */
 export const notificationEvent = (n: NotificationMessage): FsmEvent =>
@@ -226,14 +236,14 @@ export function step(s: FsmState, e: FsmEvent, cfg: FsmConfig): Transition {
         case 'BgpOpenMsgErr':
           return fail(s, cfg, `unexpected OPEN in ${s.name}`, { sent: unexpectedMessage(s.name) });
         case 'KeepAliveMsg':
-          return s.name === 'OpenConfirm' ? established(n) : stay(s, 'KEEPALIVE received', restartHold(n));
+          return s.name === 'OpenConfirm' ? established(n) : messageReceived(s, e, n);
         case 'UpdateMsg':
         case 'RouteRefreshMsg':
         case 'UpdateMsgErr':
           // Before Established any of these is out of turn, even a malformed UPDATE (RFC 6608).
           if (s.name === 'OpenConfirm') return fail(s, cfg, `unexpected ${nameOf(e)} in OpenConfirm`, { sent: unexpectedMessage(s.name) });
           if (e.kind === 'UpdateMsgErr') return fail(s, cfg, `bad UPDATE: ${e.error.message}`, { sent: errorNotification(e.error) });
-          return stay(s, `${nameOf(e)} received`, restartHold(n));
+          return messageReceived(s, e, n);
       }
     }
   }

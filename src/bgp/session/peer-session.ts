@@ -2,7 +2,7 @@
 // frames and decodes what arrives, and keeps the peer's Adj-RIB-Out in step
 // with the routes floatd wants it to have.
 //
-// Received messages are framed on arrival (cheap) but decoded in bounded
+// Received chunks are queued as they arrive and framed and decoded in bounded
 // slices (SlicedQueue), so our KEEPALIVEs and a WITHDRAW leave on time even
 // while the peer sends a full table.
 
@@ -55,7 +55,7 @@ export interface PeerSessionOptions {
   readonly random?: () => number;
   /** Next slice of received-message work; setImmediate by default. */
   readonly schedule?: (fn: () => void) => void;
-  /** Longest slice of received-message work before yielding, ms (default 10). */
+  /** Longest slice of received-message work before yielding, ms (default 0.5). */
   readonly sliceMs?: number;
   /**
    * Told, synchronously, when the stored received routes (import: all) changed:
@@ -104,25 +104,42 @@ const TIMER_EVENTS: Record<TimerName, FsmEvent['kind']> = {
 const JITTERED: ReadonlySet<TimerName> = new Set(['connect-retry', 'keepalive', 'idle-hold']);
 
 const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
+// Shared, so a full table's UPDATEs do not each allocate their event.
+const UPDATE_MSG: FsmEvent = { kind: 'UpdateMsg' };
+const KEEPALIVE_MSG: FsmEvent = { kind: 'KeepAliveMsg' };
+const ROUTE_REFRESH_MSG: FsmEvent = { kind: 'RouteRefreshMsg' };
 const CLOSE_GRACE_MS = 2000;
-// Bytes of received messages waiting to be decoded before the socket is paused: small, so a
+// Received bytes waiting to be framed and decoded before the socket is paused: small, so a
 // full table waits in the kernel and the peer rather than in our heap.
 const HIGH_WATER = 1 << 20;
 const LOW_WATER = 256 << 10;
-
-type Inbound = Buffer | BgpDecodeError;
+// A health check's result needs a few turns of the event loop (child exit, its pipes closing)
+// before the WITHDRAW can go, and each turn runs one slice: short slices keep that to a
+// few ms. Turns are cheap; a full table is not received measurably slower.
+const SLICE_MS = 0.5;
+// The hold timer ran out with received bytes still queued: look again once they had a slice or two.
+const QUEUED_RECHECK_MS = 10;
 
 export class PeerSession {
   private state: FsmState = initialFsmState;
   private socket: SessionSocket | null = null;
   private direction: 'inbound' | 'outbound' | undefined;
-  private queue: SlicedQueue<Inbound> | null = null;
+  private queue: SlicedQueue<Buffer> | null = null;
   private framer = new Framer();
+  /** The queued chunk the framer is taking apart, and when it began: after the chunk arrived, before its messages are handled. */
+  private framing: Buffer | null = null;
+  private framingSince = 0;
+  /** While a received message is handled: the time it counts as received (saves a clock read per UPDATE). */
+  private receivedAt: number | undefined;
   /** Bumped for every connection attempt and socket; late callbacks from older ones are ignored. */
   private generation = 0;
   private readonly timers = new Map<TimerName, TimerHandle>();
   private sendHoldMs = 0;
   private sendHoldArmed = false;
+  // The hold timer is a deadline (RFC 4271 10: hold time after the last KEEPALIVE or UPDATE).
+  // Messages only move the deadline; the one timer behind it is re-armed when it fires early.
+  private holdDeadline = 0;
+  private holdFiresAt = 0;
   private readonly ribOut = new AdjRibOut();
   private ribIn: AdjRibIn | null = null;
   private negotiated: Negotiated | undefined;
@@ -258,7 +275,8 @@ export class PeerSession {
     const t = step(this.state, e, this.o.fsm);
     this.state = t.state;
     if (t.state.name !== before) this.log.info({ from: before, to: t.state.name, event: e.kind, reason: t.reason }, `${before} -> ${t.state.name}: ${t.reason}`);
-    for (const a of t.actions) this.perform(a);
+    const actions = t.actions;
+    for (let i = 0; i < actions.length; i++) this.perform(actions[i]!);
   }
 
   private perform(a: FsmAction): void {
@@ -297,6 +315,7 @@ export class PeerSession {
   }
 
   private startTimer(timer: TimerName, ms: number): void {
+    if (timer === 'hold') return this.restartHold(ms);
     if (timer === 'send-hold') {
       // RFC 9687: runs only while data we wrote waits for the peer to read it;
       // an armed timer keeps its deadline until the socket drains.
@@ -323,6 +342,32 @@ export class PeerSession {
       this.sendHoldMs = 0;
       this.sendHoldArmed = false;
     }
+  }
+
+  private restartHold(ms: number): void {
+    const now = this.receivedAt ?? this.o.clock.now();
+    this.holdDeadline = now + ms;
+    // A timer already due by the new deadline will find it when it fires; clearing and
+    // setting a timer for every UPDATE of a full table costs more than decoding them.
+    if (this.timers.has('hold') && this.holdFiresAt <= this.holdDeadline) return;
+    const h = this.timers.get('hold');
+    if (h) this.o.clock.clearTimer(h);
+    this.armHold(ms);
+  }
+
+  private armHold(ms: number): void {
+    this.holdFiresAt = this.o.clock.now() + ms;
+    this.timers.set(
+      'hold',
+      this.o.clock.setTimer(ms, () => {
+        this.timers.delete('hold');
+        const left = this.holdDeadline - this.o.clock.now();
+        if (left > 0) return this.armHold(left);
+        // What arrived is not read yet and may restart the timer; a sliced read never waits long.
+        if (this.queue && this.queue.length > 0) return this.armHold(QUEUED_RECHECK_MS);
+        this.fire({ kind: 'HoldTimerExpires' });
+      }),
+    );
   }
 
   private armSendHold(): void {
@@ -373,10 +418,11 @@ export class PeerSession {
     this.direction = direction;
     socket.setNoDelay?.(true);
     this.framer = new Framer();
-    const queue = new SlicedQueue<Inbound>({
-      process: (item) => this.process(item),
-      sizeOf: (item) => (item instanceof BgpDecodeError ? 0 : item.length),
-      sliceMs: this.o.sliceMs ?? 10,
+    this.framing = null;
+    const queue = new SlicedQueue<Buffer>({
+      step: (chunk) => this.step(chunk),
+      sizeOf: (chunk) => chunk.length,
+      sliceMs: this.o.sliceMs ?? SLICE_MS,
       highWater: HIGH_WATER,
       lowWater: LOW_WATER,
       pause: () => socket.pause(),
@@ -386,15 +432,9 @@ export class PeerSession {
       onError: (e) => this.log.error({ err: String(e) }, 'received-message processing failed'),
     });
     this.queue = queue;
+    // Nothing but queueing here: framing a burst of chunks at once would hold the event loop.
     socket.on('data', (chunk) => {
-      if (gen !== this.generation) return;
-      try {
-        this.framer.push(chunk, (m) => this.onFrame(m));
-      } catch (e) {
-        // A bad header ends the stream; it is handled in order, after what came before it.
-        socket.pause();
-        queue.push(e instanceof BgpDecodeError ? e : new BgpDecodeError(1, 1, String(e)));
-      }
+      if (gen === this.generation) queue.push(chunk);
     });
     socket.on('drain', () => {
       if (gen === this.generation) this.disarmSendHold();
@@ -409,14 +449,37 @@ export class PeerSession {
     });
   }
 
-  private onFrame(m: Buffer): void {
-    this.counters.msgIn++;
-    const type = m[18];
-    // The peer is alive the moment its KEEPALIVE or UPDATE arrives, however long it waits in the queue.
-    if (this.state.name === 'Established' && (type === MessageType.Keepalive || type === MessageType.Update) && this.timers.has('hold') && this.negotiated) {
-      this.startTimer('hold', this.negotiated.holdTime * 1000);
+  /** Frames and handles one message of a received chunk; true once the chunk is used up. */
+  private step(chunk: Buffer): boolean {
+    const f = this.framer;
+    if (this.framing !== chunk) {
+      f.add(chunk);
+      this.framing = chunk;
+      this.framingSince = this.o.clock.now();
     }
-    this.queue?.push(m);
+    let found: boolean;
+    try {
+      found = f.next();
+    } catch (e) {
+      // A bad header ends the stream (RFC 4271 6.1): nothing after it can be framed.
+      this.framing = null;
+      this.queue?.stop();
+      this.socket?.pause();
+      this.fire({ kind: 'BgpHeaderErr', error: e instanceof BgpDecodeError ? e : new BgpDecodeError(1, 1, String(e)) });
+      return true;
+    }
+    if (!found) {
+      this.framing = null;
+      return true;
+    }
+    this.counters.msgIn++;
+    this.receivedAt = this.framingSince;
+    try {
+      this.process(f.buf, f.start, f.end);
+    } finally {
+      this.receivedAt = undefined;
+    }
+    return false;
   }
 
   /** Forgets the current socket without firing events. */
@@ -511,7 +574,7 @@ export class PeerSession {
       if (current === 'Active' || current === 'Connect') {
         this.adopt(incoming, 'inbound');
         this.fire({ kind: 'TcpConnectionConfirmed' });
-        if (open) this.onFrame(open);
+        if (open) this.queue?.push(open);
         return;
       }
       return this.refuse(incoming, { code: 6, subcode: 7 }, `collision while ${current}`);
@@ -526,18 +589,19 @@ export class PeerSession {
     this.state = { ...this.state, name: 'Active', idleHoldPending: false, negotiated: undefined } as FsmState;
     this.adopt(incoming, 'inbound');
     this.fire({ kind: 'TcpConnectionConfirmed' });
-    if (open) this.onFrame(open);
+    if (open) this.queue?.push(open);
   }
 
   // ---- received messages ----
 
-  private process(item: Inbound): void {
-    if (item instanceof BgpDecodeError) return this.fire({ kind: 'BgpHeaderErr', error: item });
-    switch (item[18]) {
+  /** One whole message: bytes [start, end) of buf, header included. */
+  private process(buf: Buffer, start: number, end: number): void {
+    const body = start + 19;
+    switch (buf[start + 18]) {
       case MessageType.Open: {
         let open: OpenMessage;
         try {
-          open = decodeOpen(item, 19, item.length);
+          open = decodeOpen(buf, body, end);
         } catch (e) {
           return this.fire({ kind: 'BgpOpenMsgErr', error: e as BgpDecodeError });
         }
@@ -547,23 +611,23 @@ export class PeerSession {
       case MessageType.Update:
         if (this.state.name === 'Established') {
           try {
-            this.receiveUpdate(item);
+            this.receiveUpdate(buf, body, end);
           } catch (e) {
             return this.fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
           }
         }
-        return this.fire({ kind: 'UpdateMsg' });
+        return this.fire(UPDATE_MSG);
       case MessageType.Notification: {
-        const n = decodeNotification(item, 19, item.length);
+        const n = decodeNotification(buf, body, end);
         this.log.warn({ code: n.code, subcode: n.subcode }, `NOTIFICATION received: ${describeNotification(n)}`);
         return this.fire(notificationEvent(n));
       }
       case MessageType.Keepalive:
-        return this.fire({ kind: 'KeepAliveMsg' });
+        return this.fire(KEEPALIVE_MSG);
       default: {
         let rr;
         try {
-          rr = decodeRouteRefresh(item, 19, item.length);
+          rr = decodeRouteRefresh(buf, body, end);
         } catch (e) {
           return this.fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
         }
@@ -572,21 +636,21 @@ export class PeerSession {
           const family = rr.afi === Afi.Ipv4 ? 'ipv4' : rr.afi === Afi.Ipv6 ? 'ipv6' : undefined;
           if (family && rr.safi === 1 && this.negotiated.families.includes(family)) this.resendFamily(rr.afi as Afi);
         }
-        return this.fire({ kind: 'RouteRefreshMsg' });
+        return this.fire(ROUTE_REFRESH_MSG);
       }
     }
   }
 
-  private receiveUpdate(m: Buffer): void {
+  private receiveUpdate(buf: Buffer, start: number, end: number): void {
     const n = this.negotiated!;
     this.counters.updIn++;
     if (!this.ribIn) {
-      const c = countUpdate(m, 19, m.length, n.rx);
+      const c = countUpdate(buf, start, end, n.rx);
       this.counters.received += c.announced;
       this.counters.withdrawn += c.withdrawn;
       return;
     }
-    const r = importUpdate(this.ribIn, m, 19, m.length, n.rx, this.o.fsm.local.localAs);
+    const r = importUpdate(this.ribIn, buf, start, end, n.rx, this.o.fsm.local.localAs);
     if (r.action !== undefined) {
       // AFI/SAFI disable: floatd resets the session instead, as RFC 7606 3 allows.
       const worst = r.errors.find((e) => e.action === r.action)!;

@@ -1,12 +1,14 @@
 /**
  * Runs queued work in slices of bounded time, yielding to the event loop in
  * between, so timers (KEEPALIVE) and writes (a WITHDRAW) never wait behind
- * bulk work such as a full table arriving. When more than `highWater` bytes
- * wait, the producer is paused (TCP back-pressure) until they fall below
- * `lowWater`.
+ * bulk work such as a full table arriving. An item may take many steps (a
+ * received chunk holds hundreds of messages); the slice ends between steps.
+ * When more than `highWater` bytes wait, the producer is paused (TCP
+ * back-pressure) until they fall below `lowWater`.
  */
 export interface SlicedQueueOptions<T> {
-  readonly process: (item: T) => void;
+  /** Does the next small piece of the item's work; true once the item is finished. */
+  readonly step: (item: T) => boolean;
   readonly sizeOf: (item: T) => number;
   /** Longest slice before yielding, in ms. */
   readonly sliceMs: number;
@@ -19,6 +21,9 @@ export interface SlicedQueueOptions<T> {
   readonly schedule?: (fn: () => void) => void;
   readonly onError: (e: unknown) => void;
 }
+
+/** Steps between two looks at the clock, which costs more than a step of cheap work. */
+const STEPS_PER_CLOCK_READ = 16;
 
 export class SlicedQueue<T> {
   private items: T[] = [];
@@ -73,17 +78,18 @@ export class SlicedQueue<T> {
     try {
       while (this.head < this.items.length && !this.stopped) {
         const item = this.items[this.head]!;
-        this.items[this.head++] = undefined as T;
-        this.bytes -= this.o.sizeOf(item);
-        this.o.process(item);
-        // Reading the clock costs; look every 32 items.
-        if ((++n & 31) === 0 && this.o.now() >= deadline) break;
+        if (this.o.step(item) && !this.stopped) {
+          this.items[this.head++] = undefined as T;
+          this.bytes -= this.o.sizeOf(item);
+        }
+        if (++n % STEPS_PER_CLOCK_READ === 0 && this.o.now() >= deadline) break;
       }
     } catch (e) {
       this.stop();
       this.o.onError(e);
       return;
     }
+    if (this.stopped) return;
     if (this.head === this.items.length) {
       this.items = [];
       this.head = 0;

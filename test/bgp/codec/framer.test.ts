@@ -86,3 +86,72 @@ test('a bad header is caught even when it arrives split', () => {
   f.push(bad.subarray(0, 10), () => undefined);
   assert.throws(() => f.push(bad.subarray(10), () => undefined), BgpDecodeError);
 });
+
+/** The pull side: every message add() and next() find in `chunks`, as hex, with whether it was a view of its chunk. */
+const pull = (f: Framer, chunks: Buffer[]): { hex: string; view: boolean }[] => {
+  const out: { hex: string; view: boolean }[] = [];
+  for (const c of chunks) {
+    f.add(c);
+    while (f.next()) out.push({ hex: toHex(f.buf.subarray(f.start, f.end)), view: f.buf === c });
+  }
+  return out;
+};
+
+test('add and next find the messages one at a time, in place when the chunk holds them whole', () => {
+  const f = new Framer();
+  f.add(stream);
+  assert.equal(f.next(), true);
+  assert.deepEqual([f.buf === stream, f.start, f.end], [true, 0, 19]);
+  assert.equal(f.next(), true);
+  assert.deepEqual([f.buf === stream, f.start, f.end], [true, 19, 19 + update.length]);
+  const out = pull(new Framer(), [stream]);
+  assert.deepEqual(
+    out.map((m) => m.hex),
+    [keepalive, update, notification, keepalive].map(toHex),
+  );
+  assert.ok(out.every((m) => m.view));
+});
+
+test('add and next, the stream split at every byte offset: the same messages, copied only when they span chunks', () => {
+  const want = [keepalive, update, notification, keepalive].map(toHex);
+  const ends = [19, 19 + update.length, 19 + update.length + notification.length, stream.length];
+  for (let i = 0; i <= stream.length; i++) {
+    const f = new Framer();
+    const out = pull(f, [stream.subarray(0, i), stream.subarray(i)]);
+    assert.deepEqual(
+      out.map((m) => m.hex),
+      want,
+      `split at ${i}`,
+    );
+    const spanning = ends.map((end, k) => i > (k === 0 ? 0 : ends[k - 1]!) && i < end);
+    assert.deepEqual(
+      out.map((m) => !m.view),
+      spanning,
+      `split at ${i}: copies`,
+    );
+    assert.equal(f.buffered, 0);
+  }
+});
+
+test('next keeps returning false once the chunk is used up, and keeps the unfinished message for the next chunk', () => {
+  const f = new Framer();
+  f.add(stream.subarray(0, 25));
+  assert.equal(f.next(), true);
+  assert.equal(f.next(), false);
+  assert.equal(f.next(), false);
+  assert.equal(f.buffered, 6);
+  f.add(stream.subarray(25));
+  const rest: string[] = [];
+  while (f.next()) rest.push(toHex(f.buf.subarray(f.start, f.end)));
+  assert.deepEqual(rest, [update, notification, keepalive].map(toHex));
+});
+
+test('next hands out the messages before a bad header, then throws Bad Message Type', () => {
+  const f = new Framer();
+  f.add(Buffer.concat([keepalive, hex('ffffffffffffffffffffffffffffffff 0013 09')]));
+  assert.equal(f.next(), true);
+  assert.throws(
+    () => f.next(),
+    (e: unknown) => e instanceof BgpDecodeError && e.errorCode === 1 && e.errorSubcode === 3,
+  );
+});
