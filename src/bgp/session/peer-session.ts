@@ -499,12 +499,24 @@ export class PeerSession {
       this.generation++; // abandon a dial in progress
       return;
     }
+    // stop() resolves once the socket is closed, so the withdraw and the NOTIFICATION have left
+    // (what comes next, e.g. removing a floating address, must not overtake them).
+    const waiters = this.closeWaiters.splice(0);
+    const done = (): void => {
+      for (const w of waiters.splice(0)) w();
+    };
     this.detach();
     s.on('error', () => undefined);
     // end() lets a NOTIFICATION written just before leave; destroy if the peer never reads it.
     s.end();
-    const t = this.o.clock.setTimer(CLOSE_GRACE_MS, () => s.destroy());
-    s.on('close', () => this.o.clock.clearTimer(t));
+    const t = this.o.clock.setTimer(CLOSE_GRACE_MS, () => {
+      s.destroy();
+      done();
+    });
+    s.on('close', () => {
+      this.o.clock.clearTimer(t);
+      done();
+    });
   }
 
   private write(b: Buffer): void {
