@@ -191,10 +191,6 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     cleanEnd = true;
 
     write(`\nSummary (${((performance.now() - t0) / 1000).toFixed(1)} s, ${traffic.size} requests in all)\n${summaryTable(results)}\n`);
-    const drainResult = results.find((r) => r.name === 'drain');
-    if (drainResult && /SIGTERM/.test(drainResult.detail)) {
-      write('\nPending: floatd has no drain command yet (GRACEFUL_SHUTDOWN before the withdraw); the drain scenario used SIGTERM.\n');
-    }
     return results.every((r) => r.pass) ? 0 : 1;
   } catch (e) {
     if (e instanceof DemoAborted || abort.signal.aborted) {

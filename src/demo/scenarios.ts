@@ -175,15 +175,8 @@ const drain: Run = async (ctx) => {
   ctx.say('demo', `draining ${PRIMARY}: {"command":"drain","args":{"service":"${SERVICE_NAME}"}} on its control socket`);
   const moving = servedElsewhere(ctx, PRIMARY, t0, 10_000);
   const answer = await primary.request('drain', { service: SERVICE_NAME }, 15_000);
-  let method: string;
-  if (answer.ok) {
-    method = 'drain (GRACEFUL_SHUTDOWN, then withdraw)';
-    ctx.say('demo', `${PRIMARY}: drain done`);
-  } else {
-    method = 'SIGTERM (withdraw, then Cease): floatd drain is not available yet';
-    ctx.say('demo', `${PRIMARY}: drain refused (${answer.error}); draining with SIGTERM instead: floatd withdraws, then closes the session`);
-    await primary.stop();
-  }
+  const drained = verdict(answer.ok, answer.ok ? 'drain answered' : `drain refused: ${answer.error}`);
+  ctx.say('demo', answer.ok ? `${PRIMARY}: drain done` : `${PRIMARY}: drain refused (${answer.error})`);
   const movedMs = await moving;
   if (movedMs !== undefined) ctx.say('client', `traffic left ${PRIMARY} ${seconds(movedMs)} after the drain began`);
   const gone = await ctx.waitFor(() => !ctx.hasRoute(primary), 10_000);
@@ -202,13 +195,14 @@ const drain: Run = async (ctx) => {
   return finish(ctx, 'drain', start, (s) => ({
     verdicts: [
       before,
+      drained,
       within(movedMs, 5000, `traffic left ${PRIMARY}`),
       verdict(gone !== undefined, gone !== undefined ? 'route withdrawn' : `${PRIMARY}'s route is still at the router`),
       noFailures(s, 'requests through drain, maintenance and return'),
       back,
     ],
     ...(movedMs !== undefined ? { recoveryMs: movedMs } : {}),
-    detail: `by ${method}`,
+    detail: 'by drain (GRACEFUL_SHUTDOWN, then withdraw)',
   }));
 };
 

@@ -42,6 +42,9 @@ test('demo drain: traffic leaves the primary and comes back without one failed r
   const text = c.text();
   assert.equal(code, 0, text);
   assert.match(text, /client {3}traffic left inst-1/);
+  assert.match(text, /ok {4}drain answered/);
+  // The router chose another path because of RFC 8326 before the withdraw.
+  assert.match(text, /inst-1 lost on LOCAL_PREF/);
   assert.match(text, /router {3}inst-1 announces 203\.0\.113\.10\/32 .*-> best inst-1/);
   const row = summaryRow(text, 'drain');
   assert.equal(row[2], '0', 'no failed requests');
