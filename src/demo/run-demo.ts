@@ -102,7 +102,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
   }
 
   const t0 = performance.now();
-  const dir = mkdtempSync(join(tmpdir(), 'floatd-demo-'));
+  const dir = mkdtempSync(join(tmpdir(), `floatd-demo-${process.pid}-`));
   const abort = new AbortController();
   const services: DemoService[] = [];
   const instances: FloatdInstance[] = [];

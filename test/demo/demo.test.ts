@@ -19,7 +19,8 @@ function collector(): { out: Writable; text: () => string } {
   return { out, text: () => buf };
 }
 
-const demoDirs = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('floatd-demo-'));
+// This process's demo folders only: another demo may run on the machine at the same time.
+const demoDirs = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith(`floatd-demo-${process.pid}-`));
 
 /** The summary row of `name`: [scenario, requests, failed, recovery..., result, detail...]. */
 function summaryRow(text: string, name: string): string[] {
