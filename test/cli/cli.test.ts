@@ -3,9 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
@@ -20,6 +19,7 @@ import { formatStatus, type DaemonStatus } from '../../src/cli/status.js';
 import { startControlServer } from '../../src/control/server.js';
 import type { DaemonControl } from '../../src/daemon/control-api.js';
 import { EVENTS, ROUTES, STATUS } from './samples.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(REPO, 'bin', 'floatd.js');
@@ -65,7 +65,7 @@ const control: DaemonControl = {
   },
 };
 
-const dir = mkdtempSync(join(tmpdir(), 'floatd-cli-'));
+const dir = tempDir('floatd-cli-');
 const socket = join(dir, 'floatd.sock');
 let server: net.Server;
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pino } from 'pino';
@@ -10,11 +9,12 @@ import { call, ControlError, ControlRefusedError, request } from '../../src/cont
 import { parseGroupFile } from '../../src/control/group.js';
 import { startControlServer } from '../../src/control/server.js';
 import type { DaemonControl } from '../../src/daemon/control-api.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const log = pino({ level: 'silent' });
 const T = { timeout: 15_000 };
 
-const socketPath = (): string => join(mkdtempSync(join(tmpdir(), 'floatd-ctl-')), 'sub', 'floatd.sock');
+const socketPath = (): string => join(tempDir('floatd-ctl-'), 'sub', 'floatd.sock');
 
 function fakeControl(over: Partial<DaemonControl> = {}): DaemonControl {
   return {

@@ -3,13 +3,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/index.js';
 import { Announcer } from '../../src/daemon/announcer.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { advance, goneWithin, ManualProbe, pass, silent } from '../health/helpers/fakes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function setup(hookLines: string[]) {
   const cfg = parseConfigText(
@@ -46,7 +46,7 @@ function setup(hookLines: string[]) {
 }
 
 test('config hooks run on transitions with SERVICE, STATE, PREVIOUS_STATE and PREFIXES, in order, without holding the state machine', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'floatd-announcer-hooks-'));
+  const dir = tempDir('floatd-announcer-hooks-');
   const log = join(dir, 'log');
   const { clock, announcer } = setup([
     `any: [/bin/sh, -c, 'sleep 0.1; echo "$SERVICE $PREVIOUS_STATE>$STATE [$PREFIXES]" >> ${log}']`,
@@ -76,7 +76,7 @@ test('config hooks run on transitions with SERVICE, STATE, PREVIOUS_STATE and PR
 });
 
 test('a config hook past its timeout is killed with its process group', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'floatd-announcer-hooks-'));
+  const dir = tempDir('floatd-announcer-hooks-');
   const pidFile = join(dir, 'pid');
   const { clock, announcer } = setup([`disabled: [/bin/sh, -c, 'echo $$ > ${pidFile}; exec sleep 30']`, 'timeout: 0.5']);
   announcer.start();

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeClock, realClock } from '../../src/util/clock.js';
 import { HealthService, OPERATOR, type ServiceTransition } from '../../src/health/service.js';
 import type { HookSpec } from '../../src/health/hooks.js';
 import { HEALTH_DEFAULTS } from '../../src/health/defaults.js';
 import { advance, fail, goneWithin, ManualProbe, ManualSwitch, pass, silent } from './helpers/fakes.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function setup(opts: { watching?: boolean; hooks?: HookSpec[]; withSwitch?: boolean } = {}) {
   const clock = new FakeClock();
@@ -208,7 +208,7 @@ test('probe listeners get every result after the state machine has taken it; a t
 });
 
 test('hooks run on transitions with SERVICE, STATE, PREVIOUS_STATE and PREFIXES, in order, without blocking', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'floatd-hooks-'));
+  const dir = tempDir('floatd-hooks-');
   const log = join(dir, 'log');
   const { clock, probe, svc } = setup({
     hooks: [
@@ -235,7 +235,7 @@ test('hooks run on transitions with SERVICE, STATE, PREVIOUS_STATE and PREFIXES,
 });
 
 test('a hook past its time limit is killed with its process group, and the next hook still runs', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'floatd-hooks-'));
+  const dir = tempDir('floatd-hooks-');
   const pidFile = join(dir, 'pids');
   const after = join(dir, 'after');
   const probe = new ManualProbe(new FakeClock());
@@ -270,7 +270,7 @@ test('end to end: a real process dies and the service goes DOWN without waiting 
   const { performance } = await import('node:perf_hooks');
   const { createProbe } = await import('../../src/health/create-probe.js');
   const child = spawn('sleep', ['100'], { stdio: 'ignore' });
-  const pidFile = join(mkdtempSync(join(tmpdir(), 'floatd-svc-')), 'svc.pid');
+  const pidFile = join(tempDir('floatd-svc-'), 'svc.pid');
   writeFileSync(pidFile, String(child.pid));
   const svc = new HealthService({
     name: 'proc',

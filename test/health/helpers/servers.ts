@@ -2,15 +2,15 @@
 // test time, and a tiny UDP DNS responder written from RFC 1035 4.1.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo, Server } from 'node:net';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 /** A self-signed certificate for CN/SAN svc.test and IP 127.0.0.1. */
 export function selfSignedCert(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'floatd-tls-'));
+  const dir = tempDir('floatd-tls-');
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
   execFileSync(

@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExecProbe } from '../../../src/health/probes/exec.js';
 import { runWithTimeout } from '../../../src/health/run-with-timeout.js';
 import { realClock } from '../../../src/util/clock.js';
 import { goneWithin } from '../helpers/fakes.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const run = (p: ExecProbe) => p.run(new AbortController().signal);
-const tmp = () => mkdtempSync(join(tmpdir(), 'floatd-exec-'));
+const tmp = () => tempDir('floatd-exec-');
 
 test('exec: exit 0 is healthy, anything else is not', async () => {
   const ok = await run(new ExecProbe({ kind: 'exec', command: ['true'] }));

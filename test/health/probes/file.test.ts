@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileSwitch } from '../../../src/health/probes/file.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 test('file switch: present means disabled, absent means enabled', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'floatd-sw-')), 'maintenance');
+  const path = join(tempDir('floatd-sw-'), 'maintenance');
   const sw = new FileSwitch({ path });
   assert.equal(sw.source, `file ${path}`);
   assert.equal(await sw.read(), false);
@@ -17,7 +17,7 @@ test('file switch: present means disabled, absent means enabled', async () => {
 });
 
 test('file switch: watch reports the first reading and then each change', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'floatd-sw-')), 'maintenance');
+  const path = join(tempDir('floatd-sw-'), 'maintenance');
   const sw = new FileSwitch({ path, pollMs: 20 });
   const seen: boolean[] = [];
   const waitFor = async (n: number) => {

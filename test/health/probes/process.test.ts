@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseProcStat, ProcessProbe } from '../../../src/health/probes/process.js';
 import type { ProbeResult } from '../../../src/health/probe-result.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const run = (p: ProcessProbe) => p.run(new AbortController().signal);
-const tmp = () => mkdtempSync(join(tmpdir(), 'floatd-proc-'));
+const tmp = () => tempDir('floatd-proc-');
 
 function sleeper() {
   const child = spawn('sleep', ['100'], { stdio: 'ignore' });
