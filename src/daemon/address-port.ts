@@ -15,6 +15,12 @@ export interface AddressPort {
   add(iface: string, prefixes: readonly string[], label?: string): Promise<void>;
   /** Removes the given addresses, but only those this port added itself (never ones it found present). */
   remove(iface: string, prefixes: readonly string[]): Promise<void>;
+  /**
+   * Removes addresses an earlier run added and left behind (it did not stop
+   * cleanly) that are not in `needed` (keys `iface address`, address without
+   * length); resolves with what it removed. Ports that keep no record lack it.
+   */
+  releaseLeftovers?(needed: ReadonlySet<string>): Promise<readonly { readonly interface: string; readonly address: string }[]>;
 }
 
 export interface AddressWatch {

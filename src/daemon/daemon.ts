@@ -5,6 +5,7 @@
 // then remove the addresses floatd added. Reload: the new config is checked
 // and diffed; only what changed changes, or nothing does.
 
+import { existsSync } from 'node:fs';
 import type { ServiceConfig } from '../config/config-schema.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { startControlServer } from '../control/server.js';
@@ -16,7 +17,19 @@ import { DaemonMetrics, ProcessSampler, startMetricsServer } from '../metrics/in
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { AddressSystem, AddressWatch } from './address-port.js';
-import { addressNeeds, addressPresentSpec, AddressGate, CombinedSink, IprouteAddressSystem, watchAttributesOf, watchFilterOf, WatchEntries } from './addresses/index.js';
+import {
+  addressNeeds,
+  addressPresentSpec,
+  AddressGate,
+  CombinedSink,
+  FileAddressLedger,
+  IprouteAddressSystem,
+  ledgerPathFor,
+  parseLocalAddress,
+  watchAttributesOf,
+  watchFilterOf,
+  WatchEntries,
+} from './addresses/index.js';
 import { Announcer, type AnnouncementSink } from './announcer.js';
 import { diffConfig, sameValue } from './config-diff.js';
 import type { DaemonControl, ReloadResult } from './control-api.js';
@@ -94,8 +107,10 @@ export class Daemon {
    * again and the error is thrown (nothing announced).
    */
   static async start(cfg: Config, opts: DaemonOptions): Promise<Daemon> {
-    const wantsAddresses = cfg.watch !== undefined || (cfg.services ?? []).some((s) => s.address !== undefined);
-    const addresses = wantsAddresses ? (opts.addressSystem ?? new IprouteAddressSystem({ log: opts.log })) : undefined;
+    const ledger = new FileAddressLedger(ledgerPathFor(cfg.controlSocket));
+    // A record left by an earlier run counts too: its addresses may need removing.
+    const wantsAddresses = cfg.watch !== undefined || (cfg.services ?? []).some((s) => s.address !== undefined) || existsSync(ledger.path);
+    const addresses = wantsAddresses ? (opts.addressSystem ?? new IprouteAddressSystem({ log: opts.log, ledger })) : undefined;
     const d = new Daemon(cfg, opts, addresses);
     try {
       await d.open();
@@ -133,6 +148,7 @@ export class Daemon {
       }),
     );
     await this.speaker.start();
+    await this.releaseLeftovers();
     if (this.gate) {
       for (const [iface, w] of this.watches) this.gate.follow(iface, w);
       // A check aimed at the service's own address needs the address first.
@@ -140,6 +156,21 @@ export class Daemon {
     }
     this.announcer.start();
     this.watchEntries?.start();
+  }
+
+  /** Floating addresses an earlier floatd added and left behind that no service of this config wants: gone before anything is announced. */
+  private async releaseLeftovers(): Promise<void> {
+    const port = this.addresses?.port;
+    if (!port?.releaseLeftovers) return;
+    const needed = new Set<string>();
+    for (const need of addressNeeds(this.cfg.services ?? []).values()) {
+      for (const text of need.addresses) {
+        const a = parseLocalAddress(text);
+        if (typeof a !== 'string') needed.add(`${need.interface} ${a.address}`);
+      }
+    }
+    const removed = await port.releaseLeftovers(needed);
+    for (const r of removed) this.opts.log.warn({ interface: r.interface, address: r.address }, `removed ${r.address} from ${r.interface}: an earlier floatd added it and did not stop cleanly, and no service wants it now`);
   }
 
   /** What the control socket serves. */

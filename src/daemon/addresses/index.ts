@@ -4,7 +4,8 @@
 
 export { AddressError, type AddressErrorReason } from './errors.js';
 export { IprouteAddressSystem, type IprouteAddressOptions } from './iproute.js';
-export { IprouteAddressPort } from './iproute-port.js';
+export { IprouteAddressPort, type IprouteAddressPortOptions } from './iproute-port.js';
+export { FileAddressLedger, formatLedger, ledgerPathFor, parseLedger, type AddressLedger, type LedgerEntry } from './ledger.js';
 export { InterfaceWatch, WATCH_DEFAULTS, type InterfaceWatchOptions } from './interface-watch.js';
 export { ipMonitor, monitorLineInterface, type MonitorHandle, type StartMonitor } from './ip-monitor.js';
 export { parseAddrShow, isUsable, type KernelAddress } from './parse-addr-show.js';

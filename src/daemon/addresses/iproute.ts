@@ -5,13 +5,12 @@ import type { AddressSystem } from '../address-port.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { AddressError } from './errors.js';
-import type { IpCommandOptions } from './ip-command.js';
 import { ipMonitor } from './ip-monitor.js';
 import { InterfaceWatch, type InterfaceWatchOptions } from './interface-watch.js';
-import { IprouteAddressPort } from './iproute-port.js';
+import { IprouteAddressPort, type IprouteAddressPortOptions } from './iproute-port.js';
 import { interfaceNameProblem } from './names.js';
 
-export interface IprouteAddressOptions extends IpCommandOptions {
+export interface IprouteAddressOptions extends IprouteAddressPortOptions {
   readonly clock?: Clock;
   readonly log?: Logger;
   /** Timings of every watch made here (debounce, rescan, monitor restart). */

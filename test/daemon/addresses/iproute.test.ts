@@ -2,11 +2,12 @@
 
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AddressError } from '../../../src/daemon/addresses/errors.js';
 import { IprouteAddressSystem } from '../../../src/daemon/addresses/iproute.js';
+import { FileAddressLedger } from '../../../src/daemon/addresses/ledger.js';
 import { parseAddrShow } from '../../../src/daemon/addresses/parse-addr-show.js';
 import { check, Lab, requireLab, sleep, waitFor } from '../../../src/lab/netns.js';
 
@@ -68,6 +69,27 @@ test('a present address with another length counts as present', async (t) => {
   await sys.port.add('lo', ['192.0.2.30/32']);
   assert.equal(sys.port.foundPresent('lo', '192.0.2.30/32'), true);
   assert.deepEqual((await onLo()).filter((a) => a.prefix.startsWith('192.0.2.30/')).map((a) => a.prefix), ['192.0.2.30/24']);
+});
+
+test('after a crash, a new run takes back what the old one recorded, removes leftovers nobody wants, and leaves the operator\'s addresses', async (t) => {
+  const { ns, onLo, lab } = await world(t, 'addr5');
+  const ledger = new FileAddressLedger(join(lab.dir, 'floatd.addresses.json'));
+  const first = new IprouteAddressSystem({ netns: ns, ledger });
+  await first.port.add('lo', ['192.0.2.40/32', '2001:db8::40/128', '192.0.2.41/32']);
+  assert.deepEqual(ledger.load().map((e) => e.address).sort(), ['192.0.2.40', '192.0.2.41', '2001:db8::40']);
+  await check('ip', ['-n', ns, 'addr', 'add', '192.0.2.42/32', 'dev', 'lo']);
+  // The first run is gone without removing anything (SIGKILL); the next one starts from the record.
+  const second = new IprouteAddressSystem({ netns: ns, ledger });
+  const released = await second.port.releaseLeftovers(new Set(['lo 192.0.2.40', 'lo 192.0.2.42']));
+  assert.deepEqual(released.map((e) => e.address).sort(), ['192.0.2.41', '2001:db8::40']);
+  await second.port.add('lo', ['192.0.2.40/32', '192.0.2.42/32']);
+  assert.equal(second.port.foundPresent('lo', '192.0.2.40/32'), false, 'recorded by the earlier run: ours');
+  assert.equal(second.port.foundPresent('lo', '192.0.2.42/32'), true, 'never recorded: the operator\'s');
+  assert.deepEqual(ledger.load().map((e) => e.address), ['192.0.2.40']);
+  await second.port.remove('lo', ['192.0.2.40/32', '192.0.2.42/32']);
+  const after = (await onLo()).map((a) => a.prefix);
+  assert.deepEqual(after.filter((p) => p.startsWith('192.0.2.') || p.startsWith('2001:db8:')), ['192.0.2.42/32']);
+  assert.equal(existsSync(ledger.path), false, 'nothing of ours left: no record');
 });
 
 test('bad labels and names are refused before ip runs, with clear messages; kernel errors quote ip', async (t) => {
