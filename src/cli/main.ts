@@ -70,8 +70,10 @@ function socketOf(command: string, values: { socket?: string | undefined; config
   if (values.socket !== undefined) return values.socket;
   if (values.config === undefined) return DEFAULT_CONTROL_SOCKET;
   const file = values.config;
-  // Only the config itself is read: password files need not be readable to find the socket.
-  return loadConfig(file, { readFile: (p) => (p === file ? readFileSync(p, 'utf8') : 'unused') }).controlSocket;
+  // Only the config itself is read: password files need not be readable, nor password
+  // variables set in this shell, to find the socket.
+  const anyEnv = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? 'unused' : undefined) }) as NodeJS.ProcessEnv;
+  return loadConfig(file, { readFile: (p) => (p === file ? readFileSync(p, 'utf8') : 'unused'), env: anyEnv }).controlSocket;
 }
 
 /** A read-only view: JSON with --json, else the formatter's text. */

@@ -96,7 +96,7 @@ test('views print their text by default and the daemon answer with --json', T, a
   assert.deepEqual(limited, { code: 0, stdout: formatEvents(EVENTS.slice(-1)), stderr: '' });
 });
 
-test('--config finds the socket without reading password files', T, async () => {
+test('--config finds the socket without reading password files or password variables', T, async () => {
   const config = join(dir, 'floatd.yaml');
   writeFileSync(
     config,
@@ -107,8 +107,12 @@ neighbors:
   - address: 192.0.2.254
     peer-as: 64512
     password-file: ${join(dir, 'unreadable', 'md5')}
+  - address: 192.0.2.253
+    peer-as: 64512
+    password-env: FLOATD_TEST_UNSET_PASSWORD
 `,
   );
+  assert.equal(process.env['FLOATD_TEST_UNSET_PASSWORD'], undefined);
   const r = await floatd('status', '--json', '--config', config);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), STATUS);
