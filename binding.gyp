@@ -12,6 +12,20 @@
           { "type": "none" }
         ]
       ]
+    },
+    {
+      "target_name": "floatd_spawn",
+      "conditions": [
+        [
+          "OS=='linux'",
+          {
+            "sources": ["native/spawn.c"],
+            "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
+            "ldflags": ["-pthread"]
+          },
+          { "type": "none" }
+        ]
+      ]
     }
   ]
 }

@@ -6,7 +6,7 @@
 import type { Logger } from '../util/log.js';
 import type { Clock } from '../util/clock.js';
 import { HEALTH_DEFAULTS } from './defaults.js';
-import { describeRun, runInGroup, shellCommand, type CommandLine, type CommandRun } from './process-group.js';
+import { describeRun, runInGroup, shellCommand, spawnAddon, type CommandLine, type CommandRun } from './process-group.js';
 import { hookKindOf, type TransitionEvent } from './service-state.js';
 
 export type HookTrigger = 'any' | 'up' | 'down' | 'disabled';
@@ -69,6 +69,8 @@ export class HookRunner {
 
   constructor(private readonly opts: HookRunnerOptions) {
     this.prefixes = opts.prefixes;
+    // A missing addon is an error when the hooks are set up (floatd's start), not at the first transition.
+    if (opts.hooks.length > 0) spawnAddon();
   }
 
   /** A reload changed the service's prefixes: later hooks get the new list. */

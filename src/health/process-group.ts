@@ -2,12 +2,20 @@
 // limit (the signal aborting) the command and everything it started are
 // killed together with SIGKILL to -pgid. When the leader exits, whatever it
 // left running in its group is killed too: a check or hook must not leave
-// processes behind, and a leftover holding the output pipe would otherwise
-// keep the run open until its limit. (A child that calls setsid escapes.)
+// processes behind. (A child that calls setsid escapes; its hold on the
+// output pipe is given up 100 ms after the leader's exit.)
+//
+// The work happens in the floatd_spawn addon (native/spawn.c), on a thread of
+// its own: starting a process from the event loop's thread (Node's spawn
+// forks there) stalled timers, sockets and WITHDRAWs for milliseconds per
+// check.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { stopwatch, errorText } from './probe-result.js';
-import { TailBuffer } from './tail-buffer.js';
+import { constants } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { addonPath } from '../util/addon-path.js';
+import { stopwatch } from './probe-result.js';
 
 export interface CommandLine {
   readonly file: string;
@@ -37,6 +45,61 @@ export const shellCommand = (command: string): { file: string; args: string[] } 
   args: ['-c', command],
 });
 
+interface NativeResult {
+  readonly pid: number;
+  readonly code: number;
+  readonly signal: number;
+  readonly output: Buffer;
+  readonly aborted: boolean;
+  readonly durationMs: number;
+  readonly spawnError?: string;
+  readonly spawnCode?: string;
+}
+
+interface SpawnAddon {
+  run(file: string, args: readonly string[], env: readonly string[], cwd: string | null, tailBytes: number, done: (r: NativeResult) => void): object;
+  abort(handle: object): void;
+}
+
+export const SPAWN_ADDON_FILE = 'floatd_spawn.node';
+
+/** Loads the addon at `path`; throws a clear error when it is not there or not loadable. */
+export function loadSpawnAddon(path: string): SpawnAddon {
+  try {
+    return createRequire(import.meta.url)(path) as SpawnAddon;
+  } catch (e) {
+    throw new Error(
+      `checks and hooks that run commands need the native addon ${path}, which could not be loaded (${(e as Error).message.split('\n')[0] ?? ''}). ` +
+        'It is built by `npm install` (node-gyp, which needs g++, python3 and make); after installing those, run `npm rebuild` in the floatd package.',
+    );
+  }
+}
+
+let addon: SpawnAddon | undefined;
+let loadError: Error | undefined;
+
+/** floatd's own addon (build/Release), loaded once; throws the load error every time when it is missing. */
+export function spawnAddon(): SpawnAddon {
+  if (addon) return addon;
+  if (!loadError) {
+    try {
+      addon = loadSpawnAddon(addonPath(SPAWN_ADDON_FILE, dirname(fileURLToPath(import.meta.url))));
+      return addon;
+    } catch (e) {
+      loadError = e as Error;
+    }
+  }
+  throw loadError;
+}
+
+const SIGNAL_NAMES = new Map<number, NodeJS.Signals>(Object.entries(constants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
+
+function environment(extra: Readonly<Record<string, string>> | undefined): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(extra ? { ...process.env, ...extra } : process.env)) if (v !== undefined) out.push(`${k}=${v}`);
+  return out;
+}
+
 export function runInGroup(cmd: CommandLine, signal: AbortSignal, tailBytes: number): Promise<CommandRun> {
   const elapsed = stopwatch();
   return new Promise((resolve) => {
@@ -44,62 +107,40 @@ export function runInGroup(cmd: CommandLine, signal: AbortSignal, tailBytes: num
       resolve({ code: null, signal: null, output: '', aborted: true, durationMs: elapsed() });
       return;
     }
-    const tail = new TailBuffer(tailBytes);
-    let child: ChildProcess;
+    let native: SpawnAddon;
     try {
-      child = spawn(cmd.file, [...cmd.args], {
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: cmd.env ? { ...process.env, ...cmd.env } : process.env,
-        ...(cmd.cwd !== undefined ? { cwd: cmd.cwd } : {}),
-      });
-    } catch (err) {
-      resolve({ code: null, signal: null, output: '', aborted: false, spawnError: errorText(err), durationMs: elapsed() });
+      native = spawnAddon();
+    } catch (e) {
+      resolve({ code: null, signal: null, output: '', aborted: false, spawnError: (e as Error).message, durationMs: elapsed() });
       return;
     }
-    const pid = child.pid;
-    let aborted = false;
-    let spawnError: string | undefined;
-    let settled = false;
-
-    const killGroup = (): void => {
-      if (pid === undefined) return;
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // ESRCH: the group is already empty.
-      }
-    };
+    let handle: object | undefined;
     const onAbort = (): void => {
-      aborted = true;
-      killGroup();
+      if (handle) native.abort(handle);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
-
-    child.stdout?.on('data', (c: Buffer) => tail.push(c));
-    child.stderr?.on('data', (c: Buffer) => tail.push(c));
-    child.on('exit', killGroup);
-    child.on('error', (err) => {
-      spawnError = errorText(err);
-      // A failed spawn emits no 'close' on every Node version; settle here too.
-      if (pid === undefined) finish(null, null);
-    });
-    child.on('close', (code, sig) => finish(code, sig));
-
-    function finish(code: number | null, sig: NodeJS.Signals | null): void {
-      if (settled) return;
-      settled = true;
+    const done = (r: NativeResult): void => {
       signal.removeEventListener('abort', onAbort);
+      if (r.spawnError !== undefined) {
+        const code = r.spawnCode ? `${r.spawnCode}: ` : '';
+        resolve({ code: null, signal: null, output: '', aborted: false, spawnError: `${cmd.file}: ${code}${r.spawnError}`, durationMs: elapsed() });
+        return;
+      }
       resolve({
-        code,
-        signal: sig,
-        output: tail.text(),
-        aborted,
-        ...(spawnError !== undefined ? { spawnError } : {}),
-        ...(pid !== undefined ? { pid } : {}),
-        durationMs: elapsed(),
+        code: r.code >= 0 ? r.code : null,
+        signal: r.code < 0 ? (SIGNAL_NAMES.get(r.signal) ?? null) : null,
+        output: r.output.toString('utf8'),
+        aborted: r.aborted,
+        pid: r.pid,
+        durationMs: Math.round(r.durationMs * 1000) / 1000,
       });
+    };
+    try {
+      handle = native.run(cmd.file, cmd.args, environment(cmd.env), cmd.cwd ?? null, Math.max(0, Math.floor(tailBytes)), done);
+    } catch (e) {
+      resolve({ code: null, signal: null, output: '', aborted: false, spawnError: `${cmd.file}: ${(e as Error).message}`, durationMs: elapsed() });
+      return;
     }
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

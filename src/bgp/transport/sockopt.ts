@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addonPath } from '../../util/addon-path.js';
 import { TransportError, errnoOf, messageOf, syscallOf } from './errors.js';
 import { type IpFamily, checkAddress, checkInt, md5Key } from './options.js';
 
@@ -72,16 +72,9 @@ interface NativeAddon {
 
 export const ADDON_FILE = 'floatd_sockopt.node';
 
-/**
- * Where node-gyp puts the addon: build/Release under the package root, found
- * by walking up to binding.gyp (the same walk works from src/ and dist/src/).
- */
+/** The addon's path (build/Release under the package root). */
 export function defaultAddonPath(from: string = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'binding.gyp'))) return join(dir, 'build', 'Release', ADDON_FILE);
-    if (dirname(dir) === dir) break;
-  }
-  return join(from, '..', '..', '..', '..', 'build', 'Release', ADDON_FILE);
+  return addonPath(ADDON_FILE, from);
 }
 
 const unavailable = (path: string, cause: unknown): TransportError =>

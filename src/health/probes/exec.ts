@@ -3,7 +3,7 @@
 
 import type { ExecProbeSpec } from '../probe-spec.js';
 import type { Probe, ProbeResult } from '../probe-result.js';
-import { describeRun, runInGroup, shellCommand, type CommandLine } from '../process-group.js';
+import { describeRun, runInGroup, shellCommand, spawnAddon, type CommandLine } from '../process-group.js';
 import { HEALTH_DEFAULTS } from '../defaults.js';
 
 export function commandLineOf(spec: ExecProbeSpec): CommandLine {
@@ -21,6 +21,8 @@ export class ExecProbe implements Probe {
   private readonly label: string;
 
   constructor(spec: ExecProbeSpec, private readonly tailBytes: number = HEALTH_DEFAULTS.outputTailBytes) {
+    // A missing addon is an error when the check is set up (floatd's start), not a check failing forever.
+    spawnAddon();
     this.cmd = commandLineOf(spec);
     this.label = `exec ${spec.shell === true ? spec.command : spec.command.join(' ')}`;
   }
