@@ -11,7 +11,9 @@
  * process group, and hands one result back through a thread-safe function.
  *
  * run(file, args, env, cwd, tailBytes, callback) -> handle
- *   file       program; without a '/', looked up on the PATH of `env`
+ *   file       program; without a '/', looked up on the PATH of `env` the way
+ *              execvp does (relative entries from `cwd`; a file without #!
+ *              runs with /bin/sh)
  *   args       argv[1..]
  *   env        ["NAME=value", ...], the whole environment of the command
  *   cwd        working directory or null
@@ -25,7 +27,8 @@
  * The command leads its own process group, with stdin from /dev/null, signal
  * dispositions and mask reset. When it exits, whatever it left in its group
  * is killed, and the output is read for at most OUTPUT_GRACE_MS more (a
- * process that left the group may hold the pipe open forever).
+ * process that left the group may hold the pipe open forever). When floatd
+ * exits, the groups of commands still running are killed.
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -56,7 +59,8 @@
 #define OUTPUT_GRACE_MS 100
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
-typedef struct job {
+typedef struct job job_t;
+struct job {
   /* Inputs, owned by the job. */
   char *file;
   char **argv;
@@ -78,7 +82,43 @@ typedef struct job {
   char *tail; /* ring of tail_limit bytes */
   size_t tail_start, tail_len;
   napi_threadsafe_function tsfn;
-} job_t;
+  /* Running jobs, for the kill at exit. */
+  job_t *next_running;
+};
+
+/* Jobs whose command may be running: at exit their process groups are killed. */
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static job_t *running_jobs = NULL;
+
+static void running_add(job_t *j) {
+  pthread_mutex_lock(&running_lock);
+  j->next_running = running_jobs;
+  running_jobs = j;
+  pthread_mutex_unlock(&running_lock);
+}
+
+static void running_remove(job_t *j) {
+  pthread_mutex_lock(&running_lock);
+  for (job_t **p = &running_jobs; *p != NULL; p = &(*p)->next_running) {
+    if (*p == j) {
+      *p = j->next_running;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&running_lock);
+}
+
+static void kill_running(void *arg);
+static void kill_running_at_exit(void) { kill_running(NULL); }
+
+/* floatd is going away: a check or hook it started must not outlive it. */
+static void kill_running(void *arg) {
+  pthread_mutex_lock(&running_lock);
+  for (job_t *j = running_jobs; j != NULL; j = j->next_running) {
+    if (j->pid > 0) kill(-j->pid, SIGKILL);
+  }
+  pthread_mutex_unlock(&running_lock);
+}
 
 static double now_ms(void) {
   struct timespec t;
@@ -123,10 +163,36 @@ static void tail_push(job_t *j, const char *b, size_t n) {
   }
 }
 
-/* The program to run: `file` itself when it names a path, else the first executable on PATH. */
-static int resolve_program(const char *file, char **envp, char **out) {
+/*
+ * The program to run, as execvp would find it: `file` itself when it names a
+ * path, else the first executable regular file on the command's PATH. The
+ * command starts in `cwd`, so relative names and PATH entries are taken from
+ * there, the same as the exec will.
+ */
+static char *join_path(const char *cwd, const char *dir, size_t dlen, const char *file) {
+  size_t clen = (cwd != NULL && (dlen == 0 || dir[0] != '/')) ? strlen(cwd) : 0;
+  size_t flen = strlen(file);
+  char *out = malloc(clen + dlen + flen + 3);
+  if (out == NULL) return NULL;
+  size_t at = 0;
+  if (clen > 0) {
+    memcpy(out, cwd, clen);
+    out[clen] = '/';
+    at = clen + 1;
+  }
+  if (dlen > 0) {
+    memcpy(out + at, dir, dlen);
+    out[at + dlen] = '/';
+    at += dlen + 1;
+  }
+  memcpy(out + at, file, flen + 1);
+  return out;
+}
+
+static int resolve_program(const char *file, char **envp, const char *cwd, char **out) {
+  if (file[0] == '\0') return ENOENT;
   if (strchr(file, '/') != NULL) {
-    *out = strdup(file);
+    *out = file[0] == '/' ? strdup(file) : join_path(cwd, "", 0, file);
     return *out == NULL ? ENOMEM : 0;
   }
   const char *path = DEFAULT_PATH;
@@ -137,24 +203,22 @@ static int resolve_program(const char *file, char **envp, char **out) {
     }
   }
   int found_err = ENOENT;
-  size_t flen = strlen(file);
   while (true) {
     const char *colon = strchr(path, ':');
     size_t dlen = colon != NULL ? (size_t)(colon - path) : strlen(path);
-    char *cand = malloc(dlen + flen + 3);
+    /* An empty entry is the current folder. */
+    char *cand = dlen == 0 ? join_path(cwd, ".", 1, file) : join_path(cwd, path, dlen, file);
     if (cand == NULL) return ENOMEM;
-    if (dlen == 0) snprintf(cand, flen + 3, "./%s", file);
-    else {
-      memcpy(cand, path, dlen);
-      cand[dlen] = '/';
-      memcpy(cand + dlen + 1, file, flen + 1);
-    }
     struct stat st;
-    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-      if (access(cand, X_OK) == 0) {
-        *out = cand;
-        return 0;
+    if (stat(cand, &st) == 0) {
+      if (S_ISREG(st.st_mode)) {
+        if (faccessat(AT_FDCWD, cand, X_OK, AT_EACCESS) == 0) {
+          *out = cand;
+          return 0;
+        }
+        found_err = EACCES;
       }
+    } else if (errno == EACCES) {
       found_err = EACCES;
     }
     free(cand);
@@ -162,6 +226,22 @@ static int resolve_program(const char *file, char **envp, char **out) {
     path = colon + 1;
   }
   return found_err;
+}
+
+/* posix_spawn, and, for a file without a #! line, /bin/sh running it (as execvp does). */
+static int spawn_program(pid_t *pid, const char *program, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr, char **argv, char **envp) {
+  int err = posix_spawn(pid, program, fa, attr, argv, envp);
+  if (err != ENOEXEC) return err;
+  size_t n = 0;
+  while (argv[n] != NULL) n++;
+  char **sh = calloc(n + 2, sizeof(char *));
+  if (sh == NULL) return ENOMEM;
+  sh[0] = "/bin/sh";
+  sh[1] = (char *)program;
+  for (size_t i = 1; i < n; i++) sh[i + 1] = argv[i];
+  err = posix_spawn(pid, "/bin/sh", fa, attr, sh, envp);
+  free(sh);
+  return err;
 }
 
 static void *job_thread(void *arg) {
@@ -174,7 +254,11 @@ static void *job_thread(void *arg) {
   posix_spawnattr_t attr;
   bool fa_ok = false, attr_ok = false;
 
-  int err = resolve_program(j->file, j->envp, &program);
+  pthread_mutex_lock(&j->lock);
+  bool aborted_early = j->abort_asked;
+  pthread_mutex_unlock(&j->lock);
+  /* Aborted before it started: nothing to run. */
+  int err = aborted_early ? ECANCELED : resolve_program(j->file, j->envp, j->cwd, &program);
   if (err == 0 && pipe2(pipefd, O_CLOEXEC) != 0) err = errno;
   if (err == 0) {
     err = posix_spawn_file_actions_init(&fa);
@@ -197,15 +281,21 @@ static void *job_thread(void *arg) {
     posix_spawnattr_setsigdefault(&attr, &all);
     posix_spawnattr_setsigmask(&attr, &none);
     pid_t pid = 0;
-    err = posix_spawn(&pid, program, &fa, &attr, j->argv, j->envp);
-    if (err == 0) j->pid = pid;
+    err = spawn_program(&pid, program, &fa, &attr, j->argv, j->envp);
+    if (err == 0) {
+      j->pid = pid;
+      running_add(j);
+    }
   }
   if (fa_ok) posix_spawn_file_actions_destroy(&fa);
   if (attr_ok) posix_spawnattr_destroy(&attr);
   free(program);
   if (pipefd[1] >= 0) close(pipefd[1]);
 
-  if (err != 0) {
+  if (err == ECANCELED) {
+    j->aborted = true;
+    j->code = -1;
+  } else if (err != 0) {
     j->spawn_errno = err;
   } else {
     pidfd = (int)syscall(SYS_pidfd_open, j->pid, 0);
@@ -235,7 +325,19 @@ static void *job_thread(void *arg) {
         timeout = 10; /* no pidfd (old kernel): look for the exit every 10 ms */
       }
       int r = poll(p, (nfds_t)n, timeout);
-      if (r < 0 && errno != EINTR) break;
+      if (r < 0 && errno != EINTR) {
+        /* Cannot watch it any more: end it rather than report a result it never gave. */
+        if (!exited) {
+          kill(-j->pid, SIGKILL);
+          int status = 0;
+          while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR) {
+          }
+          j->code = -1;
+          j->signal = SIGKILL;
+          j->duration_ms = now_ms() - start;
+        }
+        break;
+      }
       if (iw >= 0 && (p[iw].revents & POLLIN)) {
         uint64_t v;
         if (read(j->wake_fd, &v, sizeof v) < 0) { /* nothing to do: the flag below decides */ }
@@ -253,25 +355,31 @@ static void *job_thread(void *arg) {
         else if (got == 0 || (errno != EINTR && errno != EAGAIN)) pipe_open = false;
       }
       if (!exited && (pidfd < 0 || (id >= 0 && (p[id].revents & POLLIN)))) {
-        int status = 0;
-        pid_t w = waitpid(j->pid, &status, pidfd < 0 ? WNOHANG : 0);
-        if (w == j->pid) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        /* Look without reaping: while the leader is a zombie its pid (the group's id) cannot be reused. */
+        int w = waitid(P_PID, (id_t)j->pid, &si, WEXITED | WNOWAIT | (pidfd < 0 ? WNOHANG : 0));
+        if (w == 0 && si.si_pid == j->pid) {
           exited = true;
           exited_at = now_ms();
           j->duration_ms = exited_at - start;
-          if (WIFEXITED(status)) {
-            j->code = WEXITSTATUS(status);
-          } else if (WIFSIGNALED(status)) {
+          if (si.si_code == CLD_EXITED) {
+            j->code = si.si_status;
+          } else {
             j->code = -1;
-            j->signal = WTERMSIG(status);
+            j->signal = si.si_status;
           }
           /* Whatever the command left running in its group goes with it. */
           kill(-j->pid, SIGKILL);
+          running_remove(j);
+          while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {
+          }
         } else if (w < 0 && errno == ECHILD) {
           exited = true; /* reaped elsewhere; nothing more to learn */
           exited_at = now_ms();
           j->duration_ms = exited_at - start;
           j->code = -1;
+          running_remove(j);
         }
       }
     }
@@ -283,8 +391,11 @@ static void *job_thread(void *arg) {
   close(j->wake_fd);
   j->wake_fd = -1;
   pthread_mutex_unlock(&j->lock);
-  napi_call_threadsafe_function(j->tsfn, j, napi_tsfn_blocking);
-  napi_release_threadsafe_function(j->tsfn, napi_tsfn_release);
+  running_remove(j);
+  /* After the call the job may be freed at any moment (deliver drops the thread's reference). */
+  napi_threadsafe_function tsfn = j->tsfn;
+  napi_call_threadsafe_function(tsfn, j, napi_tsfn_blocking);
+  napi_release_threadsafe_function(tsfn, napi_tsfn_release);
   return NULL;
 }
 
@@ -307,13 +418,20 @@ static void deliver(napi_env env, napi_value callback, void *context, void *data
     if (j->spawn_errno != 0) {
       napi_create_string_utf8(env, strerror(j->spawn_errno), NAPI_AUTO_LENGTH, &v);
       napi_set_named_property(env, res, "spawnError", v);
-      const char *name = j->spawn_errno == ENOENT ? "ENOENT" : j->spawn_errno == EACCES ? "EACCES" : j->spawn_errno == ENOTDIR ? "ENOTDIR" : "";
+      const char *name = j->spawn_errno == ENOENT    ? "ENOENT"
+                         : j->spawn_errno == EACCES  ? "EACCES"
+                         : j->spawn_errno == ENOTDIR ? "ENOTDIR"
+                         : j->spawn_errno == ENOEXEC ? "ENOEXEC"
+                                                     : "";
       napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &v);
       napi_set_named_property(env, res, "spawnCode", v);
     }
     void *out = NULL;
-    napi_create_buffer(env, j->tail_len, &out, &v);
-    if (j->tail_len > 0 && j->tail_limit > 0) {
+    if (napi_create_buffer(env, j->tail_len, &out, &v) != napi_ok) {
+      out = NULL;
+      napi_create_buffer(env, 0, NULL, &v);
+    }
+    if (out != NULL && j->tail_len > 0 && j->tail_limit > 0) {
       size_t first = j->tail_limit - j->tail_start;
       if (first > j->tail_len) first = j->tail_len;
       memcpy(out, j->tail + j->tail_start, first);
@@ -340,6 +458,11 @@ static char *get_string(napi_env env, napi_value v) {
   char *s = malloc(len + 1);
   if (s == NULL) return NULL;
   napi_get_value_string_utf8(env, v, s, len + 1, &len);
+  /* A NUL inside would silently cut the text short. */
+  if (strlen(s) != len) {
+    free(s);
+    return NULL;
+  }
   return s;
 }
 
@@ -353,7 +476,10 @@ static char **get_strv(napi_env env, napi_value arr, const char *first) {
   uint32_t off = first != NULL ? 1 : 0;
   char **v = calloc((size_t)n + off + 1, sizeof(char *));
   if (v == NULL) return NULL;
-  if (first != NULL) v[0] = strdup(first);
+  if (first != NULL && (v[0] = strdup(first)) == NULL) {
+    free(v);
+    return NULL;
+  }
   for (uint32_t i = 0; i < n; i++) {
     napi_value e;
     napi_valuetype t;
@@ -398,11 +524,18 @@ static napi_value run(napi_env env, napi_callback_info info) {
   }
   j->tail = malloc(j->tail_limit > 0 ? j->tail_limit : 1);
   j->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (j->file == NULL || j->argv == NULL || j->envp == NULL || j->tail == NULL || j->wake_fd < 0) {
+  if (j->file == NULL || j->argv == NULL || j->envp == NULL) {
     if (j->wake_fd >= 0) close(j->wake_fd);
     j->refs = 1;
     job_unref(j);
-    return throw_type(env, "args and env must be string arrays");
+    return throw_type(env, "file, args and env must be strings without NUL characters");
+  }
+  if (j->tail == NULL || j->wake_fd < 0) {
+    if (j->wake_fd >= 0) close(j->wake_fd);
+    j->refs = 1;
+    job_unref(j);
+    napi_throw_error(env, "ENOMEM", "cannot set up the command (out of memory or file descriptors)");
+    return NULL;
   }
   napi_value name;
   napi_create_string_utf8(env, "floatd.run", NAPI_AUTO_LENGTH, &name);
@@ -413,14 +546,26 @@ static napi_value run(napi_env env, napi_callback_info info) {
     return throw_type(env, "cannot create the callback");
   }
   napi_value handle;
-  napi_create_external(env, j, handle_finalize, NULL, &handle);
+  if (napi_create_external(env, j, handle_finalize, NULL, &handle) != napi_ok) {
+    napi_release_threadsafe_function(j->tsfn, napi_tsfn_abort);
+    close(j->wake_fd);
+    j->refs = 1;
+    job_unref(j);
+    napi_throw_error(env, "ENOMEM", "cannot set up the command");
+    return NULL;
+  }
 
   pthread_attr_t ta;
   pthread_attr_init(&ta);
   pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
   pthread_attr_setstacksize(&ta, 256 * 1024);
+  /* Signals to floatd stay with the event loop's thread: the job thread starts with all blocked. */
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
   pthread_t th;
   int e = pthread_create(&th, &ta, job_thread, j);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
   pthread_attr_destroy(&ta);
   if (e != 0) {
     /* Report it as a start failure through the callback, like any other. */
@@ -455,6 +600,13 @@ static napi_value init(napi_env env, napi_value exports) {
       {"abort", NULL, abort_job, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof d / sizeof d[0], d);
+  /* Both: process.exit() skips the environment's cleanup hooks, a worker's end runs only those. */
+  napi_add_env_cleanup_hook(env, kill_running, NULL);
+  static bool at_exit_set = false;
+  if (!at_exit_set) {
+    at_exit_set = true;
+    atexit(kill_running_at_exit);
+  }
   return exports;
 }
 

@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSpawnAddon, runInGroup } from '../../src/health/process-group.js';
 import { goneWithin } from './helpers/fakes.js';
@@ -37,6 +38,40 @@ test('a program without a slash is found on the PATH the command gets', async ()
   writeFileSync(join(dir, 'not-executable'), '#!/bin/sh\n');
   const denied = await runInGroup({ file: join(dir, 'not-executable'), args: [] }, never(), 100);
   assert.match(denied.spawnError ?? '', /EACCES: Permission denied$/);
+});
+
+test('like execvp: relative PATH entries are taken from the command\'s folder, and a script without #! runs with /bin/sh', async () => {
+  const dir = tempDir('floatd-run-');
+  mkdirSync(join(dir, 'sub', 'bin'), { recursive: true });
+  writeFileSync(join(dir, 'sub', 'bin', 'tool'), '#!/bin/sh\necho tool-in-cwd\n');
+  chmodSync(join(dir, 'sub', 'bin', 'tool'), 0o755);
+  const r = await runInGroup({ file: 'tool', args: [], env: { PATH: 'bin:/usr/bin:/bin' }, cwd: join(dir, 'sub') }, never(), 100);
+  assert.deepEqual([r.code, r.output], [0, 'tool-in-cwd\n']);
+  writeFileSync(join(dir, 'plain'), 'echo "plain $1"\n');
+  chmodSync(join(dir, 'plain'), 0o755);
+  const plain = await runInGroup({ file: join(dir, 'plain'), args: ['arg'] }, never(), 100);
+  assert.deepEqual([plain.code, plain.output], [0, 'plain arg\n']);
+});
+
+test('a NUL inside an argument is refused, not cut short', async () => {
+  const r = await runInGroup({ file: '/bin/echo', args: ['a\0b'] }, never(), 100);
+  assert.equal(r.code, null);
+  assert.match(r.spawnError ?? '', /^\/bin\/echo: file, args and env must be strings without NUL characters$/);
+});
+
+test('a command still running when floatd exits is killed with its group', async () => {
+  const dir = tempDir('floatd-run-');
+  const pidFile = join(dir, 'pid');
+  const script = [
+    `import { runInGroup } from ${JSON.stringify(new URL('../../src/health/process-group.js', import.meta.url).href)};`,
+    `void runInGroup({ file: '/bin/sh', args: ['-c', 'echo $$ > ${pidFile}; exec sleep 30'] }, new AbortController().signal, 10);`,
+    `const t = setInterval(async () => { const fs = await import('node:fs'); if (fs.existsSync(${JSON.stringify(pidFile)})) { clearInterval(t); process.exit(0); } }, 10);`,
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 10_000 });
+  assert.equal(child.status, 0, String(child.stderr));
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  assert.ok(pid > 0);
+  assert.ok(await goneWithin(pid, 2000), 'the sleep went with the process that started it');
 });
 
 test('signals get their names; ignored signals are not inherited (SIGPIPE is ignored in Node)', async () => {
