@@ -158,12 +158,18 @@ export class Daemon {
     this.watchEntries?.start();
   }
 
-  /** Floating addresses an earlier floatd added and left behind that no service of this config wants: gone before anything is announced. */
+  /**
+   * Floating addresses an earlier floatd added and left behind that no service
+   * of this config keeps in place (gone, or `remove-when-down`): removed
+   * before anything is announced.
+   */
   private async releaseLeftovers(): Promise<void> {
     const port = this.addresses?.port;
     if (!port?.releaseLeftovers) return;
     const needed = new Set<string>();
     for (const need of addressNeeds(this.cfg.services ?? []).values()) {
+      // remove-when-down: present only while announced, and nothing is announced yet; added again before it is.
+      if (need.removeWhenWithdrawn) continue;
       for (const text of need.addresses) {
         const a = parseLocalAddress(text);
         if (typeof a !== 'string') needed.add(`${need.interface} ${a.address}`);
