@@ -79,17 +79,13 @@ export class RecordingSink implements AnnouncementSink {
   }
 }
 
-export class FakeWatch implements AddressWatch {
-  private list: readonly InterfaceAddress[] = [];
+/** A watch's listeners, start and stop; subclasses say what the interface holds. */
+export abstract class ListeningWatch implements AddressWatch {
   private readonly listeners = new Set<(a: readonly InterfaceAddress[]) => void>();
   started = false;
   stopped = false;
 
-  constructor(readonly iface = 'lo') {}
-
-  current(): readonly InterfaceAddress[] {
-    return this.list;
-  }
+  abstract current(): readonly InterfaceAddress[];
 
   onChange(listener: (a: readonly InterfaceAddress[]) => void): () => void {
     this.listeners.add(listener);
@@ -110,12 +106,30 @@ export class FakeWatch implements AddressWatch {
     return this.listeners.size;
   }
 
+  /** Tells every listener what current() holds now. */
+  protected tell(): void {
+    const list = this.current();
+    for (const l of [...this.listeners]) l(list);
+  }
+}
+
+export class FakeWatch extends ListeningWatch {
+  private list: readonly InterfaceAddress[] = [];
+
+  constructor(readonly iface = 'lo') {
+    super();
+  }
+
+  current(): readonly InterfaceAddress[] {
+    return this.list;
+  }
+
   /** Sets the list (prefix, or prefix + label) and tells listeners. */
   set(items: readonly (string | readonly [string, string])[]): void {
     this.list = items.map((i) =>
       typeof i === 'string' ? { prefix: i, interface: this.iface } : { prefix: i[0], interface: this.iface, label: i[1] },
     );
-    for (const l of [...this.listeners]) l(this.list);
+    this.tell();
   }
 }
 

@@ -5,7 +5,8 @@
 // what the test's `observe` function saw at that moment (say, whether the
 // receiver held the route).
 
-import type { AddressPort, AddressSystem, AddressWatch, InterfaceAddress } from '../../../src/daemon/address-port.js';
+import type { AddressPort, AddressSystem, InterfaceAddress } from '../../../src/daemon/address-port.js';
+import { ListeningWatch } from '../addresses/fakes.js';
 import { now } from './harness.js';
 
 export interface AddressCall {
@@ -20,39 +21,20 @@ export interface AddressCall {
   readonly seen: unknown;
 }
 
-class FakeWatch implements AddressWatch {
-  private readonly listeners = new Set<(a: readonly InterfaceAddress[]) => void>();
-  started = false;
-  stopped = false;
-
+class FakeWatch extends ListeningWatch {
   constructor(
     private readonly host: FakeAddressSystem,
     readonly iface: string,
-  ) {}
+  ) {
+    super();
+  }
 
   current(): readonly InterfaceAddress[] {
     return this.host.list(this.iface);
   }
 
-  onChange(listener: (a: readonly InterfaceAddress[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  }
-
-  async start(): Promise<void> {
-    this.started = true;
-  }
-
-  stop(): void {
-    this.stopped = true;
-  }
-
   notify(): void {
-    if (this.stopped) return;
-    const list = this.current();
-    for (const l of [...this.listeners]) l(list);
+    if (!this.stopped) this.tell();
   }
 }
 
