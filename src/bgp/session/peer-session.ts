@@ -110,12 +110,16 @@ const KEEPALIVE_MSG: FsmEvent = { kind: 'KeepAliveMsg' };
 const ROUTE_REFRESH_MSG: FsmEvent = { kind: 'RouteRefreshMsg' };
 const CLOSE_GRACE_MS = 2000;
 // Received bytes waiting to be framed and decoded before the socket is paused: small, so a
-// full table waits in the kernel and the peer rather than in our heap.
-const HIGH_WATER = 1 << 20;
-const LOW_WATER = 256 << 10;
-// A health check's result needs a few turns of the event loop (child exit, its pipes closing)
-// before the WITHDRAW can go, and each turn runs one slice: short slices keep that to a
-// few ms. Turns are cheap; a full table is not received measurably slower.
+// full table waits in the kernel and the peer rather than in our heap. Small enough, too, that
+// a received chunk is used up before it outlives a young-generation GC: at 1 MiB chunks lived
+// long enough to be promoted, and V8 then ran a full mark-compact (2-8 ms pause) every 50-100 ms
+// while a table streamed in; at 256 KiB it ran one or two in a whole benchmark run, and the
+// table arrives as fast.
+const HIGH_WATER = 256 << 10;
+const LOW_WATER = 64 << 10;
+// A health check's result needs a turn of the event loop before the WITHDRAW can go, and
+// each turn runs one slice: short slices keep that short. Turns are cheap; a full table is
+// not received measurably slower.
 const SLICE_MS = 0.5;
 // The hold timer ran out with received bytes still queued: look again once they had a slice or two.
 const QUEUED_RECHECK_MS = 10;
