@@ -175,8 +175,15 @@ export class Daemon {
         if (typeof a !== 'string') needed.add(`${need.interface} ${a.address}`);
       }
     }
-    const removed = await port.releaseLeftovers(needed);
-    for (const r of removed) this.opts.log.warn({ interface: r.interface, address: r.address }, `removed ${r.address} from ${r.interface}: an earlier floatd added it and did not stop cleanly, and no service wants it now`);
+    let removed: readonly { readonly interface: string; readonly address: string }[];
+    try {
+      removed = await port.releaseLeftovers(needed);
+    } catch (e) {
+      // Nothing announces them, so they hold nothing up; what was not removed stays recorded for the next start.
+      this.opts.log.error({ err: (e as Error).message }, `leftover addresses of an earlier floatd could not all be removed: ${(e as Error).message}`);
+      return;
+    }
+    for (const r of removed) this.opts.log.warn({ interface: r.interface, address: r.address }, `removed ${r.address} from ${r.interface}: an earlier floatd added it and did not stop cleanly, and no service keeps it in place now`);
   }
 
   /** What the control socket serves. */

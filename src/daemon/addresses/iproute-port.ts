@@ -208,8 +208,7 @@ export class IprouteAddressPort implements AddressPort {
 
   /** Whether an earlier run recorded `k`; it is this run's business from now on either way. */
   private takeEarlier(k: string): boolean {
-    const had = this.loadEarlier().delete(k);
-    return had;
+    return this.loadEarlier().delete(k);
   }
 
   /** Writes what is ours (plus `adding`, and what an earlier run left undecided) to the ledger. */
