@@ -1,6 +1,6 @@
 // What `floatd maintenance`, `drain` and `reload` print.
 
-import type { MaintenanceResult, ReloadResult } from '../daemon/control-api.js';
+import type { MaintenanceResult, ReloadResult } from '../control/daemon-control.js';
 
 const names = (r: MaintenanceResult): string => (r.services.length > 0 ? r.services.join(', ') : 'no services');
 

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { DEFAULT_CONTROL_SOCKET, effectiveConfig, LINODE_CLI_USAGE, linodeCli, LinodeCliError, loadConfig, parseConfigText } from '../config/index.js';
 import { DEMO_HELP } from '../demo/help.js';
 import { call, request } from '../control/client.js';
-import type { MaintenanceResult, ReloadResult } from '../daemon/control-api.js';
+import type { MaintenanceResult, ReloadResult } from '../control/daemon-control.js';
 import { formatDrain, formatMaintenance, formatReload } from './format-commands.js';
 import { formatEvents } from './format-events.js';
 import { formatPeers } from './format-peers.js';

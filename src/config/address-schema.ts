@@ -4,7 +4,7 @@ import type { Family, Parsed, ParsedPrefix } from './addresses.js';
 import { communities, hostAddress, largeCommunities, nextHop, prefixField } from './bgp-fields.js';
 import type { IssueSink } from './cross-checks.js';
 import { bool, expecting, integer, list, parsedText, section, text } from './fields.js';
-import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress } from '../daemon/addresses/names.js';
+import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress } from '../net/address-names.js';
 import type { ProbeSpec } from '../health/probe-spec.js';
 
 /**

@@ -1,6 +1,6 @@
 // From a checked request to the daemon call that answers it.
 
-import type { DaemonControl } from '../daemon/control-api.js';
+import type { DaemonControl } from './daemon-control.js';
 import type { Request } from './protocol.js';
 
 export async function dispatch(control: DaemonControl, req: Request): Promise<unknown> {

@@ -5,7 +5,7 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, unlinkSync } 
 import net from 'node:net';
 import { dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
-import type { DaemonControl } from '../daemon/control-api.js';
+import type { DaemonControl } from './daemon-control.js';
 import type { Logger } from '../util/log.js';
 import { dispatch } from './dispatch.js';
 import { resolveGroup } from './group.js';

@@ -16,7 +16,8 @@ import { CompositeProbe } from '../health/probes/composite.js';
 import { DaemonMetrics, ProcessSampler, startMetricsServer } from '../metrics/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import type { AddressSystem, AddressWatch } from './address-port.js';
+import { parseLocalAddress } from '../net/address-names.js';
+import type { AddressSystem, AddressWatch } from '../net/address-port.js';
 import {
   addressNeeds,
   addressPresentSpec,
@@ -25,14 +26,13 @@ import {
   FileAddressLedger,
   IprouteAddressSystem,
   ledgerPathFor,
-  parseLocalAddress,
   watchAttributesOf,
   watchFilterOf,
   WatchEntries,
 } from './addresses/index.js';
 import { Announcer, type AnnouncementSink } from './announcer.js';
 import { diffConfig, sameValue } from './config-diff.js';
-import type { DaemonControl, ReloadResult } from './control-api.js';
+import type { DaemonControl, ReloadResult } from '../control/daemon-control.js';
 import { listenerTtlProblem, Speaker } from './speaker.js';
 
 export interface DaemonOptions {

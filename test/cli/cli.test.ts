@@ -17,7 +17,7 @@ import type { EventsView, NeighborRoutesView, PeersView, ServicesView } from '..
 import { COMMANDS } from '../../src/cli/main.js';
 import { formatStatus, type DaemonStatus } from '../../src/cli/status.js';
 import { startControlServer } from '../../src/control/server.js';
-import type { DaemonControl } from '../../src/daemon/control-api.js';
+import type { DaemonControl } from '../../src/control/daemon-control.js';
 import { EVENTS, ROUTES, STATUS } from './samples.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { call, ControlError, ControlRefusedError, request } from '../../src/control/client.js';
 import { parseGroupFile } from '../../src/control/group.js';
 import { startControlServer } from '../../src/control/server.js';
-import type { DaemonControl } from '../../src/daemon/control-api.js';
+import type { DaemonControl } from '../../src/control/daemon-control.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const log = pino({ level: 'silent' });

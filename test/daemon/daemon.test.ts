@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { call, ControlError, ControlRefusedError } from '../../src/control/client.js';
 import type { AnnouncerEvent, AnnouncerServiceStatus } from '../../src/daemon/announcer.js';
-import type { ReloadResult } from '../../src/daemon/control-api.js';
+import type { ReloadResult } from '../../src/control/daemon-control.js';
 import type { SpeakerStatus } from '../../src/daemon/speaker.js';
 import { FakeAddressSystem } from './helpers/fake-addresses.js';
 import { Cleanup, FLOATD_AS, GRACEFUL_SHUTDOWN, neighbor, Receiver, tcpService, tcpServiceEntry, tempDir, TestDaemon, waitFor, type SeenChange } from './helpers/harness.js';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import pino from 'pino';
 import type { AnnounceConfig } from '../../src/config/index.js';
-import type { AddressPort } from '../../src/daemon/address-port.js';
+import type { AddressPort } from '../../src/net/address-port.js';
 import { AddressGate } from '../../src/daemon/addresses/gate.js';
 import type { AddressNeed } from '../../src/daemon/addresses/gate-plan.js';
 import { IprouteAddressSystem } from '../../src/daemon/addresses/iproute.js';

@@ -6,7 +6,7 @@
 import type { AnnounceConfig } from '../../config/index.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import type { AddressPort, AddressWatch, InterfaceAddress } from '../address-port.js';
+import type { AddressPort, AddressWatch, InterfaceAddress } from '../../net/address-port.js';
 import type { AnnouncementSink } from '../announcer.js';
 import { addressesToRemove, initialGateState, missingPrefixes, stepGate, type AddressNeed, type GateAction, type GateEvent, type GateState } from './gate-plan.js';
 

@@ -9,7 +9,6 @@ export { FileAddressLedger, formatLedger, ledgerPathFor, parseLedger, type Addre
 export { InterfaceWatch, WATCH_DEFAULTS, type InterfaceWatchOptions } from './interface-watch.js';
 export { ipMonitor, monitorLineInterface, type MonitorHandle, type StartMonitor } from './ip-monitor.js';
 export { parseAddrShow, isUsable, type KernelAddress } from './parse-addr-show.js';
-export { interfaceNameProblem, labelProblem, parseLocalAddress, type LocalAddress } from './names.js';
 export { AddressGate, DEFAULT_ADDRESS_RETRY_MS, type AddressGateOptions, type AddressGateObservation, type AddressGateStatus } from './gate.js';
 export { addressesToRemove, initialGateState, missingPrefixes, stepGate, type AddressNeed, type GateAction, type GateEvent, type GateState } from './gate-plan.js';
 export { selectWatchPrefixes, globMatch, type WatchFilter, type WatchSelection, type Ipv6WatchLength } from './watch-filter.js';

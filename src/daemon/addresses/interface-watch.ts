@@ -8,13 +8,13 @@
 // Addresses still in IPv6 duplicate address detection, or refused by it, are
 // left out: nothing can use them yet.
 
-import type { AddressWatch, InterfaceAddress } from '../address-port.js';
+import type { AddressWatch, InterfaceAddress } from '../../net/address-port.js';
 import { realClock, type Clock, type TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { AddressError, type AddressErrorReason } from './errors.js';
 import { monitorLineInterface, type MonitorHandle, type StartMonitor } from './ip-monitor.js';
 import { isUsable, type KernelAddress } from './parse-addr-show.js';
-import { ALL_INTERFACES } from './names.js';
+import { ALL_INTERFACES } from '../../net/address-names.js';
 
 export interface InterfaceWatchOptions {
   readonly iface: string;

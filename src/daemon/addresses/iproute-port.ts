@@ -10,12 +10,12 @@
 // written before each add, and addresses an earlier run recorded are its own
 // again when found present.
 
-import type { AddressPort } from '../address-port.js';
+import type { AddressPort } from '../../net/address-port.js';
 import { AddressError } from './errors.js';
 import { runIp, type IpCommandOptions } from './ip-command.js';
 import type { AddressLedger, LedgerEntry } from './ledger.js';
 import type { Logger } from '../../util/log.js';
-import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress, type LocalAddress } from './names.js';
+import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress, type LocalAddress } from '../../net/address-names.js';
 import { parseAddrShow, type KernelAddress } from './parse-addr-show.js';
 
 /** Error text of `ip addr add` for an address already there (new and old iproute2 wording). */

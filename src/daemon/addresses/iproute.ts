@@ -1,14 +1,14 @@
 // The address system over iproute2: the port that adds and removes addresses,
 // and watches fed by `ip monitor` and read with `ip -j addr show`.
 
-import type { AddressSystem } from '../address-port.js';
+import type { AddressSystem } from '../../net/address-port.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { AddressError } from './errors.js';
 import { ipMonitor } from './ip-monitor.js';
 import { InterfaceWatch, type InterfaceWatchOptions } from './interface-watch.js';
 import { IprouteAddressPort, type IprouteAddressPortOptions } from './iproute-port.js';
-import { interfaceNameProblem } from './names.js';
+import { interfaceNameProblem } from '../../net/address-names.js';
 
 export interface IprouteAddressOptions extends IprouteAddressPortOptions {
   readonly clock?: Clock;

@@ -6,7 +6,7 @@
 
 import { isIPv4, isIPv6 } from 'node:net';
 import { formatIpv6, parseIpv6 } from '../../bgp/codec/ip.js';
-import type { InterfaceAddress } from '../address-port.js';
+import type { InterfaceAddress } from '../../net/address-port.js';
 import { AddressError } from './errors.js';
 
 export interface KernelAddress extends InterfaceAddress {

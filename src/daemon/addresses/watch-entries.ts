@@ -3,7 +3,7 @@
 
 import type { AnnounceConfig } from '../../config/index.js';
 import type { Logger } from '../../util/log.js';
-import type { AddressWatch, InterfaceAddress } from '../address-port.js';
+import type { AddressWatch, InterfaceAddress } from '../../net/address-port.js';
 import { selectWatchPrefixes, type WatchFilter } from './watch-filter.js';
 
 export interface WatchEntriesOptions {

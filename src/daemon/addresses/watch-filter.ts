@@ -10,8 +10,8 @@
 
 import { formatPrefixBytes, maskBytes, parseIpv4, parseIpv6 } from '../../bgp/codec/ip.js';
 import { parsePrefixText, prefixCovers, type ParsedPrefix } from '../../config/addresses.js';
-import type { InterfaceAddress } from '../address-port.js';
-import { parseLocalAddress } from './names.js';
+import type { InterfaceAddress } from '../../net/address-port.js';
+import { parseLocalAddress } from '../../net/address-names.js';
 
 export type Ipv6WatchLength = 128 | 64 | 56;
 

@@ -5,8 +5,8 @@
 // service down while its address is missing: traffic for an address the host
 // does not hold would be refused.
 
-import type { AddressWatch, InterfaceAddress } from '../../daemon/address-port.js';
-import { parseLocalAddress } from '../../daemon/addresses/names.js';
+import type { AddressWatch, InterfaceAddress } from '../../net/address-port.js';
+import { parseLocalAddress } from '../../net/address-names.js';
 import { abortedResult, stopwatch, type ProbeResult, type WatchingProbe } from '../probe-result.js';
 
 export interface AddressPresentSpec {

@@ -2,7 +2,7 @@
 // completes by hand, a watch the test feeds, and a sink that records lists.
 
 import type { AnnounceConfig } from '../../../src/config/index.js';
-import type { AddressPort, AddressWatch, InterfaceAddress } from '../../../src/daemon/address-port.js';
+import type { AddressPort, AddressWatch, InterfaceAddress } from '../../../src/net/address-port.js';
 import type { AnnouncementSink } from '../../../src/daemon/announcer.js';
 
 export interface PortCall {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { InterfaceAddress } from '../../../src/daemon/address-port.js';
+import type { InterfaceAddress } from '../../../src/net/address-port.js';
 import { AddressError } from '../../../src/daemon/addresses/errors.js';
 import { InterfaceWatch } from '../../../src/daemon/addresses/interface-watch.js';
 import { monitorLineInterface, type StartMonitor } from '../../../src/daemon/addresses/ip-monitor.js';

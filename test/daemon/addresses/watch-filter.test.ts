@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { InterfaceAddress } from '../../../src/daemon/address-port.js';
+import type { InterfaceAddress } from '../../../src/net/address-port.js';
 import { globMatch, selectWatchPrefixes } from '../../../src/daemon/addresses/watch-filter.js';
 
 const a = (prefix: string, label?: string): InterfaceAddress => ({ prefix, interface: 'lo', ...(label !== undefined ? { label } : {}) });

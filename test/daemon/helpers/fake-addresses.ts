@@ -5,7 +5,7 @@
 // what the test's `observe` function saw at that moment (say, whether the
 // receiver held the route).
 
-import type { AddressPort, AddressSystem, InterfaceAddress } from '../../../src/daemon/address-port.js';
+import type { AddressPort, AddressSystem, InterfaceAddress } from '../../../src/net/address-port.js';
 import { ListeningWatch } from '../addresses/fakes.js';
 import { now } from './harness.js';
 

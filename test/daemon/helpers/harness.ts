@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../../src/config/index.js';
-import type { AddressSystem } from '../../../src/daemon/address-port.js';
+import type { AddressSystem } from '../../../src/net/address-port.js';
 import type { AnnouncerEvent, AnnouncerServiceStatus } from '../../../src/daemon/announcer.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
 import type { PeerStatusEntry } from '../../../src/daemon/speaker.js';

@@ -1,5 +1,5 @@
-// What the control socket can ask of a running daemon. run.ts builds one
-// from the speaker and the announcer; src/control serves it.
+// What the control socket can ask of a running daemon: declared here, beside
+// the server that serves it; the daemon implements it.
 
 export interface MaintenanceResult {
   /** Services now in maintenance (on) or back in service (off). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { interfaceNameProblem, labelProblem, parseLocalAddress } from '../../../src/daemon/addresses/names.js';
+import { interfaceNameProblem, labelProblem, parseLocalAddress } from '../../src/net/address-names.js';
 
 test('interface names: what Linux accepts, and nothing ip would read as an option', () => {
   for (const ok of ['lo', 'eth0', 'enp0s31f6', 'veth.10', 'br-lan', 'a'.repeat(15)]) assert.equal(interfaceNameProblem(ok), undefined, ok);

@@ -3,7 +3,7 @@
 // "(expected ...)", or undefined when the value is fine.
 
 import { isIPv4, isIPv6 } from 'node:net';
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../../bgp/codec/ip.js';
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from '../bgp/codec/ip.js';
 
 /** IFNAMSIZ is 16 bytes with the terminating NUL; labels share the limit. */
 export const MAX_NAME = 15;

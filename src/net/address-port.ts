@@ -1,6 +1,6 @@
 // The system side of floating addresses: putting them on an interface and
-// watching what an interface holds. The announcer depends on these
-// interfaces only; src/daemon/addresses/ implements them with iproute2.
+// watching what an interface holds. Health probes and the daemon depend on
+// these interfaces only; src/daemon/addresses/ implements them with iproute2.
 
 export interface InterfaceAddress {
   /** The address as a host prefix as the kernel holds it, e.g. 192.0.2.10/32 or 2001:db8::1/128. */
