@@ -1,4 +1,4 @@
-// Failover, measured in one run: every lab scenario (src/lab/failover) with
+// Failover, measured in one run: every lab scenario (lab/failover) with
 // floatd at its defaults, ExaBGP 4 with its healthcheck program at its
 // defaults, and ExaBGP at its fastest sensible settings, against the same
 // BIRD router with ECMP. Prints failed requests and recovery time per
@@ -19,20 +19,20 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../src/lab/daemons/floatd.js';
-import { failoverChart } from '../src/lab/failover/chart.js';
-import { exabgpDefaults, exabgpFast, floatdContender, floatdHasCommand } from '../src/lab/failover/contenders.js';
-import type { Contender } from '../src/lab/failover/contenders.js';
-import { failoverDoc } from '../src/lab/failover/doc.js';
-import { combineRuns, textTable } from '../src/lab/failover/report.js';
-import { runScenario } from '../src/lab/failover/runner.js';
-import { FULL_TIMING, QUICK_TIMING } from '../src/lab/failover/scenario-types.js';
-import type { ScenarioResult, Timing } from '../src/lab/failover/scenario-types.js';
-import { SCENARIOS } from '../src/lab/failover/scenarios.js';
-import { checkTargets, targetsText } from '../src/lab/failover/targets.js';
-import { FailoverLab } from '../src/lab/failover/topology.js';
-import type { RouterKind } from '../src/lab/failover/topology.js';
-import { Lab, requireLab } from '../src/lab/netns.js';
+import { REPO_ROOT } from '../lab/daemons/floatd.js';
+import { failoverChart } from '../lab/failover/chart.js';
+import { exabgpDefaults, exabgpFast, floatdContender, floatdHasCommand } from '../lab/failover/contenders.js';
+import type { Contender } from '../lab/failover/contenders.js';
+import { failoverDoc } from '../lab/failover/doc.js';
+import { combineRuns, textTable } from '../lab/failover/report.js';
+import { runScenario } from '../lab/failover/runner.js';
+import { FULL_TIMING, QUICK_TIMING } from '../lab/failover/scenario-types.js';
+import type { ScenarioResult, Timing } from '../lab/failover/scenario-types.js';
+import { SCENARIOS } from '../lab/failover/scenarios.js';
+import { checkTargets, targetsText } from '../lab/failover/targets.js';
+import { FailoverLab } from '../lab/failover/topology.js';
+import type { RouterKind } from '../lab/failover/topology.js';
+import { Lab, requireLab } from '../lab/netns.js';
 
 /** One benchmark run, everything the report needs. */
 interface SavedRun {

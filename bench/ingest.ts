@@ -19,7 +19,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findExecutable, Lab } from '../src/lab/netns.js';
+import { findExecutable, Lab } from '../lab/netns.js';
 import { makeFullTable } from './full-table.js';
 import { runInProcess } from './in-process.js';
 import { startBird, startFloatd, startGobgp } from './lab-receivers.js';

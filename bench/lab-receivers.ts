@@ -10,11 +10,11 @@ import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { stringify } from 'yaml';
 import { request } from '../src/control/client.js';
-import { Bird } from '../src/lab/daemons/bird.js';
-import { Floatd } from '../src/lab/daemons/floatd.js';
-import { Gobgp } from '../src/lab/daemons/gobgp.js';
-import { LabError, Pending, run, waitFor } from '../src/lab/netns.js';
-import type { Lab, LabProcess } from '../src/lab/netns.js';
+import { Bird } from '../lab/daemons/bird.js';
+import { Floatd } from '../lab/daemons/floatd.js';
+import { Gobgp } from '../lab/daemons/gobgp.js';
+import { LabError, Pending, run, waitFor } from '../lab/netns.js';
+import type { Lab, LabProcess } from '../lab/netns.js';
 
 export const FEEDER_AS = 65000;
 export const RECEIVER_AS = 65001;

@@ -4,12 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LabError, sleep } from '../src/lab/netns.js';
-import type { Lab, LabProcess } from '../src/lab/netns.js';
+import { LabError, sleep } from '../lab/netns.js';
+import type { Lab, LabProcess } from '../lab/netns.js';
 import type { FeederReport } from './feeder.js';
 import { FEEDER_AS, makePair, startFloatd, type Pair, type Receiver } from './lab-receivers.js';
 import { monoMs } from './mono.js';
-import { processMemory as procMemory } from '../src/lab/netns.js';
+import { processMemory as procMemory } from '../lab/netns.js';
 
 const FEEDER_JS = fileURLToPath(new URL('./feeder.js', import.meta.url));
 export const POLL_MS = 200;

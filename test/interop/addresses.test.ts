@@ -16,7 +16,7 @@ import type { AddressNeed } from '../../src/daemon/addresses/gate-plan.js';
 import { IprouteAddressSystem } from '../../src/daemon/addresses/iproute.js';
 import { parseAddrShow } from '../../src/daemon/addresses/parse-addr-show.js';
 import { WatchEntries } from '../../src/daemon/addresses/watch-entries.js';
-import { check, Lab, requireLab, waitFor } from '../../src/lab/netns.js';
+import { check, Lab, requireLab, waitFor } from '../../lab/netns.js';
 import { realClock } from '../../src/util/clock.js';
 
 const P4 = '192.0.2.10/32';

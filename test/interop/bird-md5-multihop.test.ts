@@ -9,10 +9,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bird } from '../../src/lab/daemons/bird.js';
-import { Floatd } from '../../src/lab/daemons/floatd.js';
-import type { Lab } from '../../src/lab/netns.js';
-import { Pending, holdsFor, now, waitFor, within } from '../../src/lab/netns.js';
+import { Bird } from '../../lab/daemons/bird.js';
+import { Floatd } from '../../lab/daemons/floatd.js';
+import type { Lab } from '../../lab/netns.js';
+import { Pending, holdsFor, now, waitFor, within } from '../../lab/netns.js';
 import { birdPeer } from './bird-peer.js';
 import { ANNOUNCED, FLOATD_AS, PEER_PREFIXES, floatdConfig, fmt, interopTest, runScenario } from './scenario.js';
 

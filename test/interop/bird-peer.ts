@@ -1,7 +1,7 @@
 // BIRD as the peer under test: the view a scenario needs, from one BGP protocol of a running BIRD.
 
-import type { Bird } from '../../src/lab/daemons/bird.js';
-import { Pending } from '../../src/lab/netns.js';
+import type { Bird } from '../../lab/daemons/bird.js';
+import { Pending } from '../../lab/netns.js';
 import { SHUTDOWN_TEXT } from './scenario.js';
 import type { PeerUnderTest } from './scenario.js';
 

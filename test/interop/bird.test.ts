@@ -2,7 +2,7 @@
 // BIRD connects out as well as floatd (floatd also listens), so the sessions
 // may meet in a collision that one side must resolve.
 
-import { Bird } from '../../src/lab/daemons/bird.js';
+import { Bird } from '../../lab/daemons/bird.js';
 import { birdPeer } from './bird-peer.js';
 import { FLOATD_AS, PEER_AS, PEER_PREFIXES, floatdConfig, interopTest, makePair, runScenario } from './scenario.js';
 import type { Family } from './scenario.js';

@@ -4,8 +4,8 @@
 // messages: the WITHDRAW must come before the NOTIFICATION.
 
 import assert from 'node:assert/strict';
-import { Exabgp } from '../../src/lab/daemons/exabgp.js';
-import { Pending } from '../../src/lab/netns.js';
+import { Exabgp } from '../../lab/daemons/exabgp.js';
+import { Pending } from '../../lab/netns.js';
 import { ANNOUNCED, FLOATD_AS, PEER_AS, PEER_PREFIXES, SHUTDOWN_TEXT, floatdConfig, interopTest, makePair, runScenario } from './scenario.js';
 import type { Family, PeerUnderTest } from './scenario.js';
 

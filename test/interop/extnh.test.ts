@@ -6,13 +6,13 @@
 // IPv6 address as next hop.
 
 import assert from 'node:assert/strict';
-import { Bird } from '../../src/lab/daemons/bird.js';
-import { Floatd } from '../../src/lab/daemons/floatd.js';
-import type { FloatdConfig } from '../../src/lab/daemons/floatd.js';
-import { Frr } from '../../src/lab/daemons/frr.js';
-import type { PeerRoute } from '../../src/lab/daemons/peer-route.js';
-import type { Lab } from '../../src/lab/netns.js';
-import { Pending, now, waitFor } from '../../src/lab/netns.js';
+import { Bird } from '../../lab/daemons/bird.js';
+import { Floatd } from '../../lab/daemons/floatd.js';
+import type { FloatdConfig } from '../../lab/daemons/floatd.js';
+import { Frr } from '../../lab/daemons/frr.js';
+import type { PeerRoute } from '../../lab/daemons/peer-route.js';
+import type { Lab } from '../../lab/netns.js';
+import { Pending, now, waitFor } from '../../lab/netns.js';
 import { ANNOUNCED, FLOATD_AS, PEER_AS, PEER_PREFIXES, fmt, interopTest, makePair } from './scenario.js';
 import type { Pair } from './scenario.js';
 

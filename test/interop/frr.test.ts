@@ -2,8 +2,8 @@
 // (10.210.2.0/30, fd00:210:2::/64). Both sides connect out; FRR's view is
 // read as JSON through vtysh.
 
-import { Frr } from '../../src/lab/daemons/frr.js';
-import { Pending } from '../../src/lab/netns.js';
+import { Frr } from '../../lab/daemons/frr.js';
+import { Pending } from '../../lab/netns.js';
 import { FLOATD_AS, PEER_AS, PEER_PREFIXES, SHUTDOWN_TEXT, floatdConfig, interopTest, makePair, runScenario } from './scenario.js';
 import type { Family, PeerUnderTest } from './scenario.js';
 

@@ -2,8 +2,8 @@
 // fd00:210:3::/64). gobgpd's routes are added through its CLI once it runs;
 // its RIB is read with `gobgp global rib -j` inside its namespace.
 
-import { Gobgp } from '../../src/lab/daemons/gobgp.js';
-import { Pending } from '../../src/lab/netns.js';
+import { Gobgp } from '../../lab/daemons/gobgp.js';
+import { Pending } from '../../lab/netns.js';
 import { FLOATD_AS, PEER_AS, PEER_PREFIXES, SHUTDOWN_TEXT, floatdConfig, interopTest, makePair, runScenario } from './scenario.js';
 import type { Family, PeerUnderTest } from './scenario.js';
 

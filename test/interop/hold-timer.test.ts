@@ -6,9 +6,9 @@
 // are gone, the session comes back. One pair on 10.210.11.0/30.
 
 import assert from 'node:assert/strict';
-import { Bird } from '../../src/lab/daemons/bird.js';
-import { Floatd, logLineTime } from '../../src/lab/daemons/floatd.js';
-import { Pending, now, sleep, waitFor } from '../../src/lab/netns.js';
+import { Bird } from '../../lab/daemons/bird.js';
+import { Floatd, logLineTime } from '../../lab/daemons/floatd.js';
+import { Pending, now, sleep, waitFor } from '../../lab/netns.js';
 import { ANNOUNCED, FLOATD_AS, PEER_AS, PEER_PREFIXES, floatdConfig, fmt, interopTest, makePair } from './scenario.js';
 
 const N = 11;

@@ -11,9 +11,9 @@
 
 import assert from 'node:assert/strict';
 import { RECEIVED_SHOWN } from '../../src/daemon/speaker.js';
-import { Bird } from '../../src/lab/daemons/bird.js';
-import { Floatd } from '../../src/lab/daemons/floatd.js';
-import { LabError, Pending, now, processMemory, sleep, waitFor } from '../../src/lab/netns.js';
+import { Bird } from '../../lab/daemons/bird.js';
+import { Floatd } from '../../lab/daemons/floatd.js';
+import { LabError, Pending, now, processMemory, sleep, waitFor } from '../../lab/netns.js';
 import { ANNOUNCED, FLOATD_AS, PEER_AS, floatdConfig, fmt, interopTest, makePair } from './scenario.js';
 
 const N = 12;

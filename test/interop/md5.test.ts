@@ -10,14 +10,14 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bird } from '../../src/lab/daemons/bird.js';
-import { Exabgp } from '../../src/lab/daemons/exabgp.js';
-import { Floatd } from '../../src/lab/daemons/floatd.js';
-import { Frr } from '../../src/lab/daemons/frr.js';
-import { Gobgp } from '../../src/lab/daemons/gobgp.js';
-import type { PeerRoute } from '../../src/lab/daemons/peer-route.js';
-import type { Lab } from '../../src/lab/netns.js';
-import { Pending, holdsFor, now, waitFor, within } from '../../src/lab/netns.js';
+import { Bird } from '../../lab/daemons/bird.js';
+import { Exabgp } from '../../lab/daemons/exabgp.js';
+import { Floatd } from '../../lab/daemons/floatd.js';
+import { Frr } from '../../lab/daemons/frr.js';
+import { Gobgp } from '../../lab/daemons/gobgp.js';
+import type { PeerRoute } from '../../lab/daemons/peer-route.js';
+import type { Lab } from '../../lab/netns.js';
+import { Pending, holdsFor, now, waitFor, within } from '../../lab/netns.js';
 import { ANNOUNCED, FLOATD_AS, PEER_AS, PEER_PREFIXES, assertRoute, expectedRoute, floatdConfig, fmt, interopTest, makePair } from './scenario.js';
 import type { Family, Pair } from './scenario.js';
 

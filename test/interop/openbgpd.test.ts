@@ -4,8 +4,8 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Openbgpd } from '../../src/lab/daemons/openbgpd.js';
-import { Pending } from '../../src/lab/netns.js';
+import { Openbgpd } from '../../lab/daemons/openbgpd.js';
+import { Pending } from '../../lab/netns.js';
 import { FLOATD_AS, PEER_AS, PEER_PREFIXES, SHUTDOWN_TEXT, floatdConfig, interopTest, makePair, runScenario } from './scenario.js';
 import type { Family, PeerUnderTest } from './scenario.js';
 

@@ -6,10 +6,10 @@
 // One pair on 10.210.10.0/30.
 
 import assert from 'node:assert/strict';
-import { Bird } from '../../src/lab/daemons/bird.js';
-import type { BirdConfig } from '../../src/lab/daemons/bird.js';
-import { Floatd, logLineTime } from '../../src/lab/daemons/floatd.js';
-import { Pending, now, sleep, waitFor, within } from '../../src/lab/netns.js';
+import { Bird } from '../../lab/daemons/bird.js';
+import type { BirdConfig } from '../../lab/daemons/bird.js';
+import { Floatd, logLineTime } from '../../lab/daemons/floatd.js';
+import { Pending, now, sleep, waitFor, within } from '../../lab/netns.js';
 import { ANNOUNCED, FLOATD_AS, PEER_AS, PEER_PREFIXES, assertRoute, expectedRoute, floatdConfig, fmt, interopTest, makePair } from './scenario.js';
 
 const N = 10;

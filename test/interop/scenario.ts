@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { Floatd, FLOATD_BIN, floatdRunMissing } from '../../src/lab/daemons/floatd.js';
-import type { FloatdConfig, FloatdNeighborStatus } from '../../src/lab/daemons/floatd.js';
-import type { PeerRoute } from '../../src/lab/daemons/peer-route.js';
-import { Lab, LabError, Pending, now, requireLab, waitFor, within } from '../../src/lab/netns.js';
+import { Floatd, FLOATD_BIN, floatdRunMissing } from '../../lab/daemons/floatd.js';
+import type { FloatdConfig, FloatdNeighborStatus } from '../../lab/daemons/floatd.js';
+import type { PeerRoute } from '../../lab/daemons/peer-route.js';
+import { Lab, LabError, Pending, now, requireLab, waitFor, within } from '../../lab/netns.js';
 
 export type Family = 'ipv4' | 'ipv6';
 

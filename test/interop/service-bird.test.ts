@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Bird } from '../../src/lab/daemons/bird.js';
-import { Floatd } from '../../src/lab/daemons/floatd.js';
-import type { PeerRoute } from '../../src/lab/daemons/peer-route.js';
-import { LabError, now, sleep, waitFor, within } from '../../src/lab/netns.js';
-import type { Lab, LabProcess } from '../../src/lab/netns.js';
+import { Bird } from '../../lab/daemons/bird.js';
+import { Floatd } from '../../lab/daemons/floatd.js';
+import type { PeerRoute } from '../../lab/daemons/peer-route.js';
+import { LabError, now, sleep, waitFor, within } from '../../lab/netns.js';
+import type { Lab, LabProcess } from '../../lab/netns.js';
 import { FLOATD_AS, PEER_AS, fmt, interopTest, makePair } from './scenario.js';
 
 const N = 13;

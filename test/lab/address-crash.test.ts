@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAddrShow } from '../../src/daemon/addresses/parse-addr-show.js';
-import { Floatd, type FloatdConfig } from '../../src/lab/daemons/floatd.js';
-import { check, waitFor } from '../../src/lab/netns.js';
+import { Floatd, type FloatdConfig } from '../../lab/daemons/floatd.js';
+import { check, waitFor } from '../../lab/netns.js';
 import { labTest } from './upstream-lab.js';
 
 const service = (name: string, prefix: string, healthy: boolean, removeWhenDown = false) => ({

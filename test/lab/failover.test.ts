@@ -1,5 +1,5 @@
 // Short failover scenarios against real BIRD with ECMP into its kernel FIB
-// (src/lab/failover): three instances running `floatd run` with an HTTP
+// (lab/failover): three instances running `floatd run` with an HTTP
 // service on the floating address, a client at 100 requests/s through the
 // router. Outcomes only, never timings: which instances the router's FIB
 // sends the floating address to, which instances answered, and no failed
@@ -9,15 +9,15 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { FLOATD_BIN, floatdRunMissing } from '../../src/lab/daemons/floatd.js';
-import { floatdContender } from '../../src/lab/failover/contenders.js';
-import type { Contender } from '../../src/lab/failover/contenders.js';
-import { runScenario } from '../../src/lab/failover/runner.js';
-import { FULL_TIMING } from '../../src/lab/failover/scenario-types.js';
-import type { ScenarioResult, Timing } from '../../src/lab/failover/scenario-types.js';
-import { scenarioById } from '../../src/lab/failover/scenarios.js';
-import { FailoverLab } from '../../src/lab/failover/topology.js';
-import { Lab, LabError, requireLab } from '../../src/lab/netns.js';
+import { FLOATD_BIN, floatdRunMissing } from '../../lab/daemons/floatd.js';
+import { floatdContender } from '../../lab/failover/contenders.js';
+import type { Contender } from '../../lab/failover/contenders.js';
+import { runScenario } from '../../lab/failover/runner.js';
+import { FULL_TIMING } from '../../lab/failover/scenario-types.js';
+import type { ScenarioResult, Timing } from '../../lab/failover/scenario-types.js';
+import { scenarioById } from '../../lab/failover/scenarios.js';
+import { FailoverLab } from '../../lab/failover/topology.js';
+import { Lab, LabError, requireLab } from '../../lab/netns.js';
 
 const TIMING: Timing = { ...FULL_TIMING, settleMs: 1_000, capMs: 15_000, baselineMs: 500, readyMs: 30_000, spreadMs: 1_500 };
 const HEALTH = { interval: 0.5, 'fast-interval': 0.2, rise: 2, fall: 2, timeout: 0.4 };

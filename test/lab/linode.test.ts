@@ -1,4 +1,4 @@
-// The Linode-like upstream (src/lab/upstreams/linode.ts): two route servers
+// The Linode-like upstream (lab/upstreams/linode.ts): two route servers
 // of data centre 10 (2600:3c0f:10:34::1 and ::2, AS 65000) over IPv6
 // sessions carrying IPv4 and IPv6 routes, preferring community 65000:1 over
 // 65000:2. The primary (a) also prepends twice, so only the community can
@@ -6,11 +6,11 @@
 // routes, switch to b's when a's service fails and back when it recovers.
 
 import assert from 'node:assert/strict';
-import { Floatd } from '../../src/lab/daemons/floatd.js';
-import { startHttpService } from '../../src/lab/failover/http-service-process.js';
-import { Pending, waitFor } from '../../src/lab/netns.js';
-import type { LabProcess } from '../../src/lab/netns.js';
-import { buildLinodeLab, LINODE_AS, LINODE_CUSTOMER_AS, LINODE_HOLD_TIME, linodeFloatdConfig, PRIMARY_COMMUNITY, ROLE_LOCAL_PREF, SECONDARY_COMMUNITY } from '../../src/lab/upstreams/linode.js';
+import { Floatd } from '../../lab/daemons/floatd.js';
+import { startHttpService } from '../../lab/failover/http-service-process.js';
+import { Pending, waitFor } from '../../lab/netns.js';
+import type { LabProcess } from '../../lab/netns.js';
+import { buildLinodeLab, LINODE_AS, LINODE_CUSTOMER_AS, LINODE_HOLD_TIME, linodeFloatdConfig, PRIMARY_COMMUNITY, ROLE_LOCAL_PREF, SECONDARY_COMMUNITY } from '../../lab/upstreams/linode.js';
 import { labTest, SHORT_HEALTH } from './upstream-lab.js';
 
 const VIP = '192.0.2.10';

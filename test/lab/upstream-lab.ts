@@ -4,8 +4,8 @@
 
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { FLOATD_BIN, floatdRunMissing } from '../../src/lab/daemons/floatd.js';
-import { Lab, LabError, requireLab } from '../../src/lab/netns.js';
+import { FLOATD_BIN, floatdRunMissing } from '../../lab/daemons/floatd.js';
+import { Lab, LabError, requireLab } from '../../lab/netns.js';
 
 export const SHORT_HEALTH = { interval: 0.5, 'fast-interval': 0.2, rise: 2, fall: 2, timeout: 0.4 };
 

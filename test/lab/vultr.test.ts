@@ -1,4 +1,4 @@
-// The Vultr-like upstream (src/lab/upstreams/vultr.ts): BIRD at
+// The Vultr-like upstream (lab/upstreams/vultr.ts): BIRD at
 // 169.254.169.254, AS 64515, two hops away, TCP MD5. Two instances run
 // floatd as seed 000's BIRD would be set up (source address, multihop 2,
 // password file), a as primary and b as backup by AS-path prepends. The
@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Floatd } from '../../src/lab/daemons/floatd.js';
-import { startHttpService } from '../../src/lab/failover/http-service-process.js';
-import { Pending, waitFor } from '../../src/lab/netns.js';
-import { buildVultrLab, VULTR_AS, VULTR_CUSTOMER_AS, VULTR_HOLD_TIME, VULTR_ROUTER, vultrFloatdConfig } from '../../src/lab/upstreams/vultr.js';
+import { Floatd } from '../../lab/daemons/floatd.js';
+import { startHttpService } from '../../lab/failover/http-service-process.js';
+import { Pending, waitFor } from '../../lab/netns.js';
+import { buildVultrLab, VULTR_AS, VULTR_CUSTOMER_AS, VULTR_HOLD_TIME, VULTR_ROUTER, vultrFloatdConfig } from '../../lab/upstreams/vultr.js';
 import { labTest, SHORT_HEALTH } from './upstream-lab.js';
 
 const KEY = 'vultr-bgp-password';

@@ -9,7 +9,7 @@ import { AddressError } from '../../../src/daemon/addresses/errors.js';
 import { IprouteAddressSystem } from '../../../src/daemon/addresses/iproute.js';
 import { FileAddressLedger } from '../../../src/daemon/addresses/ledger.js';
 import { parseAddrShow } from '../../../src/daemon/addresses/parse-addr-show.js';
-import { check, Lab, requireLab, sleep, waitFor } from '../../../src/lab/netns.js';
+import { check, Lab, requireLab, sleep, waitFor } from '../../../lab/netns.js';
 
 async function world(t: TestContext, tag: string) {
   requireLab([]);

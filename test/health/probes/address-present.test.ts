@@ -4,7 +4,7 @@ import { IprouteAddressSystem } from '../../../src/daemon/addresses/iproute.js';
 import type { ProbeResult } from '../../../src/health/probe-result.js';
 import { AddressPresentProbe } from '../../../src/health/probes/address-present.js';
 import { CompositeProbe } from '../../../src/health/probes/composite.js';
-import { check, Lab, requireLab } from '../../../src/lab/netns.js';
+import { check, Lab, requireLab } from '../../../lab/netns.js';
 import { FakeWatch } from '../../daemon/addresses/fakes.js';
 
 const spec = { kind: 'address-present' as const, interface: 'lo', addresses: ['192.0.2.10', '2001:DB8::10/128'] };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gatewayChanges, parseFibEvents } from '../../../src/lab/failover/fib-watch.js';
+import { gatewayChanges, parseFibEvents } from '../../../lab/failover/fib-watch.js';
 
 // Lines as `ip -ts -o monitor route` printed them in a namespace on this machine (iproute2 6.x).
 const CAPTURE = [

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { failureKind, firstServedBy, rehashResets, settledAfter, settledFor, shares, summarize } from '../../../src/lab/failover/measure.js';
-import { parseRecords, succeeded } from '../../../src/lab/failover/records.js';
-import type { RequestRecord } from '../../../src/lab/failover/records.js';
+import { failureKind, firstServedBy, rehashResets, settledAfter, settledFor, shares, summarize } from '../../../lab/failover/measure.js';
+import { parseRecords, succeeded } from '../../../lab/failover/records.js';
+import type { RequestRecord } from '../../../lab/failover/records.js';
 
 /** One request every 10 ms from t = 1000: `spec` letters name the answering instance, `!` a 500 from a, `x` a timeout, `r` a reset. */
 function traffic(spec: string): RequestRecord[] {

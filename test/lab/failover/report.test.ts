@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { failoverChart, niceMax } from '../../../src/lab/failover/chart.js';
-import { failoverDoc } from '../../../src/lab/failover/doc.js';
-import { combineRuns, markdownTable, median, seconds, textTable } from '../../../src/lab/failover/report.js';
-import { FULL_TIMING } from '../../../src/lab/failover/scenario-types.js';
-import type { ScenarioResult } from '../../../src/lab/failover/scenario-types.js';
-import { checkTargets, targetsText } from '../../../src/lab/failover/targets.js';
+import { failoverChart, niceMax } from '../../../lab/failover/chart.js';
+import { failoverDoc } from '../../../lab/failover/doc.js';
+import { combineRuns, markdownTable, median, seconds, textTable } from '../../../lab/failover/report.js';
+import { FULL_TIMING } from '../../../lab/failover/scenario-types.js';
+import type { ScenarioResult } from '../../../lab/failover/scenario-types.js';
+import { checkTargets, targetsText } from '../../../lab/failover/targets.js';
 
 function result(o: Partial<ScenarioResult> & Pick<ScenarioResult, 'scenario' | 'contender'>): ScenarioResult {
   return {

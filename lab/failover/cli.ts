@@ -1,6 +1,6 @@
 // `npm run lab`: builds the failover lab (root), runs every scenario once
 // with floatd at its defaults, prints the table and tears everything down.
-//   node dist/src/lab/failover/cli.js [--router bird|frr] [--scenario ID[,ID...]] [--quick] [--verbose]
+//   node dist/lab/failover/cli.js [--router bird|frr] [--scenario ID[,ID...]] [--quick] [--verbose]
 // Exits 1 when a scenario did not behave as expected, 2 on bad usage.
 
 import { Lab, requireLab } from '../netns.js';

@@ -7,7 +7,7 @@
 
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HEALTH_DEFAULTS } from '../../health/defaults.js';
+import { HEALTH_DEFAULTS } from '../../src/health/defaults.js';
 import { Exabgp } from '../daemons/exabgp.js';
 import { Floatd, FLOATD_BIN, REPO_ROOT } from '../daemons/floatd.js';
 import type { FloatdConfig } from '../daemons/floatd.js';

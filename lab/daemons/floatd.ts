@@ -8,8 +8,8 @@ import { stringify } from 'yaml';
 import { LabError, Pending, run, waitFor } from '../netns.js';
 import type { Lab, LabProcess } from '../netns.js';
 
-/** The repository root, seen from the compiled dist/src/lab/daemons/. */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+/** The repository root, seen from the compiled dist/lab/daemons/. */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const FLOATD_BIN = join(REPO_ROOT, 'bin', 'floatd.js');
 
 /** The file's keys as docs/config.md spells them (kebab-case); written as YAML unchanged. */
