@@ -6,10 +6,19 @@
         [
           "OS=='linux'",
           {
-            "sources": ["native/sockopt.c"],
-            "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+            "sources": [
+              "native/sockopt.c"
+            ],
+            "cflags": [
+              "-std=gnu11",
+              "-Wall",
+              "-Wextra",
+              "-Wno-unused-parameter"
+            ]
           },
-          { "type": "none" }
+          {
+            "type": "none"
+          }
         ]
       ]
     },
@@ -19,11 +28,45 @@
         [
           "OS=='linux'",
           {
-            "sources": ["native/spawn.c"],
-            "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
-            "ldflags": ["-pthread"]
+            "sources": [
+              "native/spawn.c"
+            ],
+            "cflags": [
+              "-std=gnu11",
+              "-Wall",
+              "-Wextra",
+              "-Wno-unused-parameter",
+              "-pthread"
+            ],
+            "ldflags": [
+              "-pthread"
+            ]
           },
-          { "type": "none" }
+          {
+            "type": "none"
+          }
+        ]
+      ]
+    },
+    {
+      "target_name": "floatd_notify",
+      "conditions": [
+        [
+          "OS=='linux'",
+          {
+            "sources": [
+              "native/notify.c"
+            ],
+            "cflags": [
+              "-std=gnu11",
+              "-Wall",
+              "-Wextra",
+              "-Wno-unused-parameter"
+            ]
+          },
+          {
+            "type": "none"
+          }
         ]
       ]
     }

@@ -1,11 +1,14 @@
 // `floatd run`: the daemon. Loads and checks the config before touching
 // anything, starts it (src/daemon/daemon.ts), and handles signals: SIGTERM
 // or SIGINT drains what is configured to drain, withdraws every route and
-// closes every session cleanly; SIGHUP reloads the config.
+// closes every session cleanly; SIGHUP reloads the config. Under a systemd
+// Type=notify unit it reports ready, reloading and stopping, and pings the
+// watchdog from the event loop (src/util/systemd-notify.ts).
 
 import { loadConfig, type Config } from '../config/index.js';
 import { Daemon } from '../daemon/daemon.js';
 import { realClock } from '../util/clock.js';
+import { systemdNotifier } from '../util/systemd-notify.js';
 import { createLogger, type Logger } from '../util/log.js';
 
 /** Beyond any configured drain: time for withdraws and Cease to reach every peer. */
@@ -18,6 +21,8 @@ export async function run(configPath: string, version: string, log: Logger = cre
 /** Runs a loaded config; without `configPath` (a config built from the command line) there is nothing to reload. */
 export async function runConfig(cfg: Config, o: { configPath?: string; version: string; log: Logger }): Promise<number> {
   const { log } = o;
+  // Before the daemon starts, so checks and hooks never inherit systemd's notification socket.
+  const notifier = systemdNotifier((err) => log.error({ err: err.message }, `cannot notify systemd: ${err.message}`));
   const daemon = await Daemon.start(cfg, { ...(o.configPath !== undefined ? { configPath: o.configPath } : {}), clock: realClock, log, version: o.version });
   log.info(
     {
@@ -31,6 +36,7 @@ export async function runConfig(cfg: Config, o: { configPath?: string; version: 
     },
     'floatd running',
   );
+  notifier?.ready(`announcing for ${cfg.services?.length ?? 0} service(s) to ${cfg.neighbors.length} neighbor(s)`);
 
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -39,6 +45,7 @@ export async function runConfig(cfg: Config, o: { configPath?: string; version: 
       stopping = true;
       const limit = STOP_TIMEOUT_MS + daemon.stopDrainMs();
       log.info({ signal }, `${signal}: withdrawing routes and closing sessions`);
+      notifier?.stopping();
       const forced = setTimeout(() => {
         log.warn(`floatd did not stop within ${limit} ms; exiting anyway`);
         resolve(0);
@@ -61,7 +68,11 @@ export async function runConfig(cfg: Config, o: { configPath?: string; version: 
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGHUP', () => {
       log.info('SIGHUP: reloading the config');
-      void daemon.reload();
+      notifier?.reloading();
+      void daemon.reload().then(
+        (r) => notifier?.ready(r.ok ? 'config reloaded' : 'reload refused; the running config stays'),
+        () => notifier?.ready('reload failed; the running config stays'),
+      );
     });
   });
 }

@@ -43,6 +43,16 @@ test('the unit runs floatd run with the config as a dedicated user, never root',
   assert.deepEqual(unit.get('Unit')?.get('After'), ['network-online.target']);
 });
 
+test('a notify unit with a watchdog: a wedged event loop gets floatd killed and restarted', () => {
+  assert.equal(one('Type'), 'notify');
+  assert.equal(one('NotifyAccess'), 'main');
+  const watchdog = one('WatchdogSec');
+  assert.match(watchdog ?? '', /^\d+s$/);
+  // Long enough for a full table's GC pauses, short next to a 90 s hold timer.
+  assert.ok(Number.parseInt(watchdog!, 10) >= 2 && Number.parseInt(watchdog!, 10) <= 10);
+  assert.match(one('Restart') ?? '', /^(on-failure|on-watchdog|always)$/);
+});
+
 test('exactly the capabilities for port 179 and addresses on lo', () => {
   const caps = (key: string): string[] => (one(key) ?? '').split(/\s+/).sort();
   assert.deepEqual(caps('AmbientCapabilities'), ['CAP_NET_ADMIN', 'CAP_NET_BIND_SERVICE']);
