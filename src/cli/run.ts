@@ -38,7 +38,13 @@ export async function runConfig(cfg: Config, o: { configPath?: string; version: 
   );
   notifier?.ready(`announcing for ${cfg.services?.length ?? 0} service(s) to ${cfg.neighbors.length} neighbor(s)`);
 
-  return new Promise<number>((resolve) => {
+  return new Promise<number>((resolveRun) => {
+    // Once stopped (or given up on), the process ends: nothing left open, an idle control client say, may keep it alive.
+    const resolve = (code: number): void => {
+      notifier?.close();
+      resolveRun(code);
+      setImmediate(() => process.exit(code));
+    };
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;

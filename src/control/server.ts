@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import type { DaemonControl } from './daemon-control.js';
 import type { Logger } from '../util/log.js';
+import { CONNECTION_LIMITS, serveConnection, type ConnectionLimits } from './connection.js';
 import { dispatch } from './dispatch.js';
 import { resolveGroup } from './group.js';
 import { parseRequest, type Command, type Response } from './protocol.js';
@@ -16,9 +17,17 @@ export interface ControlServerOptions {
   readonly mode?: number;
   /** Group of the socket, by name (from /etc/group) or number; default: the daemon's own group. */
   readonly group?: string;
+  /** Clients connected at once; more are refused by the kernel's accept queue handling. Default 64. */
+  readonly maxConnections?: number;
+  readonly limits?: ConnectionLimits;
 }
 
-const MAX_REQUEST = 4096;
+/** The running server. close() disconnects every client, so an idle one cannot keep a stopping floatd alive. */
+export interface ControlServer {
+  close(): Promise<void>;
+}
+
+const MAX_CONNECTIONS = 64;
 const DEFAULT_MODE = 0o660;
 const CHANGING: ReadonlySet<Command> = new Set(['maintenance', 'drain', 'reload']);
 
@@ -71,63 +80,6 @@ async function answer(line: string, control: DaemonControl, log: Logger): Promis
   }
 }
 
-/**
- * One client. Its requests are answered in order, one at a time: reading
- * pauses while a handler runs, so a client cannot queue unbounded work, and
- * other clients are not held up because every connection runs on its own.
- */
-function serveConnection(conn: net.Socket, control: DaemonControl, log: Logger): void {
-  let buf = '';
-  let busy = false;
-  let ended = false;
-  let done = false;
-  conn.setEncoding('utf8');
-  conn.on('error', () => undefined);
-
-  const refuse = (error: string): void => {
-    done = true;
-    conn.write(`${JSON.stringify({ ok: false, error } satisfies Response)}\n`);
-    conn.destroySoon();
-  };
-
-  const pump = async (): Promise<void> => {
-    if (busy || done) return;
-    busy = true;
-    conn.pause();
-    for (;;) {
-      const nl = buf.indexOf('\n');
-      let line: string;
-      if (nl >= 0) {
-        line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-      } else if (ended && buf.trim() !== '') {
-        // A client that half-closes after its last request need not end it with a newline.
-        line = buf;
-        buf = '';
-      } else break;
-      if (line.length > MAX_REQUEST) return refuse(`request too long (more than ${MAX_REQUEST} bytes)`);
-      if (line.trim() === '') continue;
-      const res = await answer(line, control, log);
-      if (conn.destroyed) return;
-      conn.write(`${res}\n`);
-    }
-    busy = false;
-    if (buf.length > MAX_REQUEST) return refuse(`request too long (more than ${MAX_REQUEST} bytes)`);
-    if (ended) conn.end();
-    else conn.resume();
-  };
-
-  conn.on('data', (chunk: string) => {
-    if (done) return;
-    buf += chunk;
-    void pump();
-  });
-  conn.on('end', () => {
-    ended = true;
-    void pump();
-  });
-}
-
 function listen(server: net.Server, path: string, mode: number): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -149,14 +101,20 @@ function listen(server: net.Server, path: string, mode: number): Promise<void> {
  * socket's group can use the CLI). Refuses to start over a live socket; a
  * stale one left by a crash is replaced. The socket is removed on close.
  */
-export async function startControlServer(path: string, control: DaemonControl, log: Logger, opts: ControlServerOptions = {}): Promise<net.Server> {
+export async function startControlServer(path: string, control: DaemonControl, log: Logger, opts: ControlServerOptions = {}): Promise<ControlServer> {
   const mode = opts.mode ?? DEFAULT_MODE;
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) throw new Error(`control socket mode ${String(mode)} is not a permission mode (0 to 0777)`);
   const gid = opts.group === undefined ? undefined : resolveGroup(opts.group, readGroupFile());
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
   if (await inUse(path)) throw new Error(`control socket ${path} is in use: is another floatd running?`);
   removeStale(path);
-  const server = net.createServer({ allowHalfOpen: true }, (conn) => serveConnection(conn, control, log));
+  const clients = new Set<net.Socket>();
+  const server = net.createServer({ allowHalfOpen: true }, (conn) => {
+    clients.add(conn);
+    conn.on('close', () => clients.delete(conn));
+    serveConnection(conn, (line) => answer(line, control, log), log, opts.limits ?? CONNECTION_LIMITS);
+  });
+  server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
   await listen(server, path, mode);
   server.on('close', () => {
     try {
@@ -174,5 +132,11 @@ export async function startControlServer(path: string, control: DaemonControl, l
     throw new Error(`cannot give control socket ${path} mode ${mode.toString(8).padStart(4, '0')}${who}: ${errorMessage(e)}`);
   }
   log.info({ path, mode: mode.toString(8).padStart(4, '0'), ...(gid !== undefined ? { gid } : {}) }, `control socket at ${path}`);
-  return server;
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const c of clients) c.destroy();
+      }),
+  };
 }

@@ -16,7 +16,7 @@ import { formatServices } from '../../src/cli/format-services.js';
 import type { EventsView, NeighborRoutesView, PeersView, ServicesView } from '../../src/cli/format-views.js';
 import { COMMANDS } from '../../src/cli/main.js';
 import { formatStatus, type DaemonStatus } from '../../src/cli/status.js';
-import { startControlServer } from '../../src/control/server.js';
+import { startControlServer, type ControlServer } from '../../src/control/server.js';
 import type { DaemonControl } from '../../src/control/daemon-control.js';
 import { EVENTS, ROUTES, STATUS } from './samples.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -67,13 +67,13 @@ const control: DaemonControl = {
 
 const dir = tempDir('floatd-cli-');
 const socket = join(dir, 'floatd.sock');
-let server: net.Server;
+let server: ControlServer;
 
 before(async () => {
   server = await startControlServer(socket, control, pino({ level: 'silent' }));
 });
 after(async () => {
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 test('views print their text by default and the daemon answer with --json', T, async () => {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { call, ControlError, ControlRefusedError, request } from '../../src/control/client.js';
 import { parseGroupFile } from '../../src/control/group.js';
-import { startControlServer } from '../../src/control/server.js';
+import { startControlServer, type ControlServer } from '../../src/control/server.js';
 import type { DaemonControl } from '../../src/control/daemon-control.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -55,7 +55,7 @@ function exchange(path: string, text: string, n: number, halfClose = false): Pro
   });
 }
 
-const close = (s: net.Server): Promise<unknown> => new Promise((r) => s.close(r));
+const close = (s: ControlServer): Promise<void> => s.close();
 
 test('every command reaches its handler with its arguments; answers keep the request order on one connection', T, async () => {
   const path = socketPath();
