@@ -1,7 +1,7 @@
 // The control socket: a Unix socket serving the daemon's views and a few
 // commands, one JSON request per line (see protocol.ts).
 
-import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import { dirname } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -56,6 +56,23 @@ function removeStale(path: string): void {
   unlinkSync(path);
 }
 
+/**
+ * The socket's mode and group are set by path, which follows links: in a
+ * directory others may write to, someone could swap the socket for a link
+ * to a file of their choosing between bind and chmod. Refused, like a
+ * directory that is not one.
+ */
+function socketDirectoryCheck(dir: string): void {
+  const st = statSync(dir);
+  if (!st.isDirectory()) throw new Error(`control socket directory ${dir} is not a directory`);
+  if ((st.mode & 0o022) !== 0) {
+    throw new Error(
+      `control socket directory ${dir} is writable by ${(st.mode & 0o002) !== 0 ? 'everyone' : 'its group'} (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); ` +
+        'use a directory only floatd can write to, such as /run/floatd (expected mode 0755 or stricter)',
+    );
+  }
+}
+
 function readGroupFile(): string {
   try {
     return readFileSync('/etc/group', 'utf8');
@@ -106,6 +123,7 @@ export async function startControlServer(path: string, control: DaemonControl, l
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) throw new Error(`control socket mode ${String(mode)} is not a permission mode (0 to 0777)`);
   const gid = opts.group === undefined ? undefined : resolveGroup(opts.group, readGroupFile());
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  socketDirectoryCheck(dirname(path));
   if (await inUse(path)) throw new Error(`control socket ${path} is in use: is another floatd running?`);
   removeStale(path);
   const clients = new Set<net.Socket>();

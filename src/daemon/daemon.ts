@@ -17,7 +17,7 @@ import { DaemonMetrics, ProcessSampler, startMetricsServer } from '../metrics/in
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { parseLocalAddress } from '../net/address-names.js';
-import type { AddressSystem, AddressWatch } from '../net/address-port.js';
+import type { AddressSystem, AddressWatch, LeftoverRelease } from '../net/address-port.js';
 import {
   addressNeeds,
   addressPresentSpec,
@@ -25,6 +25,7 @@ import {
   CombinedSink,
   FileAddressLedger,
   IprouteAddressSystem,
+  leftoverScope,
   ledgerPathFor,
   watchAttributesOf,
   watchFilterOf,
@@ -175,15 +176,18 @@ export class Daemon {
         if (typeof a !== 'string') needed.add(`${need.interface} ${a.address}`);
       }
     }
-    let removed: readonly { readonly interface: string; readonly address: string }[];
+    let released: LeftoverRelease;
     try {
-      removed = await port.releaseLeftovers(needed);
+      released = await port.releaseLeftovers(needed, leftoverScope(this.cfg));
     } catch (e) {
       // Nothing announces them, so they hold nothing up; what was not removed stays recorded for the next start.
       this.opts.log.error({ err: (e as Error).message }, `leftover addresses of an earlier floatd could not all be removed: ${(e as Error).message}`);
       return;
     }
-    for (const r of removed) this.opts.log.warn({ interface: r.interface, address: r.address }, `removed ${r.address} from ${r.interface}: an earlier floatd added it and did not stop cleanly, and no service keeps it in place now`);
+    for (const r of released.refused) {
+      this.opts.log.warn({ interface: r.interface, address: r.address }, `the address record names ${r.address} on ${r.interface}, which floatd leaves alone: ${r.why}; dropped from the record`);
+    }
+    for (const r of released.removed) this.opts.log.warn({ interface: r.interface, address: r.address }, `removed ${r.address} from ${r.interface}: an earlier floatd added it and did not stop cleanly, and no service keeps it in place now`);
   }
 
   /** What the control socket serves. */

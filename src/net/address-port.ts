@@ -18,9 +18,28 @@ export interface AddressPort {
   /**
    * Removes addresses an earlier run added and left behind (it did not stop
    * cleanly) that are not in `needed` (keys `iface address`, address without
-   * length); resolves with what it removed. Ports that keep no record lack it.
+   * length) and lie in `scope`; resolves with what it removed, and with what
+   * it refused to touch. Ports that keep no record lack it.
    */
-  releaseLeftovers?(needed: ReadonlySet<string>): Promise<readonly { readonly interface: string; readonly address: string }[]>;
+  releaseLeftovers?(needed: ReadonlySet<string>, scope: LeftoverScope): Promise<LeftoverRelease>;
+}
+
+/**
+ * What a record of an earlier run may make floatd remove: addresses on the
+ * interfaces this config manages, inside its configured or allowed
+ * prefixes. A record that names anything else (a host's own address, say)
+ * was not written by this config's floatd, or was tampered with.
+ */
+export interface LeftoverScope {
+  readonly interfaces: ReadonlySet<string>;
+  /** True for an address (canonical text, no length) inside a configured or allowed prefix. */
+  covers(address: string): boolean;
+}
+
+export interface LeftoverRelease {
+  readonly removed: readonly { readonly interface: string; readonly address: string }[];
+  /** Recorded but outside the scope: dropped from the record, left on the interface. */
+  readonly refused: readonly { readonly interface: string; readonly address: string; readonly why: string }[];
 }
 
 export interface AddressWatch {

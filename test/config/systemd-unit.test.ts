@@ -53,6 +53,12 @@ test('a notify unit with a watchdog: a wedged event loop gets floatd killed and 
   assert.match(one('Restart') ?? '', /^(on-failure|on-watchdog|always)$/);
 });
 
+test('memory and tasks are bounded, so a hostile peer or a forking check cannot take the host down', () => {
+  assert.match(one('MemoryMax') ?? '', /^\d+[MG]$/);
+  assert.match(one('TasksMax') ?? '', /^\d+$/);
+  assert.ok(Number(one('TasksMax')) >= 64, 'room for the checks and hooks floatd runs');
+});
+
 test('exactly the capabilities for port 179 and addresses on lo', () => {
   const caps = (key: string): string[] => (one(key) ?? '').split(/\s+/).sort();
   assert.deepEqual(caps('AmbientCapabilities'), ['CAP_NET_ADMIN', 'CAP_NET_BIND_SERVICE']);

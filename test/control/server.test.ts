@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -158,6 +158,17 @@ test('a client that half-closes gets its answer, even without a final newline', 
   } finally {
     await close(server);
   }
+});
+
+test('a control socket directory others can write to is refused before anything is created', T, async () => {
+  const dir = tempDir('floatd-ctl-dir-');
+  chmodSync(dir, 0o777);
+  await assert.rejects(startControlServer(join(dir, 'floatd.sock'), fakeControl(), log), /control socket directory .* is writable by everyone \(mode 0777\)/);
+  chmodSync(dir, 0o775);
+  await assert.rejects(startControlServer(join(dir, 'floatd.sock'), fakeControl(), log), /is writable by its group \(mode 0775\)/);
+  assert.equal(existsSync(join(dir, 'floatd.sock')), false);
+  chmodSync(dir, 0o755);
+  await close(await startControlServer(join(dir, 'floatd.sock'), fakeControl(), log));
 });
 
 test('the socket is mode 0660 by default, or the mode asked; it is removed on close', T, async () => {

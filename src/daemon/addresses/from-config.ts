@@ -1,7 +1,9 @@
 // From the parsed config to what the gate, the watch entries and the
 // address-present probe take.
 
+import { parsePrefixText, prefixCovers, type ParsedPrefix } from '../../config/addresses.js';
 import type { AnnounceConfig } from '../../config/index.js';
+import type { LeftoverScope } from '../../net/address-port.js';
 import type { ServiceAddress, WatchConfig } from '../../config/address-schema.js';
 import type { AddressPresentSpec } from '../../health/probes/address-present.js';
 import type { AddressNeed } from './gate-plan.js';
@@ -48,5 +50,31 @@ export function watchAttributesOf(w: WatchConfig): Omit<AnnounceConfig, 'prefix'
     communities: [...w.communities],
     largeCommunities: [...w.largeCommunities],
     localPref: w.localPref,
+  };
+}
+
+/**
+ * What a record of an earlier run may make floatd remove: addresses on the
+ * interfaces services put addresses on, inside a service's or a static
+ * announcement's prefix or the allow list.
+ */
+export function leftoverScope(cfg: {
+  readonly services?: readonly ServiceWithAddress[] | undefined;
+  readonly announce: readonly Pick<AnnounceConfig, 'prefix'>[];
+  readonly allow?: readonly string[] | undefined;
+}): LeftoverScope {
+  const services = cfg.services ?? [];
+  const interfaces = new Set(services.flatMap((s) => (s.address?.add ? [s.address.interface] : [])));
+  const prefixes: ParsedPrefix[] = [];
+  for (const text of [...services.flatMap((s) => s.prefixes), ...cfg.announce.map((a) => a.prefix), ...(cfg.allow ?? [])]) {
+    const p = parsePrefixText(text);
+    if (p.ok) prefixes.push(p.value);
+  }
+  return {
+    interfaces,
+    covers: (address) => {
+      const host = parsePrefixText(`${address}/${address.includes(':') ? 128 : 32}`);
+      return host.ok && prefixes.some((p) => prefixCovers(p, host.value));
+    },
   };
 }

@@ -14,4 +14,4 @@ export { addressesToRemove, initialGateState, missingPrefixes, stepGate, type Ad
 export { selectWatchPrefixes, globMatch, type WatchFilter, type WatchSelection, type Ipv6WatchLength } from './watch-filter.js';
 export { WatchEntries, type WatchEntriesOptions } from './watch-entries.js';
 export { CombinedSink } from './combined-sink.js';
-export { addressNeeds, addressPresentSpec, watchFilterOf, watchAttributesOf, type ServiceWithAddress } from './from-config.js';
+export { addressNeeds, addressPresentSpec, leftoverScope, watchFilterOf, watchAttributesOf, type ServiceWithAddress } from './from-config.js';

@@ -10,7 +10,7 @@
 // written before each add, and addresses an earlier run recorded are its own
 // again when found present.
 
-import type { AddressPort } from '../../net/address-port.js';
+import type { AddressPort, LeftoverRelease, LeftoverScope } from '../../net/address-port.js';
 import { AddressError } from './errors.js';
 import { runIp, type IpCommandOptions } from './ip-command.js';
 import type { AddressLedger, LedgerEntry } from './ledger.js';
@@ -116,14 +116,25 @@ export class IprouteAddressPort implements AddressPort {
    * not in `needed` (keys `iface address`): floating addresses of services
    * gone from the config while floatd was down. Resolves with what it removed.
    */
-  async releaseLeftovers(needed: ReadonlySet<string>): Promise<LedgerEntry[]> {
+  async releaseLeftovers(needed: ReadonlySet<string>, scope: LeftoverScope): Promise<LeftoverRelease> {
     return this.serial(async () => {
       const leftovers = [...this.loadEarlier()].filter((k) => !needed.has(k));
       const removed: LedgerEntry[] = [];
+      const refused: { interface: string; address: string; why: string }[] = [];
       const failures: string[] = [];
       const byIface = new Map<string, Map<string, KernelAddress>>();
       for (const k of leftovers) {
         const e = entryOf(k);
+        const why = !scope.interfaces.has(e.interface)
+          ? `${e.interface} is not an interface this config puts addresses on`
+          : !scope.covers(e.address)
+            ? 'it is inside no configured or allowed prefix'
+            : undefined;
+        if (why !== undefined) {
+          refused.push({ ...e, why });
+          this.earlier?.delete(k);
+          continue;
+        }
         let present = byIface.get(e.interface);
         if (!present) {
           try {
@@ -151,7 +162,7 @@ export class IprouteAddressPort implements AddressPort {
       }
       this.record();
       if (failures.length > 0) throw new AddressError(`cannot remove addresses left by an earlier run: ${failures.join('; ')}`, 'failed');
-      return removed;
+      return { removed, refused };
     });
   }
 

@@ -9,9 +9,11 @@
 // The record is written before `ip addr add` runs (an address may be on the
 // interface only if it is in the record) and after removals. The file is
 // written whole to a temporary name and renamed, so a crash mid-write leaves
-// the old record.
+// the old record. The temporary file has an unpredictable name and is created
+// exclusively without following links, so nobody can point it elsewhere.
 
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface LedgerEntry {
@@ -81,13 +83,19 @@ export class FileAddressLedger implements AddressLedger {
   }
 
   save(entries: readonly LedgerEntry[]): void {
-    const tmp = `${this.path}.${process.pid}.tmp`;
+    const tmp = `${this.path}.${randomBytes(8).toString('hex')}.tmp`;
     try {
       // Nothing of ours on any interface: no record at all, as after a clean stop.
       if (entries.length === 0) return rmSync(this.path, { force: true });
-      writeFileSync(tmp, formatLedger(entries), { mode: 0o600 });
+      const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+      try {
+        writeSync(fd, formatLedger(entries));
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, this.path);
     } catch (e) {
+      rmSync(tmp, { force: true });
       throw new Error(`cannot write the address record ${this.path}: ${(e as Error).message}`);
     }
   }

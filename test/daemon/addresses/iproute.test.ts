@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AddressError } from '../../../src/daemon/addresses/errors.js';
 import { IprouteAddressSystem } from '../../../src/daemon/addresses/iproute.js';
+import { leftoverScope } from '../../../src/daemon/addresses/from-config.js';
 import { FileAddressLedger } from '../../../src/daemon/addresses/ledger.js';
 import { parseAddrShow } from '../../../src/daemon/addresses/parse-addr-show.js';
 import { check, Lab, requireLab, sleep, waitFor } from '../../../lab/netns.js';
@@ -80,8 +81,10 @@ test('after a crash, a new run takes back what the old one recorded, removes lef
   await check('ip', ['-n', ns, 'addr', 'add', '192.0.2.42/32', 'dev', 'lo']);
   // The first run is gone without removing anything (SIGKILL); the next one starts from the record.
   const second = new IprouteAddressSystem({ netns: ns, ledger });
-  const released = await second.port.releaseLeftovers(new Set(['lo 192.0.2.40', 'lo 192.0.2.42']));
-  assert.deepEqual(released.map((e) => e.address).sort(), ['192.0.2.41', '2001:db8::40']);
+  const scope = leftoverScope({ services: [{ prefixes: ['192.0.2.32/27', '2001:db8::/64'], address: { interface: 'lo', add: true } as never }], announce: [] });
+  const released = await second.port.releaseLeftovers(new Set(['lo 192.0.2.40', 'lo 192.0.2.42']), scope);
+  assert.deepEqual(released.removed.map((e) => e.address).sort(), ['192.0.2.41', '2001:db8::40']);
+  assert.deepEqual(released.refused, []);
   await second.port.add('lo', ['192.0.2.40/32', '192.0.2.42/32']);
   assert.equal(second.port.foundPresent('lo', '192.0.2.40/32'), false, 'recorded by the earlier run: ours');
   assert.equal(second.port.foundPresent('lo', '192.0.2.42/32'), true, 'never recorded: the operator\'s');
@@ -90,6 +93,29 @@ test('after a crash, a new run takes back what the old one recorded, removes lef
   const after = (await onLo()).map((a) => a.prefix);
   assert.deepEqual(after.filter((p) => p.startsWith('192.0.2.') || p.startsWith('2001:db8:')), ['192.0.2.42/32']);
   assert.equal(existsSync(ledger.path), false, 'nothing of ours left: no record');
+});
+
+test('a tampered address record cannot make floatd delete the host\'s own addresses: only managed interfaces, only configured or allowed prefixes', async (t) => {
+  const { ns, onLo, lab } = await world(t, 'addr6');
+  await check('ip', ['-n', ns, 'addr', 'add', '192.0.2.2/24', 'dev', 'lo']);
+  await check('ip', ['-n', ns, 'addr', 'add', '198.51.100.7/32', 'dev', 'lo']);
+  const ledger = new FileAddressLedger(join(lab.dir, 'floatd.addresses.json'));
+  // Seeded by someone else: the host's own addresses, one on an interface this config does not manage.
+  ledger.save([
+    { interface: 'eth0', address: '192.0.2.2' },
+    { interface: 'lo', address: '127.0.0.1' },
+    { interface: 'lo', address: '198.51.100.7' },
+  ]);
+  const sys = new IprouteAddressSystem({ netns: ns, ledger });
+  const released = await sys.port.releaseLeftovers(new Set(), leftoverScope({ services: [{ prefixes: ['203.0.113.10/32'], address: { interface: 'lo', add: true } as never }], announce: [], allow: ['198.51.100.0/24'] }));
+  assert.deepEqual(released.removed, [{ interface: 'lo', address: '198.51.100.7' }], 'inside the allow list, on a managed interface: a real leftover');
+  assert.deepEqual(
+    released.refused.map((r) => `${r.interface} ${r.address}: ${r.why}`).sort(),
+    ['eth0 192.0.2.2: eth0 is not an interface this config puts addresses on', 'lo 127.0.0.1: it is inside no configured or allowed prefix'],
+  );
+  const left = (await onLo()).map((a) => a.prefix);
+  assert.ok(left.includes('127.0.0.1/8') && left.includes('192.0.2.2/24'), left.join(' '));
+  assert.equal(existsSync(ledger.path), false, 'the refused entries are dropped from the record');
 });
 
 test('bad labels and names are refused before ip runs, with clear messages; kernel errors quote ip', async (t) => {

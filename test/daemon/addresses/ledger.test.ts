@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { FileAddressLedger, formatLedger, ledgerPathFor, parseLedger } from '../../../src/daemon/addresses/ledger.js';
@@ -47,4 +47,19 @@ test('the file: absent reads as empty; saved whole with mode 0600; an empty reco
   const blocked = new FileAddressLedger(join(dir, 'missing-dir', 'x.json'));
   assert.throws(() => blocked.save([{ interface: 'lo', address: '192.0.2.1' }]), /cannot write the address record .*missing-dir\/x\.json: ENOENT/);
   assert.equal(readFileSync(ledger.path, 'utf8'), '{"version":1,"added":"lo"}', 'a failed save elsewhere changes nothing here');
+});
+
+test('the record\'s temporary file cannot be pointed elsewhere: unpredictable name, created exclusively, links not followed', () => {
+  const dir = tempDir('floatd-ledger-link-');
+  const path = join(dir, 'floatd.addresses.json');
+  const victim = join(dir, 'victim');
+  writeFileSync(victim, 'untouched');
+  // The name the record used to write through, made a link by someone else.
+  symlinkSync(victim, `${path}.${process.pid}.tmp`);
+  const ledger = new FileAddressLedger(path);
+  ledger.save([{ interface: 'lo', address: '192.0.2.10' }]);
+  assert.equal(readFileSync(victim, 'utf8'), 'untouched');
+  assert.deepEqual(ledger.load(), [{ interface: 'lo', address: '192.0.2.10' }]);
+  assert.equal(lstatSync(path).isSymbolicLink(), false);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp') && !f.includes(String(process.pid))), [], 'no temporary file left');
 });
