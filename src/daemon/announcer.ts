@@ -11,10 +11,10 @@
 // MED while it serves and changes only as src/announce/load-med.ts allows.
 
 import { performance } from 'node:perf_hooks';
-import { drainAttributes } from '../announce/drain.js';
-import { admitAnnouncement, DEFAULT_FLAP_GUARD, EMPTY_HISTORY, type FlapGuardSettings, type FlapHistory } from '../announce/flap-guard.js';
+import { DEFAULT_FLAP_GUARD, type FlapGuardSettings } from '../announce/flap-guard.js';
 import { INITIAL_LOAD_MED, nextLoadMed, type LoadMedState } from '../announce/load-med.js';
 import { wantedRoutes, type AnnounceAttributes, type ServicePolicy } from '../announce/policy.js';
+import { changesRoutes, describeStep, EMPTY_ROUTES, reconcile, type RouteState } from '../announce/reconcile.js';
 import type { AnnounceConfig } from '../config/index.js';
 import type { ServiceConfig } from '../config/config-schema.js';
 import { createProbe } from '../health/create-probe.js';
@@ -124,12 +124,10 @@ interface Tracked {
   handover: boolean;
   demoted: boolean;
   everUp: boolean;
-  /** Prefix -> attributes currently in the speaker's list. */
-  announced: Map<string, AnnounceAttributes>;
+  /** What is announced (in the speaker's list), what the flap guard remembers, what it holds back. */
+  routes: RouteState;
   /** Prefix -> the entry handed to the speaker; rebuilt only when attributes change. */
   entries: Map<string, AnnounceConfig>;
-  flap: Map<string, FlapHistory>;
-  held: Map<string, number>;
   timer: TimerHandle | undefined;
   drain: Drain | undefined;
   load: LoadMed | undefined;
@@ -185,10 +183,10 @@ export class Announcer {
         this.retire(t, 'checks changed by a reload');
         const fresh = this.track(config);
         if (inMaintenance) maintained.add(fresh);
-        fresh.handover = t.announced.size > 0;
-        fresh.announced = t.announced;
-        fresh.entries = new Map([...t.announced].map(([prefix, a]) => [prefix, this.entryOf(fresh, prefix, a)]));
-        fresh.flap = t.flap;
+        fresh.handover = t.routes.announced.size > 0;
+        // Hold-downs start again with the new checks; the flap history stays.
+        fresh.routes = { announced: t.routes.announced, flap: t.routes.flap, held: EMPTY_ROUTES.held };
+        fresh.entries = new Map([...t.routes.announced].map(([prefix, a]) => [prefix, this.entryOf(fresh, prefix, a)]));
         fresh.everUp = t.everUp;
         fresh.demoted = t.demoted;
         this.record(fresh, 'command', 'reload: checks restarted');
@@ -202,7 +200,7 @@ export class Announcer {
         t.policy = policyOf(config);
         t.health.setPrefixes(config.prefixes);
         // Receivers or next hop may differ with the same attributes: rebuild every entry.
-        for (const [prefix, a] of t.announced) t.entries.set(prefix, this.entryOf(t, prefix, a));
+        for (const [prefix, a] of t.routes.announced) t.entries.set(prefix, this.entryOf(t, prefix, a));
         if (loadChanged) {
           if (t.load?.timer) this.opts.clock.clearTimer(t.load.timer);
           t.load = config.medFromLoad ? { state: INITIAL_LOAD_MED, load: undefined, med: undefined, timer: undefined, failing: false } : undefined;
@@ -286,10 +284,8 @@ export class Announcer {
       log: opts.log.child({ service: config.name }),
       demoted: false,
       everUp: false,
-      announced: new Map(),
+      routes: EMPTY_ROUTES,
       entries: new Map(),
-      flap: new Map(),
-      held: new Map(),
       timer: undefined,
       drain: undefined,
       load: config.medFromLoad ? { state: INITIAL_LOAD_MED, load: undefined, med: undefined, timer: undefined, failing: false } : undefined,
@@ -401,8 +397,8 @@ export class Announcer {
       return {
         ...health,
         prefixes: t.config.prefixes,
-        announced: [...t.announced.keys()],
-        held: [...t.held].map(([prefix, until]) => ({ prefix, until })),
+        announced: [...t.routes.announced.keys()],
+        held: [...t.routes.held].map(([prefix, until]) => ({ prefix, until })),
         demoted: t.demoted,
         lastProbes: health.results.slice(-LAST_PROBES).map((r) => ({
           ok: r.ok,
@@ -446,7 +442,7 @@ export class Announcer {
 
   /** A drain whose routes went away on their own (the service went DOWN) is over. */
   private endEmptyDrain(t: Tracked, reason: string): void {
-    if (t.drain && t.announced.size === 0) this.finishDrain(t, `drain ended early: nothing left announced (${reason})`);
+    if (t.drain && t.routes.announced.size === 0) this.finishDrain(t, `drain ended early: nothing left announced (${reason})`);
   }
 
   private drainOne(t: Tracked, reason: string): Promise<boolean> {
@@ -458,7 +454,7 @@ export class Announcer {
       return new Promise((resolve) => d.waiters.push(resolve));
     }
     this.record(t, 'command', `drain for ${settings.timeMs / 1000} s: ${reason}`);
-    if (!this.running || t.announced.size === 0) {
+    if (!this.running || t.routes.announced.size === 0) {
       // Nothing to move traffic away from: straight to maintenance.
       this.enterMaintenance(t, `drained: nothing was announced (${reason})`, performance.now());
       return Promise.resolve(true);
@@ -507,64 +503,22 @@ export class Announcer {
       if (s.name === 'INIT' || s.name === 'RISING' || s.name === 'FALLING') return;
       t.handover = false;
     }
-    let wanted = wantedRoutes(this.policyOf(t), s.name, s.serving, t.demoted);
-    const d = t.drain;
-    // A drain moves traffic away from what is announced; it never announces anything new.
-    if (d) wanted = wanted.filter((r) => t.announced.has(r.prefix)).map((r) => ({ prefix: r.prefix, attributes: drainAttributes(r.attributes, t.config.drain) }));
-    const withdrawn: string[] = [];
-    const announced: string[] = [];
-    const changed: string[] = [];
-    const wantedSet = new Set<string>();
-    for (const r of wanted) wantedSet.add(r.prefix);
+    const step = reconcile(t.routes, wantedRoutes(this.policyOf(t), s.name, s.serving, t.demoted), t.drain ? t.config.drain : undefined, now, this.guard);
+    for (const h of step.heldBack) t.log.warn({ prefix: h.prefix, until: h.until }, `not announcing ${h.prefix} yet: ${h.reason}`);
+    t.routes = step.state;
+    for (const prefix of step.withdrawn) t.entries.delete(prefix);
+    for (const prefix of step.announced) t.entries.set(prefix, this.entryOf(t, prefix, step.state.announced.get(prefix)!));
+    for (const prefix of step.changed) t.entries.set(prefix, this.entryOf(t, prefix, step.state.announced.get(prefix)!));
 
-    // Withdraws first, never delayed.
-    for (const prefix of t.announced.keys()) {
-      if (!wantedSet.has(prefix)) {
-        t.announced.delete(prefix);
-        t.entries.delete(prefix);
-        withdrawn.push(prefix);
-      }
-    }
-    for (const prefix of t.held.keys()) if (!wantedSet.has(prefix)) t.held.delete(prefix);
-
-    for (const r of wanted) {
-      const current = t.announced.get(r.prefix);
-      if (current !== undefined) {
-        if (!sameAttributes(current, r.attributes)) {
-          t.announced.set(r.prefix, r.attributes);
-          t.entries.set(r.prefix, this.entryOf(t, r.prefix, r.attributes));
-          changed.push(r.prefix);
-        }
-        continue;
-      }
-      const admission = admitAnnouncement(t.flap.get(r.prefix) ?? EMPTY_HISTORY, now, this.guard);
-      t.flap.set(r.prefix, admission.history);
-      if (!admission.allowed) {
-        if (t.held.get(r.prefix) !== admission.until) {
-          t.log.warn({ prefix: r.prefix, until: admission.until }, `not announcing ${r.prefix} yet: ${admission.reason}`);
-        }
-        t.held.set(r.prefix, admission.until);
-        continue;
-      }
-      t.held.delete(r.prefix);
-      t.announced.set(r.prefix, r.attributes);
-      t.entries.set(r.prefix, this.entryOf(t, r.prefix, r.attributes));
-      announced.push(r.prefix);
-    }
-
-    if (withdrawn.length + announced.length + changed.length > 0) {
+    if (changesRoutes(step)) {
       this.publish();
+      const { withdrawn, announced, changed } = step;
       if (withdrawn.length > 0) {
         this.notify({ kind: 'withdraw', o: { service: t.config.name, prefixes: withdrawn, latencyMs: performance.now() - causedAtPerf } });
       }
-      const parts = [
-        withdrawn.length > 0 ? `withdrawing ${withdrawn.join(', ')}` : '',
-        announced.length > 0 ? `announcing ${announced.join(', ')}` : '',
-        changed.length > 0 ? `new attributes for ${changed.join(', ')}` : '',
-      ].filter((x) => x !== '');
-      t.log.info({ state: s.name, serving: s.serving, withdrawn, announced, changed, demoted: t.demoted, draining: d !== undefined }, `${parts.join('; ')} (${reason})`);
+      t.log.info({ state: s.name, serving: s.serving, withdrawn, announced, changed, demoted: t.demoted, draining: t.drain !== undefined }, `${describeStep(step)} (${reason})`);
     }
-    this.scheduleRecheck(t);
+    this.scheduleRecheck(t, step.recheckAt);
   }
 
   /** The policy with the load-driven MED in the UP attributes; before the first reading, the highest MED. */
@@ -610,13 +564,11 @@ export class Announcer {
   }
 
   /** One timer per service, at the earliest end of a hold-down. */
-  private scheduleRecheck(t: Tracked): void {
+  private scheduleRecheck(t: Tracked, at: number | undefined): void {
     if (t.timer) this.opts.clock.clearTimer(t.timer);
     t.timer = undefined;
-    let first = Infinity;
-    for (const until of t.held.values()) first = Math.min(first, until);
-    if (first === Infinity) return;
-    t.timer = this.opts.clock.setTimer(first - this.opts.clock.now(), () => {
+    if (at === undefined) return;
+    t.timer = this.opts.clock.setTimer(at - this.opts.clock.now(), () => {
       t.timer = undefined;
       this.update(t, 'flap hold-down ended', performance.now());
     });
@@ -680,20 +632,4 @@ function policyOf(config: ServiceConfig): ServicePolicy {
     roleStyle: config.roleStyle,
     failback: config.failback,
   };
-}
-
-function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, eq: (x: T, y: T) => boolean): boolean {
-  const x = a ?? [];
-  const y = b ?? [];
-  return x.length === y.length && x.every((v, i) => eq(v, y[i]!));
-}
-
-function sameAttributes(a: AnnounceAttributes, b: AnnounceAttributes): boolean {
-  return (
-    a.med === b.med &&
-    (a.prepend ?? 0) === (b.prepend ?? 0) &&
-    a.localPref === b.localPref &&
-    sameList(a.communities, b.communities, (x, y) => x === y) &&
-    sameList(a.largeCommunities, b.largeCommunities, (x, y) => x.global === y.global && x.local1 === y.local1 && x.local2 === y.local2)
-  );
 }
