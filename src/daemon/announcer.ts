@@ -26,7 +26,7 @@ import { HealthService, OPERATOR, type ServiceStatus, type ServiceTransition } f
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { sameValue, type ReloadPlan } from './config-diff.js';
-import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from './observer.js';
+import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../announce/observer.js';
 
 /** Where the full list of announce entries goes: the speaker. */
 export interface AnnouncementSink {
