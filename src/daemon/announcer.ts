@@ -26,7 +26,10 @@ import { HealthService, OPERATOR, type ServiceStatus, type ServiceTransition } f
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { sameValue, type ReloadPlan } from './config-diff.js';
+import { EventLog, type AnnouncerEvent } from './announcer/event-log.js';
 import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../announce/observer.js';
+
+export { EVENT_LOG_SIZE, type AnnouncerEvent } from './announcer/event-log.js';
 
 /** Where the full list of announce entries goes: the speaker. */
 export interface AnnouncementSink {
@@ -51,20 +54,6 @@ export interface AnnouncerOptions {
   readonly loadSources?: LoadSources;
   /** Wall-clock milliseconds for event timestamps; default Date.now. */
   readonly wallClock?: () => number;
-}
-
-/** One entry of the event log: a state transition, or an operator command with its reason. */
-export interface AnnouncerEvent {
-  /** Wall-clock time, ISO 8601. */
-  readonly at: string;
-  /** Clock time (ms), comparable with status times. */
-  readonly atMs: number;
-  readonly service: string;
-  readonly from: string;
-  /** For a command, the state the service was in (commands change it through the transitions that follow). */
-  readonly to: string;
-  readonly reason: string;
-  readonly kind: 'transition' | 'command';
 }
 
 /** One probe result as status shows it. */
@@ -93,8 +82,6 @@ export interface AnnouncerServiceStatus extends ServiceStatus {
   readonly loadMed: { readonly load: number | null; readonly med: number | null } | null;
 }
 
-/** Transitions and commands kept for `events`. */
-export const EVENT_LOG_SIZE = 1000;
 const LAST_PROBES = 10;
 
 interface Drain {
@@ -143,7 +130,7 @@ export class Announcer {
   private readonly tracked: Tracked[] = [];
   private readonly guard: FlapGuardSettings;
   private readonly log: Logger;
-  private readonly eventLog: AnnouncerEvent[] = [];
+  private readonly eventLog: EventLog;
   private readonly observers = new Set<AnnouncerObserver>();
   /** Observers that threw once: logged then, silent after. */
   private readonly failedObservers = new WeakSet<AnnouncerObserver>();
@@ -154,6 +141,7 @@ export class Announcer {
     this.guard = opts.flapGuard ?? DEFAULT_FLAP_GUARD;
     this.log = opts.log;
     this.announce = opts.announce;
+    this.eventLog = new EventLog(opts.clock, opts.wallClock);
     for (const config of opts.services) this.tracked.push(this.track(config));
   }
 
@@ -174,7 +162,7 @@ export class Announcer {
       const config = byName.get(t.config.name);
       if (config === undefined) {
         this.retire(t, 'removed from the config');
-        this.record(t, 'command', 'reload: service removed');
+        this.record(t, 'reload: service removed');
         t.log.info('service removed by a reload: withdrawing its prefixes');
         continue;
       }
@@ -189,7 +177,7 @@ export class Announcer {
         fresh.entries = new Map([...t.routes.announced].map(([prefix, a]) => [prefix, this.entryOf(fresh, prefix, a)]));
         fresh.everUp = t.everUp;
         fresh.demoted = t.demoted;
-        this.record(fresh, 'command', 'reload: checks restarted');
+        this.record(fresh, 'reload: checks restarted');
         fresh.log.info('checks restarted by a reload; announced prefixes stay until the new checks decide');
         next.push(fresh);
         continue;
@@ -213,7 +201,7 @@ export class Announcer {
     for (const config of services) {
       if (known.has(config.name)) continue;
       const t = this.track(config);
-      this.record(t, 'command', 'reload: service added');
+      this.record(t, 'reload: service added');
       next.push(t);
     }
     this.tracked.splice(0, this.tracked.length, ...next);
@@ -331,7 +319,7 @@ export class Announcer {
     const targets = this.select(service);
     const command = `maintenance ${on ? 'on' : 'off'}${reason !== undefined ? `: ${reason}` : ''}`;
     for (const t of targets) {
-      this.record(t, 'command', command);
+      this.record(t, command);
       if (on) {
         if (t.drain) this.finishDrain(t, `maintenance on during drain${reason !== undefined ? `: ${reason}` : ''}`);
         else t.health.setDisabled(true, reason);
@@ -374,8 +362,7 @@ export class Announcer {
 
   /** The last `limit` (default all kept, at most 1000) transitions and commands, oldest first. */
   events(limit?: number): AnnouncerEvent[] {
-    const n = limit === undefined ? this.eventLog.length : Math.max(0, Math.floor(limit));
-    return n === 0 ? [] : this.eventLog.slice(-n);
+    return this.eventLog.events(limit);
   }
 
   /** Adds an observer; returns the function that removes it. */
@@ -434,7 +421,7 @@ export class Announcer {
     if (e.to === 'DOWN' && t.everUp && !t.config.failback) t.demoted = true;
     // Routes first: the withdraw is the time-critical part.
     this.update(t, `${e.from} -> ${e.to}: ${e.reason}`, e.causedAtPerf);
-    this.push({ kind: 'transition', at: this.wallTime(), atMs: e.at, service: e.service, from: e.from, to: e.to, reason: e.reason });
+    this.eventLog.transition(e.service, e.from, e.to, e.reason, e.at);
     this.notify({ kind: 'transition', o: { service: e.service, from: e.from, to: e.to, reason: e.reason, atMs: e.at } });
     // After the event is logged, so the maintenance transition this may cause comes after it.
     this.endEmptyDrain(t, e.reason);
@@ -450,10 +437,10 @@ export class Announcer {
     const settings = t.config.drain;
     if (t.drain) {
       const d = t.drain;
-      this.record(t, 'command', `drain: ${reason} (already draining)`);
+      this.record(t, `drain: ${reason} (already draining)`);
       return new Promise((resolve) => d.waiters.push(resolve));
     }
-    this.record(t, 'command', `drain for ${settings.timeMs / 1000} s: ${reason}`);
+    this.record(t, `drain for ${settings.timeMs / 1000} s: ${reason}`);
     if (!this.running || t.routes.announced.size === 0) {
       // Nothing to move traffic away from: straight to maintenance.
       this.enterMaintenance(t, `drained: nothing was announced (${reason})`, performance.now());
@@ -574,19 +561,9 @@ export class Announcer {
     });
   }
 
-  private wallTime(): string {
-    return new Date((this.opts.wallClock ?? Date.now)()).toISOString();
-  }
-
-  private push(e: AnnouncerEvent): void {
-    this.eventLog.push(e);
-    if (this.eventLog.length > EVENT_LOG_SIZE) this.eventLog.splice(0, this.eventLog.length - EVENT_LOG_SIZE);
-  }
-
   /** A command in the event log, at the state the service is in. */
-  private record(t: Tracked, kind: 'command', reason: string): void {
-    const state = t.health.state.name;
-    this.push({ kind, at: this.wallTime(), atMs: this.opts.clock.now(), service: t.config.name, from: state, to: state, reason });
+  private record(t: Tracked, reason: string): void {
+    this.eventLog.record(t.config.name, t.health.state.name, reason);
   }
 
   private notify(call: ObserverCall): void {
