@@ -26,6 +26,7 @@ import { HealthService, OPERATOR, type ServiceStatus, type ServiceTransition } f
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { sameValue, type ReloadPlan } from './config-diff.js';
+import { DrainControl } from './announcer/drain-control.js';
 import { EventLog, type AnnouncerEvent } from './announcer/event-log.js';
 import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../announce/observer.js';
 
@@ -84,12 +85,6 @@ export interface AnnouncerServiceStatus extends ServiceStatus {
 
 const LAST_PROBES = 10;
 
-interface Drain {
-  readonly until: number;
-  readonly timer: TimerHandle;
-  readonly waiters: ((withdrawn: boolean) => void)[];
-}
-
 interface LoadMed {
   state: LoadMedState;
   load: number | undefined;
@@ -116,7 +111,7 @@ interface Tracked {
   /** Prefix -> the entry handed to the speaker; rebuilt only when attributes change. */
   entries: Map<string, AnnounceConfig>;
   timer: TimerHandle | undefined;
-  drain: Drain | undefined;
+  readonly drain: DrainControl;
   load: LoadMed | undefined;
   unsubscribe: (() => void)[];
 }
@@ -229,12 +224,7 @@ export class Announcer {
     if (t.load?.timer) this.opts.clock.clearTimer(t.load.timer);
     // A reading still under way finds itself detached and neither updates nor reschedules.
     t.load = undefined;
-    const d = t.drain;
-    if (d) {
-      this.opts.clock.clearTimer(d.timer);
-      t.drain = undefined;
-      for (const w of d.waiters) w(false);
-    }
+    t.drain.cancel();
     t.health.stop(why);
   }
 
@@ -275,7 +265,7 @@ export class Announcer {
       routes: EMPTY_ROUTES,
       entries: new Map(),
       timer: undefined,
-      drain: undefined,
+      drain: new DrainControl(opts.clock),
       load: config.medFromLoad ? { state: INITIAL_LOAD_MED, load: undefined, med: undefined, timer: undefined, failing: false } : undefined,
       unsubscribe: [],
     };
@@ -321,10 +311,10 @@ export class Announcer {
     for (const t of targets) {
       this.record(t, command);
       if (on) {
-        if (t.drain) this.finishDrain(t, `maintenance on during drain${reason !== undefined ? `: ${reason}` : ''}`);
+        if (t.drain.active) this.finishDrain(t, `maintenance on during drain${reason !== undefined ? `: ${reason}` : ''}`);
         else t.health.setDisabled(true, reason);
       } else {
-        if (t.drain) this.cancelDrain(t, `maintenance off during drain${reason !== undefined ? `: ${reason}` : ''}`);
+        if (t.drain.active) this.cancelDrain(t, `maintenance off during drain${reason !== undefined ? `: ${reason}` : ''}`);
         t.health.setDisabled(false, reason);
       }
     }
@@ -395,7 +385,7 @@ export class Announcer {
           ...(r.output !== undefined ? { output: r.output } : {}),
           atMs: r.at,
         })),
-        draining: t.drain?.until ?? null,
+        draining: t.drain.until ?? null,
         loadMed: t.load ? { load: t.load.load ?? null, med: t.load.med ?? null } : null,
       };
     });
@@ -429,16 +419,14 @@ export class Announcer {
 
   /** A drain whose routes went away on their own (the service went DOWN) is over. */
   private endEmptyDrain(t: Tracked, reason: string): void {
-    if (t.drain && t.routes.announced.size === 0) this.finishDrain(t, `drain ended early: nothing left announced (${reason})`);
+    if (t.drain.active && t.routes.announced.size === 0) this.finishDrain(t, `drain ended early: nothing left announced (${reason})`);
   }
 
   private drainOne(t: Tracked, reason: string): Promise<boolean> {
-    const { clock } = this.opts;
     const settings = t.config.drain;
-    if (t.drain) {
-      const d = t.drain;
+    if (t.drain.active) {
       this.record(t, `drain: ${reason} (already draining)`);
-      return new Promise((resolve) => d.waiters.push(resolve));
+      return t.drain.join();
     }
     this.record(t, `drain for ${settings.timeMs / 1000} s: ${reason}`);
     if (!this.running || t.routes.announced.size === 0) {
@@ -446,33 +434,23 @@ export class Announcer {
       this.enterMaintenance(t, `drained: nothing was announced (${reason})`, performance.now());
       return Promise.resolve(true);
     }
-    return new Promise((resolve) => {
-      const timer = clock.setTimer(settings.timeMs, () => this.finishDrain(t, `drained for ${settings.timeMs / 1000} s (${reason})`));
-      t.drain = { until: clock.now() + settings.timeMs, timer, waiters: [resolve] };
-      t.log.info({ timeMs: settings.timeMs, localPref: settings.localPref }, `draining: GRACEFUL_SHUTDOWN for ${settings.timeMs / 1000} s, then withdraw (${reason})`);
-      this.update(t, `drain: ${reason}`, performance.now());
-    });
+    const done = t.drain.begin(settings.timeMs, () => this.finishDrain(t, `drained for ${settings.timeMs / 1000} s (${reason})`));
+    t.log.info({ timeMs: settings.timeMs, localPref: settings.localPref }, `draining: GRACEFUL_SHUTDOWN for ${settings.timeMs / 1000} s, then withdraw (${reason})`);
+    this.update(t, `drain: ${reason}`, performance.now());
+    return done;
   }
 
   /** Ends a drain with the withdraw: maintenance on, then the waiters learn it is done. */
   private finishDrain(t: Tracked, why: string): void {
-    const d = t.drain;
-    if (!d) return;
-    this.opts.clock.clearTimer(d.timer);
-    t.drain = undefined;
-    this.enterMaintenance(t, why, performance.now());
-    for (const w of d.waiters) w(true);
+    t.drain.finish(() => this.enterMaintenance(t, why, performance.now()));
   }
 
   /** Ends a drain without a withdraw: the normal attributes come back. */
   private cancelDrain(t: Tracked, why: string): void {
-    const d = t.drain;
-    if (!d) return;
-    this.opts.clock.clearTimer(d.timer);
-    t.drain = undefined;
-    t.log.info(`drain called off: ${why}`);
-    this.update(t, why, performance.now());
-    for (const w of d.waiters) w(false);
+    t.drain.cancel(() => {
+      t.log.info(`drain called off: ${why}`);
+      this.update(t, why, performance.now());
+    });
   }
 
   private enterMaintenance(t: Tracked, why: string, causedAtPerf: number): void {
@@ -490,7 +468,7 @@ export class Announcer {
       if (s.name === 'INIT' || s.name === 'RISING' || s.name === 'FALLING') return;
       t.handover = false;
     }
-    const step = reconcile(t.routes, wantedRoutes(this.policyOf(t), s.name, s.serving, t.demoted), t.drain ? t.config.drain : undefined, now, this.guard);
+    const step = reconcile(t.routes, wantedRoutes(this.policyOf(t), s.name, s.serving, t.demoted), t.drain.active ? t.config.drain : undefined, now, this.guard);
     for (const h of step.heldBack) t.log.warn({ prefix: h.prefix, until: h.until }, `not announcing ${h.prefix} yet: ${h.reason}`);
     t.routes = step.state;
     for (const prefix of step.withdrawn) t.entries.delete(prefix);
@@ -503,7 +481,7 @@ export class Announcer {
       if (withdrawn.length > 0) {
         this.notify({ kind: 'withdraw', o: { service: t.config.name, prefixes: withdrawn, latencyMs: performance.now() - causedAtPerf } });
       }
-      t.log.info({ state: s.name, serving: s.serving, withdrawn, announced, changed, demoted: t.demoted, draining: t.drain !== undefined }, `${describeStep(step)} (${reason})`);
+      t.log.info({ state: s.name, serving: s.serving, withdrawn, announced, changed, demoted: t.demoted, draining: t.drain.active }, `${describeStep(step)} (${reason})`);
     }
     this.scheduleRecheck(t, step.recheckAt);
   }
