@@ -12,7 +12,6 @@
 
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_FLAP_GUARD, type FlapGuardSettings } from '../announce/flap-guard.js';
-import { INITIAL_LOAD_MED, nextLoadMed, type LoadMedState } from '../announce/load-med.js';
 import { wantedRoutes, type AnnounceAttributes, type ServicePolicy } from '../announce/policy.js';
 import { changesRoutes, describeStep, EMPTY_ROUTES, reconcile, type RouteState } from '../announce/reconcile.js';
 import type { AnnounceConfig } from '../config/index.js';
@@ -21,12 +20,13 @@ import { createProbe } from '../health/create-probe.js';
 import type { Probe } from '../health/probe-result.js';
 import type { ProbeSpec } from '../health/probe-spec.js';
 import { FileSwitch, type DisableSwitch } from '../health/probes/file.js';
-import { measureLoad, type LoadSources } from '../health/probes/load.js';
+import type { LoadSources } from '../health/probes/load.js';
 import { HealthService, OPERATOR, type ServiceStatus, type ServiceTransition } from '../health/service.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { sameValue, type ReloadPlan } from './config-diff.js';
 import { DrainControl } from './announcer/drain-control.js';
+import { LoadMedReader } from './announcer/load-med-reader.js';
 import { EventLog, type AnnouncerEvent } from './announcer/event-log.js';
 import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../announce/observer.js';
 
@@ -85,14 +85,6 @@ export interface AnnouncerServiceStatus extends ServiceStatus {
 
 const LAST_PROBES = 10;
 
-interface LoadMed {
-  state: LoadMedState;
-  load: number | undefined;
-  med: number | undefined;
-  timer: TimerHandle | undefined;
-  failing: boolean;
-}
-
 interface Tracked {
   config: ServiceConfig;
   readonly health: HealthService;
@@ -112,7 +104,7 @@ interface Tracked {
   entries: Map<string, AnnounceConfig>;
   timer: TimerHandle | undefined;
   readonly drain: DrainControl;
-  load: LoadMed | undefined;
+  load: LoadMedReader | undefined;
   unsubscribe: (() => void)[];
 }
 
@@ -185,9 +177,9 @@ export class Announcer {
         // Receivers or next hop may differ with the same attributes: rebuild every entry.
         for (const [prefix, a] of t.routes.announced) t.entries.set(prefix, this.entryOf(t, prefix, a));
         if (loadChanged) {
-          if (t.load?.timer) this.opts.clock.clearTimer(t.load.timer);
-          t.load = config.medFromLoad ? { state: INITIAL_LOAD_MED, load: undefined, med: undefined, timer: undefined, failing: false } : undefined;
-          if (this.running && t.load) this.readLoad(t);
+          t.load?.stop();
+          t.load = this.loadReader(t);
+          if (this.running) t.load?.start();
         }
       }
       next.push(t);
@@ -208,7 +200,7 @@ export class Announcer {
         t.health.start();
         // Maintenance is the operator's, not the config's: a reload does not end it.
         if (maintained.has(t)) t.health.setDisabled(true, 'maintenance kept across a reload');
-        if (t.load) this.readLoad(t);
+        t.load?.start();
       } else {
         this.update(t, 'reload', performance.now());
       }
@@ -221,8 +213,7 @@ export class Announcer {
     t.unsubscribe = [];
     if (t.timer) this.opts.clock.clearTimer(t.timer);
     t.timer = undefined;
-    if (t.load?.timer) this.opts.clock.clearTimer(t.load.timer);
-    // A reading still under way finds itself detached and neither updates nor reschedules.
+    t.load?.stop();
     t.load = undefined;
     t.drain.cancel();
     t.health.stop(why);
@@ -266,9 +257,10 @@ export class Announcer {
       entries: new Map(),
       timer: undefined,
       drain: new DrainControl(opts.clock),
-      load: config.medFromLoad ? { state: INITIAL_LOAD_MED, load: undefined, med: undefined, timer: undefined, failing: false } : undefined,
+      load: undefined,
       unsubscribe: [],
     };
+    t.load = this.loadReader(t);
     t.unsubscribe.push(
       health.onTransition((e) => this.onTransition(t, e)),
       health.onProbe((r) =>
@@ -285,7 +277,7 @@ export class Announcer {
     this.publish();
     for (const t of this.tracked) {
       t.health.start();
-      if (t.load) this.readLoad(t);
+      t.load?.start();
     }
   }
 
@@ -493,39 +485,12 @@ export class Announcer {
     return { ...t.policy, up: { ...t.policy.up, med: t.load.med ?? m.maxMed } };
   }
 
-  /** One load reading, then the next one `interval` later; the MED is re-announced only when it changes. */
-  private readLoad(t: Tracked): void {
+  /** With med-from-load: the reader whose MED changes re-announce the service. */
+  private loadReader(t: Tracked): LoadMedReader | undefined {
     const m = t.config.medFromLoad;
-    const l = t.load;
-    if (!m || !l) return;
-    const { clock } = this.opts;
-    const next = (): void => {
-      if (this.running && t.load === l) l.timer = clock.setTimer(m.intervalMs, () => this.readLoad(t));
-    };
-    measureLoad(m.measure, this.opts.loadSources).then(
-      ({ value, what }) => {
-        if (!this.running || t.load !== l) return;
-        if (l.failing) t.log.info(`load readable again: ${what} ${value}`);
-        l.failing = false;
-        l.load = value;
-        const step = nextLoadMed(l.state, value, clock.now(), m);
-        l.state = step.state;
-        if (step.changed) {
-          l.med = step.med;
-          t.log.info({ load: value, med: step.med }, `MED from load: ${step.reason}`);
-          this.update(t, step.reason, performance.now());
-        } else {
-          t.log.debug({ load: value, med: step.med }, step.reason);
-        }
-        next();
-      },
-      (err: unknown) => {
-        // The MED stays where it was; one warning per run of failures.
-        if (!l.failing) t.log.warn({ err }, `cannot read load for the MED; keeping MED ${l.med ?? m.maxMed}`);
-        l.failing = true;
-        next();
-      },
-    );
+    if (!m) return undefined;
+    const { clock, loadSources } = this.opts;
+    return new LoadMedReader({ settings: m, clock, log: t.log, sources: loadSources, onChange: (reason) => this.update(t, reason, performance.now()) });
   }
 
   /** One timer per service, at the earliest end of a hold-down. */
