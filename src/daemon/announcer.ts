@@ -100,8 +100,6 @@ interface Tracked {
   everUp: boolean;
   /** What is announced (in the speaker's list), what the flap guard remembers, what it holds back. */
   routes: RouteState;
-  /** Prefix -> the entry handed to the speaker; rebuilt only when attributes change. */
-  entries: Map<string, AnnounceConfig>;
   timer: TimerHandle | undefined;
   readonly drain: DrainControl;
   load: LoadMedReader | undefined;
@@ -161,7 +159,6 @@ export class Announcer {
         fresh.handover = t.routes.announced.size > 0;
         // Hold-downs start again with the new checks; the flap history stays.
         fresh.routes = { announced: t.routes.announced, flap: t.routes.flap, held: EMPTY_ROUTES.held };
-        fresh.entries = new Map([...t.routes.announced].map(([prefix, a]) => [prefix, this.entryOf(fresh, prefix, a)]));
         fresh.everUp = t.everUp;
         fresh.demoted = t.demoted;
         this.record(fresh, 'reload: checks restarted');
@@ -174,8 +171,6 @@ export class Announcer {
         t.config = config;
         t.policy = policyOf(config);
         t.health.setPrefixes(config.prefixes);
-        // Receivers or next hop may differ with the same attributes: rebuild every entry.
-        for (const [prefix, a] of t.routes.announced) t.entries.set(prefix, this.entryOf(t, prefix, a));
         if (loadChanged) {
           t.load?.stop();
           t.load = this.loadReader(t);
@@ -254,7 +249,6 @@ export class Announcer {
       demoted: false,
       everUp: false,
       routes: EMPTY_ROUTES,
-      entries: new Map(),
       timer: undefined,
       drain: new DrainControl(opts.clock),
       load: undefined,
@@ -383,10 +377,10 @@ export class Announcer {
     });
   }
 
-  /** The full list the speaker has now. */
+  /** The full list the speaker has now: the static entries, then each service's, built from what it announces. */
   entries(): AnnounceConfig[] {
     const out: AnnounceConfig[] = [...this.announce];
-    for (const t of this.tracked) for (const e of t.entries.values()) out.push(e);
+    for (const t of this.tracked) for (const [prefix, a] of t.routes.announced) out.push(entryOf(t.config, prefix, a));
     return out;
   }
 
@@ -463,9 +457,6 @@ export class Announcer {
     const step = reconcile(t.routes, wantedRoutes(this.policyOf(t), s.name, s.serving, t.demoted), t.drain.active ? t.config.drain : undefined, now, this.guard);
     for (const h of step.heldBack) t.log.warn({ prefix: h.prefix, until: h.until }, `not announcing ${h.prefix} yet: ${h.reason}`);
     t.routes = step.state;
-    for (const prefix of step.withdrawn) t.entries.delete(prefix);
-    for (const prefix of step.announced) t.entries.set(prefix, this.entryOf(t, prefix, step.state.announced.get(prefix)!));
-    for (const prefix of step.changed) t.entries.set(prefix, this.entryOf(t, prefix, step.state.announced.get(prefix)!));
 
     if (changesRoutes(step)) {
       this.publish();
@@ -526,20 +517,21 @@ export class Announcer {
   private publish(): void {
     this.opts.sink.setAnnouncements(this.entries());
   }
+}
 
-  private entryOf(t: Tracked, prefix: string, a: AnnounceAttributes): AnnounceConfig {
-    const i = t.config.prefixes.indexOf(prefix);
-    return {
-      prefix,
-      nextHop: t.config.nextHop,
-      med: a.med,
-      prepend: a.prepend ?? 0,
-      communities: [...(a.communities ?? [])],
-      largeCommunities: [...(a.largeCommunities ?? [])],
-      localPref: a.localPref,
-      neighbors: t.config.targets[i] ?? [],
-    };
-  }
+/** The speaker's entry for one announced prefix: the service's next hop and receivers, the attributes it is announced with. */
+function entryOf(config: ServiceConfig, prefix: string, a: AnnounceAttributes): AnnounceConfig {
+  const i = config.prefixes.indexOf(prefix);
+  return {
+    prefix,
+    nextHop: config.nextHop,
+    med: a.med,
+    prepend: a.prepend ?? 0,
+    communities: [...(a.communities ?? [])],
+    largeCommunities: [...(a.largeCommunities ?? [])],
+    localPref: a.localPref,
+    neighbors: config.targets[i] ?? [],
+  };
 }
 
 function policyOf(config: ServiceConfig): ServicePolicy {
