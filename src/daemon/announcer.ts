@@ -28,7 +28,8 @@ import { sameValue, type ReloadPlan } from './config-diff.js';
 import { DrainControl } from './announcer/drain-control.js';
 import { LoadMedReader } from './announcer/load-med-reader.js';
 import { EventLog, type AnnouncerEvent } from './announcer/event-log.js';
-import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../announce/observer.js';
+import type { AnnouncerObserver } from '../announce/observer.js';
+import { ObserverSet } from './announcer/observers.js';
 
 export { EVENT_LOG_SIZE, type AnnouncerEvent } from './announcer/event-log.js';
 
@@ -106,19 +107,12 @@ interface Tracked {
   unsubscribe: (() => void)[];
 }
 
-type ObserverCall =
-  | { readonly kind: 'probe'; readonly o: ProbeObservation }
-  | { readonly kind: 'transition'; readonly o: TransitionObservation }
-  | { readonly kind: 'withdraw'; readonly o: WithdrawObservation };
-
 export class Announcer {
   private readonly tracked: Tracked[] = [];
   private readonly guard: FlapGuardSettings;
   private readonly log: Logger;
   private readonly eventLog: EventLog;
-  private readonly observers = new Set<AnnouncerObserver>();
-  /** Observers that threw once: logged then, silent after. */
-  private readonly failedObservers = new WeakSet<AnnouncerObserver>();
+  private readonly observers: ObserverSet;
   private running = false;
   private announce: readonly AnnounceConfig[];
 
@@ -127,6 +121,7 @@ export class Announcer {
     this.log = opts.log;
     this.announce = opts.announce;
     this.eventLog = new EventLog(opts.clock, opts.wallClock);
+    this.observers = new ObserverSet(opts.log);
     for (const config of opts.services) this.tracked.push(this.track(config));
   }
 
@@ -258,7 +253,7 @@ export class Announcer {
     t.unsubscribe.push(
       health.onTransition((e) => this.onTransition(t, e)),
       health.onProbe((r) =>
-        this.notify({ kind: 'probe', o: { service: config.name, ok: r.ok, durationMs: r.durationMs, timedOut: r.timedOut === true, atMs: r.at } }),
+        this.observers.probe({ service: config.name, ok: r.ok, durationMs: r.durationMs, timedOut: r.timedOut === true, atMs: r.at }),
       ),
     );
     return t;
@@ -343,10 +338,7 @@ export class Announcer {
 
   /** Adds an observer; returns the function that removes it. */
   observe(o: AnnouncerObserver): () => void {
-    this.observers.add(o);
-    return () => {
-      this.observers.delete(o);
-    };
+    return this.observers.add(o);
   }
 
   /** Waits for running hooks of every service. */
@@ -398,7 +390,7 @@ export class Announcer {
     // Routes first: the withdraw is the time-critical part.
     this.update(t, `${e.from} -> ${e.to}: ${e.reason}`, e.causedAtPerf);
     this.eventLog.transition(e.service, e.from, e.to, e.reason, e.at);
-    this.notify({ kind: 'transition', o: { service: e.service, from: e.from, to: e.to, reason: e.reason, atMs: e.at } });
+    this.observers.transition({ service: e.service, from: e.from, to: e.to, reason: e.reason, atMs: e.at });
     // After the event is logged, so the maintenance transition this may cause comes after it.
     this.endEmptyDrain(t, e.reason);
   }
@@ -462,7 +454,7 @@ export class Announcer {
       this.publish();
       const { withdrawn, announced, changed } = step;
       if (withdrawn.length > 0) {
-        this.notify({ kind: 'withdraw', o: { service: t.config.name, prefixes: withdrawn, latencyMs: performance.now() - causedAtPerf } });
+        this.observers.withdraw({ service: t.config.name, prefixes: withdrawn, latencyMs: performance.now() - causedAtPerf });
       }
       t.log.info({ state: s.name, serving: s.serving, withdrawn, announced, changed, demoted: t.demoted, draining: t.drain.active }, `${describeStep(step)} (${reason})`);
     }
@@ -498,20 +490,6 @@ export class Announcer {
   /** A command in the event log, at the state the service is in. */
   private record(t: Tracked, reason: string): void {
     this.eventLog.record(t.config.name, t.health.state.name, reason);
-  }
-
-  private notify(call: ObserverCall): void {
-    for (const o of this.observers) {
-      try {
-        if (call.kind === 'probe') o.probe?.(call.o);
-        else if (call.kind === 'transition') o.transition?.(call.o);
-        else o.withdraw?.(call.o);
-      } catch (err) {
-        if (this.failedObservers.has(o)) continue;
-        this.failedObservers.add(o);
-        this.log.error({ err, call: call.kind }, 'announcer observer failed; further failures of this observer are not logged');
-      }
-    }
   }
 
   private publish(): void {
