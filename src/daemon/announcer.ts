@@ -21,7 +21,7 @@ import type { Probe } from '../health/probe-result.js';
 import type { ProbeSpec } from '../health/probe-spec.js';
 import { FileSwitch, type DisableSwitch } from '../health/probes/file.js';
 import type { LoadSources } from '../health/probes/load.js';
-import { HealthService, OPERATOR, type ServiceStatus, type ServiceTransition } from '../health/service.js';
+import { HealthService, OPERATOR, type ServiceTransition } from '../health/service.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { sameValue, type ReloadPlan } from './config-diff.js';
@@ -31,7 +31,10 @@ import { EventLog, type AnnouncerEvent } from './announcer/event-log.js';
 import type { AnnouncerObserver } from '../announce/observer.js';
 import { ObserverSet } from './announcer/observers.js';
 
+import { serviceStatus, type AnnouncerServiceStatus } from './announcer/status.js';
+
 export { EVENT_LOG_SIZE, type AnnouncerEvent } from './announcer/event-log.js';
+export type { AnnouncerServiceStatus, ProbeSummary } from './announcer/status.js';
 
 /** Where the full list of announce entries goes: the speaker. */
 export interface AnnouncementSink {
@@ -57,34 +60,6 @@ export interface AnnouncerOptions {
   /** Wall-clock milliseconds for event timestamps; default Date.now. */
   readonly wallClock?: () => number;
 }
-
-/** One probe result as status shows it. */
-export interface ProbeSummary {
-  readonly ok: boolean;
-  readonly durationMs: number;
-  readonly timedOut: boolean;
-  readonly detail: string;
-  /** The tail of a command's output or the head of an HTTP body, when the probe kept one. */
-  readonly output?: string;
-  readonly atMs: number;
-}
-
-/** One service in the control socket's `status` result. */
-export interface AnnouncerServiceStatus extends ServiceStatus {
-  readonly prefixes: readonly string[];
-  readonly announced: readonly string[];
-  /** Prefixes the service wants but the flap guard holds back, with the time (clock ms) they may return. */
-  readonly held: readonly { readonly prefix: string; readonly until: number }[];
-  readonly demoted: boolean;
-  /** The last 10 probe results, oldest first. */
-  readonly lastProbes: readonly ProbeSummary[];
-  /** While draining: the clock time (ms) of the withdraw; otherwise null. */
-  readonly draining: number | null;
-  /** With med-from-load: the last reading and the MED it gave (null before the first); otherwise null. */
-  readonly loadMed: { readonly load: number | null; readonly med: number | null } | null;
-}
-
-const LAST_PROBES = 10;
 
 interface Tracked {
   config: ServiceConfig;
@@ -347,26 +322,7 @@ export class Announcer {
   }
 
   status(): AnnouncerServiceStatus[] {
-    return this.tracked.map((t) => {
-      const health = t.health.status();
-      return {
-        ...health,
-        prefixes: t.config.prefixes,
-        announced: [...t.routes.announced.keys()],
-        held: [...t.routes.held].map(([prefix, until]) => ({ prefix, until })),
-        demoted: t.demoted,
-        lastProbes: health.results.slice(-LAST_PROBES).map((r) => ({
-          ok: r.ok,
-          durationMs: r.durationMs,
-          timedOut: r.timedOut === true,
-          detail: r.detail,
-          ...(r.output !== undefined ? { output: r.output } : {}),
-          atMs: r.at,
-        })),
-        draining: t.drain.until ?? null,
-        loadMed: t.load ? { load: t.load.load ?? null, med: t.load.med ?? null } : null,
-      };
-    });
+    return this.tracked.map(serviceStatus);
   }
 
   /** The full list the speaker has now: the static entries, then each service's, built from what it announces. */
