@@ -246,7 +246,14 @@ export class AnnouncedService {
   }
 }
 
-/** The speaker's entry for one announced prefix: the service's next hop and receivers, the attributes it is announced with. */
+const NONE: readonly never[] = [];
+
+/**
+ * The speaker's entry for one announced prefix: the service's next hop and
+ * receivers, the attributes it is announced with. Built on every publish, so
+ * the lists are the attributes' own, not copies: nothing downstream writes
+ * to an entry (the speaker only reads and encodes them).
+ */
 function entryOf(config: ServiceConfig, prefix: string, a: AnnounceAttributes): AnnounceConfig {
   const i = config.prefixes.indexOf(prefix);
   return {
@@ -254,8 +261,8 @@ function entryOf(config: ServiceConfig, prefix: string, a: AnnounceAttributes): 
     nextHop: config.nextHop,
     med: a.med,
     prepend: a.prepend ?? 0,
-    communities: [...(a.communities ?? [])],
-    largeCommunities: [...(a.largeCommunities ?? [])],
+    communities: (a.communities ?? NONE) as number[],
+    largeCommunities: (a.largeCommunities ?? NONE) as AnnounceConfig['largeCommunities'],
     localPref: a.localPref,
     neighbors: config.targets[i] ?? [],
   };
