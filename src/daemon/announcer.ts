@@ -1,9 +1,11 @@
 // Services -> announce entries. Each service's health transitions go through
 // the announce policy; a prefix about to come back is first admitted by the
 // flap guard (and re-checked when its hold-down ends), a withdraw goes out at
-// once. The speaker gets the whole list (static `announce` plus what the
-// services want) and sends each neighbor the difference synchronously, so a
-// failed probe becomes a WITHDRAW within the same turn of the event loop.
+// once (announce/reconcile.ts decides, daemon/announcer/announced-service.ts
+// acts for one service). The speaker gets the whole list (static `announce`
+// plus what the services want) and sends each neighbor the difference
+// synchronously, so a failed probe becomes a WITHDRAW within the same turn of
+// the event loop.
 //
 // Operator commands: maintenance (DISABLED at once) and drain (RFC 8326: the
 // announced prefixes carry GRACEFUL_SHUTDOWN for the drain time, then
@@ -11,22 +13,26 @@
 // MED while it serves and changes only as src/announce/load-med.ts allows.
 
 import { performance } from 'node:perf_hooks';
-import { drainAttributes } from '../announce/drain.js';
-import { admitAnnouncement, DEFAULT_FLAP_GUARD, EMPTY_HISTORY, type FlapGuardSettings, type FlapHistory } from '../announce/flap-guard.js';
-import { INITIAL_LOAD_MED, nextLoadMed, type LoadMedState } from '../announce/load-med.js';
-import { wantedRoutes, type AnnounceAttributes, type ServicePolicy } from '../announce/policy.js';
+import { DEFAULT_FLAP_GUARD, type FlapGuardSettings } from '../announce/flap-guard.js';
+import type { AnnouncerObserver } from '../announce/observer.js';
 import type { AnnounceConfig } from '../config/index.js';
 import type { ServiceConfig } from '../config/config-schema.js';
 import { createProbe } from '../health/create-probe.js';
 import type { Probe } from '../health/probe-result.js';
 import type { ProbeSpec } from '../health/probe-spec.js';
 import { FileSwitch, type DisableSwitch } from '../health/probes/file.js';
-import { measureLoad, type LoadSources } from '../health/probes/load.js';
-import { HealthService, OPERATOR, type ServiceStatus, type ServiceTransition } from '../health/service.js';
-import type { Clock, TimerHandle } from '../util/clock.js';
+import type { LoadSources } from '../health/probes/load.js';
+import { HealthService, OPERATOR } from '../health/service.js';
+import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { sameValue, type ReloadPlan } from './config-diff.js';
-import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from './observer.js';
+import type { ReloadPlan } from './config-diff.js';
+import { AnnouncedService, type ServiceHost } from './announcer/announced-service.js';
+import { EventLog, type AnnouncerEvent } from './announcer/event-log.js';
+import { ObserverSet } from './announcer/observers.js';
+import { serviceStatus, type AnnouncerServiceStatus } from './announcer/status.js';
+
+export { EVENT_LOG_SIZE, type AnnouncerEvent } from './announcer/event-log.js';
+export type { AnnouncerServiceStatus, ProbeSummary } from './announcer/status.js';
 
 /** Where the full list of announce entries goes: the speaker. */
 export interface AnnouncementSink {
@@ -53,109 +59,29 @@ export interface AnnouncerOptions {
   readonly wallClock?: () => number;
 }
 
-/** One entry of the event log: a state transition, or an operator command with its reason. */
-export interface AnnouncerEvent {
-  /** Wall-clock time, ISO 8601. */
-  readonly at: string;
-  /** Clock time (ms), comparable with status times. */
-  readonly atMs: number;
-  readonly service: string;
-  readonly from: string;
-  /** For a command, the state the service was in (commands change it through the transitions that follow). */
-  readonly to: string;
-  readonly reason: string;
-  readonly kind: 'transition' | 'command';
-}
-
-/** One probe result as status shows it. */
-export interface ProbeSummary {
-  readonly ok: boolean;
-  readonly durationMs: number;
-  readonly timedOut: boolean;
-  readonly detail: string;
-  /** The tail of a command's output or the head of an HTTP body, when the probe kept one. */
-  readonly output?: string;
-  readonly atMs: number;
-}
-
-/** One service in the control socket's `status` result. */
-export interface AnnouncerServiceStatus extends ServiceStatus {
-  readonly prefixes: readonly string[];
-  readonly announced: readonly string[];
-  /** Prefixes the service wants but the flap guard holds back, with the time (clock ms) they may return. */
-  readonly held: readonly { readonly prefix: string; readonly until: number }[];
-  readonly demoted: boolean;
-  /** The last 10 probe results, oldest first. */
-  readonly lastProbes: readonly ProbeSummary[];
-  /** While draining: the clock time (ms) of the withdraw; otherwise null. */
-  readonly draining: number | null;
-  /** With med-from-load: the last reading and the MED it gave (null before the first); otherwise null. */
-  readonly loadMed: { readonly load: number | null; readonly med: number | null } | null;
-}
-
-/** Transitions and commands kept for `events`. */
-export const EVENT_LOG_SIZE = 1000;
-const LAST_PROBES = 10;
-
-interface Drain {
-  readonly until: number;
-  readonly timer: TimerHandle;
-  readonly waiters: ((withdrawn: boolean) => void)[];
-}
-
-interface LoadMed {
-  state: LoadMedState;
-  load: number | undefined;
-  med: number | undefined;
-  timer: TimerHandle | undefined;
-  failing: boolean;
-}
-
-interface Tracked {
-  config: ServiceConfig;
-  readonly health: HealthService;
-  policy: ServicePolicy;
-  readonly log: Logger;
-  /**
-   * After a reload restarted the checks: the routes announced before are kept
-   * until the new checks decide (UP, DOWN or DISABLED), so a changed check
-   * does not withdraw a healthy service while it proves itself again.
-   */
-  handover: boolean;
-  demoted: boolean;
-  everUp: boolean;
-  /** Prefix -> attributes currently in the speaker's list. */
-  announced: Map<string, AnnounceAttributes>;
-  /** Prefix -> the entry handed to the speaker; rebuilt only when attributes change. */
-  entries: Map<string, AnnounceConfig>;
-  flap: Map<string, FlapHistory>;
-  held: Map<string, number>;
-  timer: TimerHandle | undefined;
-  drain: Drain | undefined;
-  load: LoadMed | undefined;
-  unsubscribe: (() => void)[];
-}
-
-type ObserverCall =
-  | { readonly kind: 'probe'; readonly o: ProbeObservation }
-  | { readonly kind: 'transition'; readonly o: TransitionObservation }
-  | { readonly kind: 'withdraw'; readonly o: WithdrawObservation };
-
 export class Announcer {
-  private readonly tracked: Tracked[] = [];
-  private readonly guard: FlapGuardSettings;
+  private readonly tracked: AnnouncedService[] = [];
   private readonly log: Logger;
-  private readonly eventLog: AnnouncerEvent[] = [];
-  private readonly observers = new Set<AnnouncerObserver>();
-  /** Observers that threw once: logged then, silent after. */
-  private readonly failedObservers = new WeakSet<AnnouncerObserver>();
+  private readonly eventLog: EventLog;
+  private readonly observers: ObserverSet;
+  private readonly host: ServiceHost;
   private running = false;
   private announce: readonly AnnounceConfig[];
 
   constructor(private readonly opts: AnnouncerOptions) {
-    this.guard = opts.flapGuard ?? DEFAULT_FLAP_GUARD;
     this.log = opts.log;
     this.announce = opts.announce;
+    this.eventLog = new EventLog(opts.clock, opts.wallClock);
+    this.observers = new ObserverSet(opts.log);
+    this.host = {
+      clock: opts.clock,
+      guard: opts.flapGuard ?? DEFAULT_FLAP_GUARD,
+      loadSources: opts.loadSources,
+      events: this.eventLog,
+      observers: this.observers,
+      running: () => this.running,
+      publish: () => this.publish(),
+    };
     for (const config of opts.services) this.tracked.push(this.track(config));
   }
 
@@ -169,53 +95,36 @@ export class Announcer {
     this.announce = announce;
     const byName = new Map(services.map((c) => [c.name, c]));
     const restart = new Set(plan.services.restart.map((c) => c.name));
-    const next: Tracked[] = [];
+    const next: AnnouncedService[] = [];
     /** Restarted services the operator had put in maintenance: the new checks start in it. */
-    const maintained = new Set<Tracked>();
+    const maintained = new Set<AnnouncedService>();
     for (const t of this.tracked) {
       const config = byName.get(t.config.name);
       if (config === undefined) {
-        this.retire(t, 'removed from the config');
-        this.record(t, 'command', 'reload: service removed');
+        t.retire('removed from the config');
+        t.record('reload: service removed');
         t.log.info('service removed by a reload: withdrawing its prefixes');
         continue;
       }
       if (restart.has(config.name)) {
         const inMaintenance = t.health.state.disabledBy.includes(OPERATOR);
-        this.retire(t, 'checks changed by a reload');
+        t.retire('checks changed by a reload');
         const fresh = this.track(config);
         if (inMaintenance) maintained.add(fresh);
-        fresh.handover = t.announced.size > 0;
-        fresh.announced = t.announced;
-        fresh.entries = new Map([...t.announced].map(([prefix, a]) => [prefix, this.entryOf(fresh, prefix, a)]));
-        fresh.flap = t.flap;
-        fresh.everUp = t.everUp;
-        fresh.demoted = t.demoted;
-        this.record(fresh, 'command', 'reload: checks restarted');
+        fresh.takeOver(t);
+        fresh.record('reload: checks restarted');
         fresh.log.info('checks restarted by a reload; announced prefixes stay until the new checks decide');
         next.push(fresh);
         continue;
       }
-      if (config !== t.config) {
-        const loadChanged = !sameValue(config.medFromLoad, t.config.medFromLoad);
-        t.config = config;
-        t.policy = policyOf(config);
-        t.health.setPrefixes(config.prefixes);
-        // Receivers or next hop may differ with the same attributes: rebuild every entry.
-        for (const [prefix, a] of t.announced) t.entries.set(prefix, this.entryOf(t, prefix, a));
-        if (loadChanged) {
-          if (t.load?.timer) this.opts.clock.clearTimer(t.load.timer);
-          t.load = config.medFromLoad ? { state: INITIAL_LOAD_MED, load: undefined, med: undefined, timer: undefined, failing: false } : undefined;
-          if (this.running && t.load) this.readLoad(t);
-        }
-      }
+      if (config !== t.config) t.reconfigure(config);
       next.push(t);
     }
     const known = new Set(next.map((t) => t.config.name));
     for (const config of services) {
       if (known.has(config.name)) continue;
       const t = this.track(config);
-      this.record(t, 'command', 'reload: service added');
+      t.record('reload: service added');
       next.push(t);
     }
     this.tracked.splice(0, this.tracked.length, ...next);
@@ -224,35 +133,16 @@ export class Announcer {
     for (const t of next) {
       if (!this.running) break;
       if (!t.health.running) {
-        t.health.start();
+        t.start();
         // Maintenance is the operator's, not the config's: a reload does not end it.
         if (maintained.has(t)) t.health.setDisabled(true, 'maintenance kept across a reload');
-        if (t.load) this.readLoad(t);
       } else {
-        this.update(t, 'reload', performance.now());
+        t.update('reload', performance.now());
       }
     }
   }
 
-  /** Stops one service's checks, timers and drain; its routes leave with the next publish. */
-  private retire(t: Tracked, why: string): void {
-    for (const u of t.unsubscribe) u();
-    t.unsubscribe = [];
-    if (t.timer) this.opts.clock.clearTimer(t.timer);
-    t.timer = undefined;
-    if (t.load?.timer) this.opts.clock.clearTimer(t.load.timer);
-    // A reading still under way finds itself detached and neither updates nor reschedules.
-    t.load = undefined;
-    const d = t.drain;
-    if (d) {
-      this.opts.clock.clearTimer(d.timer);
-      t.drain = undefined;
-      for (const w of d.waiters) w(false);
-    }
-    t.health.stop(why);
-  }
-
-  private track(config: ServiceConfig): Tracked {
+  private track(config: ServiceConfig): AnnouncedService {
     const { opts } = this;
     const probe = opts.createProbe
       ? opts.createProbe(config.check, config)
@@ -278,30 +168,7 @@ export class Announcer {
       log: opts.log,
       ...(opts.random ? { random: opts.random } : {}),
     });
-    const t: Tracked = {
-      config,
-      health,
-      policy: policyOf(config),
-      handover: false,
-      log: opts.log.child({ service: config.name }),
-      demoted: false,
-      everUp: false,
-      announced: new Map(),
-      entries: new Map(),
-      flap: new Map(),
-      held: new Map(),
-      timer: undefined,
-      drain: undefined,
-      load: config.medFromLoad ? { state: INITIAL_LOAD_MED, load: undefined, med: undefined, timer: undefined, failing: false } : undefined,
-      unsubscribe: [],
-    };
-    t.unsubscribe.push(
-      health.onTransition((e) => this.onTransition(t, e)),
-      health.onProbe((r) =>
-        this.notify({ kind: 'probe', o: { service: config.name, ok: r.ok, durationMs: r.durationMs, timedOut: r.timedOut === true, atMs: r.at } }),
-      ),
-    );
-    return t;
+    return new AnnouncedService(config, health, this.host, opts.log);
   }
 
   /** Hands the speaker the static entries and starts every service's checks (and load readings). */
@@ -309,10 +176,7 @@ export class Announcer {
     if (this.running) return;
     this.running = true;
     this.publish();
-    for (const t of this.tracked) {
-      t.health.start();
-      if (t.load) this.readLoad(t);
-    }
+    for (const t of this.tracked) t.start();
   }
 
   /**
@@ -322,7 +186,7 @@ export class Announcer {
    */
   stop(): void {
     this.running = false;
-    for (const t of this.tracked) this.retire(t, 'floatd stopping');
+    for (const t of this.tracked) t.retire('floatd stopping');
   }
 
   /**
@@ -333,17 +197,7 @@ export class Announcer {
    */
   setMaintenance(on: boolean, service?: string, reason?: string): string[] {
     const targets = this.select(service);
-    const command = `maintenance ${on ? 'on' : 'off'}${reason !== undefined ? `: ${reason}` : ''}`;
-    for (const t of targets) {
-      this.record(t, 'command', command);
-      if (on) {
-        if (t.drain) this.finishDrain(t, `maintenance on during drain${reason !== undefined ? `: ${reason}` : ''}`);
-        else t.health.setDisabled(true, reason);
-      } else {
-        if (t.drain) this.cancelDrain(t, `maintenance off during drain${reason !== undefined ? `: ${reason}` : ''}`);
-        t.health.setDisabled(false, reason);
-      }
-    }
+    for (const t of targets) t.setMaintenance(on, reason);
     return targets.map((t) => t.config.name);
   }
 
@@ -357,13 +211,13 @@ export class Announcer {
    * is left out. Rejects for an unknown name, naming the known ones.
    */
   drain(service?: string, reason = 'operator'): Promise<string[]> {
-    let targets: Tracked[];
+    let targets: AnnouncedService[];
     try {
       targets = this.select(service);
     } catch (err) {
       return Promise.reject(err as Error);
     }
-    return Promise.all(targets.map((t) => this.drainOne(t, reason))).then((done) => targets.filter((_, i) => done[i]).map((t) => t.config.name));
+    return Promise.all(targets.map((t) => t.drainFor(reason))).then((done) => targets.filter((_, i) => done[i]).map((t) => t.config.name));
   }
 
   /**
@@ -373,21 +227,17 @@ export class Announcer {
   async shutdown(): Promise<void> {
     const targets = this.tracked.filter((t) => t.config.drainOnStop);
     if (targets.length > 0) this.log.info({ services: targets.map((t) => t.config.name) }, 'draining services before stopping');
-    await Promise.all(targets.map((t) => this.drainOne(t, 'floatd stopping')));
+    await Promise.all(targets.map((t) => t.drainFor('floatd stopping')));
   }
 
   /** The last `limit` (default all kept, at most 1000) transitions and commands, oldest first. */
   events(limit?: number): AnnouncerEvent[] {
-    const n = limit === undefined ? this.eventLog.length : Math.max(0, Math.floor(limit));
-    return n === 0 ? [] : this.eventLog.slice(-n);
+    return this.eventLog.events(limit);
   }
 
   /** Adds an observer; returns the function that removes it. */
   observe(o: AnnouncerObserver): () => void {
-    this.observers.add(o);
-    return () => {
-      this.observers.delete(o);
-    };
+    return this.observers.add(o);
   }
 
   /** Waits for running hooks of every service. */
@@ -396,36 +246,17 @@ export class Announcer {
   }
 
   status(): AnnouncerServiceStatus[] {
-    return this.tracked.map((t) => {
-      const health = t.health.status();
-      return {
-        ...health,
-        prefixes: t.config.prefixes,
-        announced: [...t.announced.keys()],
-        held: [...t.held].map(([prefix, until]) => ({ prefix, until })),
-        demoted: t.demoted,
-        lastProbes: health.results.slice(-LAST_PROBES).map((r) => ({
-          ok: r.ok,
-          durationMs: r.durationMs,
-          timedOut: r.timedOut === true,
-          detail: r.detail,
-          ...(r.output !== undefined ? { output: r.output } : {}),
-          atMs: r.at,
-        })),
-        draining: t.drain?.until ?? null,
-        loadMed: t.load ? { load: t.load.load ?? null, med: t.load.med ?? null } : null,
-      };
-    });
+    return this.tracked.map(serviceStatus);
   }
 
-  /** The full list the speaker has now. */
+  /** The full list the speaker has now: the static entries, then each service's, built from what it announces. */
   entries(): AnnounceConfig[] {
     const out: AnnounceConfig[] = [...this.announce];
-    for (const t of this.tracked) for (const e of t.entries.values()) out.push(e);
+    for (const t of this.tracked) t.addEntries(out);
     return out;
   }
 
-  private select(service: string | undefined): Tracked[] {
+  private select(service: string | undefined): AnnouncedService[] {
     if (service === undefined) return [...this.tracked];
     const t = this.tracked.find((x) => x.config.name === service);
     if (t) return [t];
@@ -433,267 +264,7 @@ export class Announcer {
     throw new Error(`unknown service ${JSON.stringify(service)} (known services: ${known.length > 0 ? known.join(', ') : 'none configured'})`);
   }
 
-  private onTransition(t: Tracked, e: ServiceTransition): void {
-    if (e.to === 'UP') t.everUp = true;
-    if (e.to === 'DOWN' && t.everUp && !t.config.failback) t.demoted = true;
-    // Routes first: the withdraw is the time-critical part.
-    this.update(t, `${e.from} -> ${e.to}: ${e.reason}`, e.causedAtPerf);
-    this.push({ kind: 'transition', at: this.wallTime(), atMs: e.at, service: e.service, from: e.from, to: e.to, reason: e.reason });
-    this.notify({ kind: 'transition', o: { service: e.service, from: e.from, to: e.to, reason: e.reason, atMs: e.at } });
-    // After the event is logged, so the maintenance transition this may cause comes after it.
-    this.endEmptyDrain(t, e.reason);
-  }
-
-  /** A drain whose routes went away on their own (the service went DOWN) is over. */
-  private endEmptyDrain(t: Tracked, reason: string): void {
-    if (t.drain && t.announced.size === 0) this.finishDrain(t, `drain ended early: nothing left announced (${reason})`);
-  }
-
-  private drainOne(t: Tracked, reason: string): Promise<boolean> {
-    const { clock } = this.opts;
-    const settings = t.config.drain;
-    if (t.drain) {
-      const d = t.drain;
-      this.record(t, 'command', `drain: ${reason} (already draining)`);
-      return new Promise((resolve) => d.waiters.push(resolve));
-    }
-    this.record(t, 'command', `drain for ${settings.timeMs / 1000} s: ${reason}`);
-    if (!this.running || t.announced.size === 0) {
-      // Nothing to move traffic away from: straight to maintenance.
-      this.enterMaintenance(t, `drained: nothing was announced (${reason})`, performance.now());
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => {
-      const timer = clock.setTimer(settings.timeMs, () => this.finishDrain(t, `drained for ${settings.timeMs / 1000} s (${reason})`));
-      t.drain = { until: clock.now() + settings.timeMs, timer, waiters: [resolve] };
-      t.log.info({ timeMs: settings.timeMs, localPref: settings.localPref }, `draining: GRACEFUL_SHUTDOWN for ${settings.timeMs / 1000} s, then withdraw (${reason})`);
-      this.update(t, `drain: ${reason}`, performance.now());
-    });
-  }
-
-  /** Ends a drain with the withdraw: maintenance on, then the waiters learn it is done. */
-  private finishDrain(t: Tracked, why: string): void {
-    const d = t.drain;
-    if (!d) return;
-    this.opts.clock.clearTimer(d.timer);
-    t.drain = undefined;
-    this.enterMaintenance(t, why, performance.now());
-    for (const w of d.waiters) w(true);
-  }
-
-  /** Ends a drain without a withdraw: the normal attributes come back. */
-  private cancelDrain(t: Tracked, why: string): void {
-    const d = t.drain;
-    if (!d) return;
-    this.opts.clock.clearTimer(d.timer);
-    t.drain = undefined;
-    t.log.info(`drain called off: ${why}`);
-    this.update(t, why, performance.now());
-    for (const w of d.waiters) w(false);
-  }
-
-  private enterMaintenance(t: Tracked, why: string, causedAtPerf: number): void {
-    t.health.setDisabled(true, why);
-    // Already DISABLED (by the file) gives no transition; the routes must still lose the drain attributes.
-    this.update(t, why, causedAtPerf);
-  }
-
-  private update(t: Tracked, reason: string, causedAtPerf: number): void {
-    if (!this.running) return;
-    const now = this.opts.clock.now();
-    const s = t.health.state;
-    if (t.handover) {
-      // The restarted checks have not decided yet: keep what was announced.
-      if (s.name === 'INIT' || s.name === 'RISING' || s.name === 'FALLING') return;
-      t.handover = false;
-    }
-    let wanted = wantedRoutes(this.policyOf(t), s.name, s.serving, t.demoted);
-    const d = t.drain;
-    // A drain moves traffic away from what is announced; it never announces anything new.
-    if (d) wanted = wanted.filter((r) => t.announced.has(r.prefix)).map((r) => ({ prefix: r.prefix, attributes: drainAttributes(r.attributes, t.config.drain) }));
-    const withdrawn: string[] = [];
-    const announced: string[] = [];
-    const changed: string[] = [];
-    const wantedSet = new Set<string>();
-    for (const r of wanted) wantedSet.add(r.prefix);
-
-    // Withdraws first, never delayed.
-    for (const prefix of t.announced.keys()) {
-      if (!wantedSet.has(prefix)) {
-        t.announced.delete(prefix);
-        t.entries.delete(prefix);
-        withdrawn.push(prefix);
-      }
-    }
-    for (const prefix of t.held.keys()) if (!wantedSet.has(prefix)) t.held.delete(prefix);
-
-    for (const r of wanted) {
-      const current = t.announced.get(r.prefix);
-      if (current !== undefined) {
-        if (!sameAttributes(current, r.attributes)) {
-          t.announced.set(r.prefix, r.attributes);
-          t.entries.set(r.prefix, this.entryOf(t, r.prefix, r.attributes));
-          changed.push(r.prefix);
-        }
-        continue;
-      }
-      const admission = admitAnnouncement(t.flap.get(r.prefix) ?? EMPTY_HISTORY, now, this.guard);
-      t.flap.set(r.prefix, admission.history);
-      if (!admission.allowed) {
-        if (t.held.get(r.prefix) !== admission.until) {
-          t.log.warn({ prefix: r.prefix, until: admission.until }, `not announcing ${r.prefix} yet: ${admission.reason}`);
-        }
-        t.held.set(r.prefix, admission.until);
-        continue;
-      }
-      t.held.delete(r.prefix);
-      t.announced.set(r.prefix, r.attributes);
-      t.entries.set(r.prefix, this.entryOf(t, r.prefix, r.attributes));
-      announced.push(r.prefix);
-    }
-
-    if (withdrawn.length + announced.length + changed.length > 0) {
-      this.publish();
-      if (withdrawn.length > 0) {
-        this.notify({ kind: 'withdraw', o: { service: t.config.name, prefixes: withdrawn, latencyMs: performance.now() - causedAtPerf } });
-      }
-      const parts = [
-        withdrawn.length > 0 ? `withdrawing ${withdrawn.join(', ')}` : '',
-        announced.length > 0 ? `announcing ${announced.join(', ')}` : '',
-        changed.length > 0 ? `new attributes for ${changed.join(', ')}` : '',
-      ].filter((x) => x !== '');
-      t.log.info({ state: s.name, serving: s.serving, withdrawn, announced, changed, demoted: t.demoted, draining: d !== undefined }, `${parts.join('; ')} (${reason})`);
-    }
-    this.scheduleRecheck(t);
-  }
-
-  /** The policy with the load-driven MED in the UP attributes; before the first reading, the highest MED. */
-  private policyOf(t: Tracked): ServicePolicy {
-    const m = t.config.medFromLoad;
-    if (!m || !t.load) return t.policy;
-    return { ...t.policy, up: { ...t.policy.up, med: t.load.med ?? m.maxMed } };
-  }
-
-  /** One load reading, then the next one `interval` later; the MED is re-announced only when it changes. */
-  private readLoad(t: Tracked): void {
-    const m = t.config.medFromLoad;
-    const l = t.load;
-    if (!m || !l) return;
-    const { clock } = this.opts;
-    const next = (): void => {
-      if (this.running && t.load === l) l.timer = clock.setTimer(m.intervalMs, () => this.readLoad(t));
-    };
-    measureLoad(m.measure, this.opts.loadSources).then(
-      ({ value, what }) => {
-        if (!this.running || t.load !== l) return;
-        if (l.failing) t.log.info(`load readable again: ${what} ${value}`);
-        l.failing = false;
-        l.load = value;
-        const step = nextLoadMed(l.state, value, clock.now(), m);
-        l.state = step.state;
-        if (step.changed) {
-          l.med = step.med;
-          t.log.info({ load: value, med: step.med }, `MED from load: ${step.reason}`);
-          this.update(t, step.reason, performance.now());
-        } else {
-          t.log.debug({ load: value, med: step.med }, step.reason);
-        }
-        next();
-      },
-      (err: unknown) => {
-        // The MED stays where it was; one warning per run of failures.
-        if (!l.failing) t.log.warn({ err }, `cannot read load for the MED; keeping MED ${l.med ?? m.maxMed}`);
-        l.failing = true;
-        next();
-      },
-    );
-  }
-
-  /** One timer per service, at the earliest end of a hold-down. */
-  private scheduleRecheck(t: Tracked): void {
-    if (t.timer) this.opts.clock.clearTimer(t.timer);
-    t.timer = undefined;
-    let first = Infinity;
-    for (const until of t.held.values()) first = Math.min(first, until);
-    if (first === Infinity) return;
-    t.timer = this.opts.clock.setTimer(first - this.opts.clock.now(), () => {
-      t.timer = undefined;
-      this.update(t, 'flap hold-down ended', performance.now());
-    });
-  }
-
-  private wallTime(): string {
-    return new Date((this.opts.wallClock ?? Date.now)()).toISOString();
-  }
-
-  private push(e: AnnouncerEvent): void {
-    this.eventLog.push(e);
-    if (this.eventLog.length > EVENT_LOG_SIZE) this.eventLog.splice(0, this.eventLog.length - EVENT_LOG_SIZE);
-  }
-
-  /** A command in the event log, at the state the service is in. */
-  private record(t: Tracked, kind: 'command', reason: string): void {
-    const state = t.health.state.name;
-    this.push({ kind, at: this.wallTime(), atMs: this.opts.clock.now(), service: t.config.name, from: state, to: state, reason });
-  }
-
-  private notify(call: ObserverCall): void {
-    for (const o of this.observers) {
-      try {
-        if (call.kind === 'probe') o.probe?.(call.o);
-        else if (call.kind === 'transition') o.transition?.(call.o);
-        else o.withdraw?.(call.o);
-      } catch (err) {
-        if (this.failedObservers.has(o)) continue;
-        this.failedObservers.add(o);
-        this.log.error({ err, call: call.kind }, 'announcer observer failed; further failures of this observer are not logged');
-      }
-    }
-  }
-
   private publish(): void {
     this.opts.sink.setAnnouncements(this.entries());
   }
-
-  private entryOf(t: Tracked, prefix: string, a: AnnounceAttributes): AnnounceConfig {
-    const i = t.config.prefixes.indexOf(prefix);
-    return {
-      prefix,
-      nextHop: t.config.nextHop,
-      med: a.med,
-      prepend: a.prepend ?? 0,
-      communities: [...(a.communities ?? [])],
-      largeCommunities: [...(a.largeCommunities ?? [])],
-      localPref: a.localPref,
-      neighbors: t.config.targets[i] ?? [],
-    };
-  }
-}
-
-function policyOf(config: ServiceConfig): ServicePolicy {
-  return {
-    prefixes: config.prefixes,
-    up: config.up,
-    down: config.whenDown,
-    disabled: config.whenDisabled,
-    ...(config.role !== undefined ? { role: config.role } : {}),
-    roleStyle: config.roleStyle,
-    failback: config.failback,
-  };
-}
-
-function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined, eq: (x: T, y: T) => boolean): boolean {
-  const x = a ?? [];
-  const y = b ?? [];
-  return x.length === y.length && x.every((v, i) => eq(v, y[i]!));
-}
-
-function sameAttributes(a: AnnounceAttributes, b: AnnounceAttributes): boolean {
-  return (
-    a.med === b.med &&
-    (a.prepend ?? 0) === (b.prepend ?? 0) &&
-    a.localPref === b.localPref &&
-    sameList(a.communities, b.communities, (x, y) => x === y) &&
-    sameList(a.largeCommunities, b.largeCommunities, (x, y) => x.global === y.global && x.local1 === y.local1 && x.local2 === y.local2)
-  );
 }

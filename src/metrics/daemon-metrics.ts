@@ -4,7 +4,7 @@
 // here can drift from what `floatd status` shows. Inputs are typed by the
 // fields read and nothing else: no config, so no secret, is ever in reach.
 
-import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../daemon/observer.js';
+import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../announce/observer.js';
 import { SERVICE_STATES } from '../health/service-state.js';
 import { renderExposition } from './exposition.js';
 import type { ProcessSample } from './process-metrics.js';

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { parseConfigText, type AnnounceConfig } from '../../src/config/index.js';
 import { Announcer, EVENT_LOG_SIZE, type AnnouncerOptions } from '../../src/daemon/announcer.js';
-import type { ProbeObservation, TransitionObservation, WithdrawObservation } from '../../src/daemon/observer.js';
+import type { ProbeObservation, TransitionObservation, WithdrawObservation } from '../../src/announce/observer.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { advance, fail, flush, ManualProbe, pass, silent } from '../health/helpers/fakes.js';
 

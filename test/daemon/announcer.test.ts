@@ -131,6 +131,23 @@ test('when-down with attributes keeps announcing with them', async () => {
   t.announcer.stop();
 });
 
+test('entries() is the list the speaker was last given, through announce, attribute change and withdraw', async () => {
+  const t = setup([...TIMING, 'med: 10', 'when-down: { med: 1000 }', 'fall: 1']);
+  t.announcer.start();
+  assert.deepEqual(t.announcer.entries(), t.published.at(-1)!.entries);
+  await advance(t.clock, 1100);
+  assert.deepEqual(t.announcer.entries(), t.published.at(-1)!.entries);
+  assert.equal(t.announcer.entries().length, 3);
+  t.setHealthy(false);
+  await advance(t.clock, 2500);
+  assert.equal(t.entry('192.0.2.10/32')?.med, 1000);
+  assert.deepEqual(t.announcer.entries(), t.published.at(-1)!.entries);
+  t.announcer.setMaintenance(true);
+  assert.deepEqual(t.announced(), []);
+  assert.deepEqual(t.announcer.entries(), t.published.at(-1)!.entries);
+  t.announcer.stop();
+});
+
 test('the flap guard holds a prefix that keeps coming back, never delays a withdraw, and announces when the hold ends', async () => {
   const guard = { threshold: 1, windowMs: 60_000, holdMs: 10_000, maxHoldMs: 60_000 };
   const t = setup([...TIMING, 'rise: 1', 'fall: 1'], { flapGuard: guard });

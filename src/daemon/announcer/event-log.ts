@@ -1,0 +1,58 @@
+// The announcer's event log for the control socket's `events`: state
+// transitions and operator commands, the newest EVENT_LOG_SIZE kept. Each
+// entry has the wall-clock time (for people) and the clock time (to compare
+// with status times).
+
+import type { Clock } from '../../util/clock.js';
+
+/** One entry of the event log: a state transition, or an operator command with its reason. */
+export interface AnnouncerEvent {
+  /** Wall-clock time, ISO 8601. */
+  readonly at: string;
+  /** Clock time (ms), comparable with status times. */
+  readonly atMs: number;
+  readonly service: string;
+  readonly from: string;
+  /** For a command, the state the service was in (commands change it through the transitions that follow). */
+  readonly to: string;
+  readonly reason: string;
+  readonly kind: 'transition' | 'command';
+}
+
+/** Transitions and commands kept for `events`. */
+export const EVENT_LOG_SIZE = 1000;
+
+export class EventLog {
+  private readonly log: AnnouncerEvent[] = [];
+
+  constructor(
+    private readonly clock: Clock,
+    /** Wall-clock milliseconds; default Date.now. */
+    private readonly wallClock: () => number = Date.now,
+  ) {}
+
+  /** A state transition at clock time `atMs`. */
+  transition(service: string, from: string, to: string, reason: string, atMs: number): void {
+    this.push({ kind: 'transition', at: this.wallTime(), atMs, service, from, to, reason });
+  }
+
+  /** A command, now, for a service in `state`. */
+  record(service: string, state: string, reason: string): void {
+    this.push({ kind: 'command', at: this.wallTime(), atMs: this.clock.now(), service, from: state, to: state, reason });
+  }
+
+  /** The last `limit` (default all kept, at most EVENT_LOG_SIZE) events, oldest first. */
+  events(limit?: number): AnnouncerEvent[] {
+    const n = limit === undefined ? this.log.length : Math.max(0, Math.floor(limit));
+    return n === 0 ? [] : this.log.slice(-n);
+  }
+
+  private push(e: AnnouncerEvent): void {
+    this.log.push(e);
+    if (this.log.length > EVENT_LOG_SIZE) this.log.splice(0, this.log.length - EVENT_LOG_SIZE);
+  }
+
+  private wallTime(): string {
+    return new Date(this.wallClock()).toISOString();
+  }
+}
