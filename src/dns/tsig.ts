@@ -121,6 +121,9 @@ export function verifyResponse(buf: Uint8Array, key: TsigKey, requestMac: Uint8A
   const rr = message.additional.at(-1);
   if (tsigOffset === undefined || !rr || rr.data.kind !== 'tsig') {
     const rc = rcodeName(message.rcode);
+    // An unsigned error proves nothing but changes nothing either: report its rcode
+    // (PowerDNS answers a bad MAC with an unsigned REFUSED). An unsigned success is never trusted.
+    if (message.rcode !== 0) throw new DnsError(rc, `the server answered ${rc}, unsigned: it did not accept TSIG key "${key.name}" (wrong secret, name or algorithm) or refused the request`);
     throw new DnsError('ERR_DNS_UNSIGNED', `the server's answer (${rc}) carries no TSIG record: it may not know key "${key.name}" or not be the server we asked`);
   }
   const t = rr.data;

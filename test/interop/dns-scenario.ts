@@ -37,14 +37,15 @@ export async function dnsScenario(kind: DnsServer['kind']): Promise<void> {
     await client.update(deleteRecord(0, ZONE, OURS));
     assert.deepEqual(await www(), [OTHER]);
 
-    // A wrong secret: the server says BADSIG (header NOTAUTH).
+    // A wrong secret: BIND and Knot say BADSIG (header NOTAUTH); PowerDNS an unsigned REFUSED.
     const wrong = new DnsClient({ host: srv.host, port: srv.port, key: { ...key, secret: Buffer.from('wrong secret') }, timeoutMs: 500 });
-    await assert.rejects(wrong.update(addRecord(0, ZONE, OURS)), (e: DnsError) => e.code === 'BADSIG');
+    await assert.rejects(wrong.update(addRecord(0, ZONE, OURS)), (e: DnsError) => e.code === (kind === 'pdns' ? 'REFUSED' : 'BADSIG'));
     const unknown = new DnsClient({ host: srv.host, port: srv.port, key: { ...key, name: 'nobody' }, timeoutMs: 500 });
-    await assert.rejects(unknown.update(addRecord(0, ZONE, OURS)), (e: DnsError) => ['BADKEY', 'NOTAUTH', 'REFUSED'].includes(e.code));
+    await assert.rejects(unknown.update(addRecord(0, ZONE, OURS)), (e: DnsError) => e.code === (kind === 'pdns' ? 'REFUSED' : 'BADKEY'));
     // Our clock an hour behind: BADTIME, and the skew comes from the server's time.
     const late = new DnsClient({ host: srv.host, port: srv.port, key, timeoutMs: 500, wallSeconds: () => Date.now() / 1000 - 3600 });
-    await assert.rejects(late.update(addRecord(0, ZONE, OURS)), (e: DnsError) => e.code === 'BADTIME' && Math.abs((e.skewSeconds ?? 0) - 3600) <= 5);
+    // PowerDNS 4.7 answers it with an unsigned REFUSED, without its time (its log: "Invalid TSIG time delta").
+    await assert.rejects(late.update(addRecord(0, ZONE, OURS)), (e: DnsError) => (kind === 'pdns' ? e.code === 'REFUSED' : e.code === 'BADTIME' && Math.abs((e.skewSeconds ?? 0) - 3600) <= 5));
     assert.deepEqual(await www(), [OTHER]);
     // Keep-last guard: the value-dependent prerequisite fails when the RRset differs.
     await assert.rejects(client.update(deleteRecord(0, ZONE, OURS, [OURS.address, OTHER])), (e: DnsError) => e.code === 'NXRRSET');

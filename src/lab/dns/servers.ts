@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DnsClient } from '../../dns/client.js';
@@ -61,6 +61,7 @@ zone "${ZONE}" { type primary; file "${ZONE}.db"; update-policy { grant ${KEY.na
     return { cmd: 'named', args: ['-g', '-c', join(dir, 'named.conf')] };
   }
   if (kind === 'knot') {
+    mkdirSync(join(dir, 'db'));
     writeFileSync(
       join(dir, 'knot.conf'),
       `server:\n  rundir: "${dir}"\n  listen: ${HOST}@${port}\n  pidfile: "${dir}/knot.pid"\n` +
