@@ -1,0 +1,11 @@
+export { DnsClient } from './client.js';
+export type { ClientOptions } from './client.js';
+export { DnsError, isTransient } from './errors.js';
+export { loadKeyFile, loadSecretFile } from './key-file.js';
+export { RecordKeeper } from './record-keeper.js';
+export type { KeeperOptions, KeeperReport } from './record-keeper.js';
+export { DEFAULT_KEEPER_CONFIG } from './keeper-core.js';
+export type { KeeperConfig } from './keeper-core.js';
+export { TSIG_ALGORITHMS } from './tsig.js';
+export type { TsigKey } from './tsig.js';
+export type { DnsRecord } from './update.js';
