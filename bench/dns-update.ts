@@ -3,7 +3,7 @@
 // Median of 20. Needs root and bind9. Run: npm run bench:dns
 import { DnsClient } from '../src/dns/client.js';
 import { RecordKeeper } from '../src/dns/record-keeper.js';
-import { KEY, startServer, ZONE } from '../src/lab/dns/servers.js';
+import { KEY, startServer, ZONE } from '../lab/dns/servers.js';
 import { realClock } from '../src/util/clock.js';
 
 const RUNS = 20;

@@ -4,8 +4,8 @@ import type { DnsError } from '../../src/dns/errors.js';
 import { RecordKeeper } from '../../src/dns/record-keeper.js';
 import type { KeeperReport } from '../../src/dns/record-keeper.js';
 import { addRecord, deleteRecord } from '../../src/dns/update.js';
-import { KEY, OTHER, startServer, ZONE } from '../../src/lab/dns/servers.js';
-import type { DnsServer } from '../../src/lab/dns/servers.js';
+import { KEY, OTHER, startServer, ZONE } from '../../lab/dns/servers.js';
+import type { DnsServer } from '../../lab/dns/servers.js';
 import { realClock } from '../../src/util/clock.js';
 
 const key = { name: KEY.name, algorithm: KEY.algorithm, secret: Buffer.from(KEY.secret, 'base64') };

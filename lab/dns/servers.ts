@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DnsClient } from '../../dns/client.js';
+import { DnsClient } from '../../src/dns/client.js';
 
 /**
  * Real authoritative servers on loopback for interop tests and benchmarks:
