@@ -63,8 +63,11 @@ export type VrrpEvent =
   | { readonly kind: 'track'; readonly tracking: Tracking };
 
 export type VrrpAction =
-  /** One advert now with this priority (0 = releasing). */
-  | { readonly kind: 'send-advert'; readonly priority: number }
+  /**
+   * One advert now with this priority. A release (priority 0) waits for the
+   * removal before it: see `release()` below.
+   */
+  | { readonly kind: 'send-advert'; readonly priority: number; readonly afterRemoval?: boolean }
   /** Send adverts every `intervalMs` from now on (the first one at once). */
   | { readonly kind: 'start-adverts'; readonly priority: number; readonly intervalMs: number }
   | { readonly kind: 'stop-adverts' }
@@ -162,11 +165,22 @@ function becomeActive(s: VrrpState, now: number, reason: string, actions: VrrpAc
   return { ...next, activeAddress: s.params.primaryAddress, activePriority: prio, activeIntervalMs: s.params.advertIntervalMs, activeHeard: true };
 }
 
+/**
+ * Giving up the role (RFC 9568 6.4.3 shutdown): adverts stop, then priority 0
+ * tells the Backups to take over after their skew time instead of the whole
+ * master-down interval. floatd sends that advert once the addresses are gone:
+ * iproute2 takes 5-200 ms on a busy host, longer than a Backup's skew time at
+ * short intervals (61 ms at 0.1 s and priority 100), and sending first would
+ * leave the address on two hosts for the difference.
+ */
+function release(actions: VrrpAction[]): void {
+  actions.push({ kind: 'stop-adverts' }, { kind: 'remove-addresses' }, { kind: 'send-advert', priority: 0, afterRemoval: true });
+}
+
 /** Active -> Backup: adverts stop, addresses go, and the timer waits for the new Active. */
-function becomeBackup(s: VrrpState, now: number, reason: string, actions: VrrpAction[], release: boolean): VrrpState {
-  actions.push({ kind: 'stop-adverts' });
-  if (release) actions.push({ kind: 'send-advert', priority: 0 });
-  actions.push({ kind: 'remove-addresses' });
+function becomeBackup(s: VrrpState, now: number, reason: string, actions: VrrpAction[], giveUp: boolean): VrrpState {
+  if (giveUp) release(actions);
+  else actions.push({ kind: 'stop-adverts' }, { kind: 'remove-addresses' });
   const next = moveTo(s, 'Backup', now, reason, actions);
   actions.push(armDown(next));
   return next;
@@ -188,10 +202,8 @@ export function step(s: VrrpState, ev: VrrpEvent, now: number): Step {
     case 'shutdown': {
       const reason = ev.reason ?? 'shutdown';
       if (s.name === 'Initialize') return { state: s, actions };
-      if (s.name === 'Active') {
-        // RFC 9568 6.4.3: priority 0 tells the Backups to take over after their skew time, not 3 intervals.
-        actions.push({ kind: 'stop-adverts' }, { kind: 'send-advert', priority: 0 }, { kind: 'remove-addresses' });
-      } else actions.push({ kind: 'cancel-master-down' });
+      if (s.name === 'Active') release(actions);
+      else actions.push({ kind: 'cancel-master-down' });
       const next = moveTo(s, 'Initialize', now, reason, actions);
       return { state: { ...next, activeAddress: undefined, activePriority: undefined, activeHeard: false }, actions };
     }

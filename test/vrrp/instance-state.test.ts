@@ -164,10 +164,11 @@ test('adverts for another VRID, and any advert in Initialize, are ignored', () =
   assert.deepEqual(step(initialVrrpState(P), advert('10.0.0.3', 200), 0).actions, []);
 });
 
-test('shutdown while Active: priority 0 advert before the addresses go', () => {
+test('shutdown while Active: adverts stop, the addresses go, then a priority 0 advert', () => {
   const r = step(active(), { kind: 'shutdown', reason: 'release' }, 5000);
   assert.equal(r.state.name, 'Initialize');
-  assert.deepEqual(kinds(r.actions), ['stop-adverts', 'send-advert:0', 'remove-addresses', 'transition']);
+  assert.deepEqual(kinds(r.actions), ['stop-adverts', 'remove-addresses', 'send-advert:0', 'transition']);
+  assert.deepEqual(r.actions[2], { kind: 'send-advert', priority: 0, afterRemoval: true });
   assert.equal(r.state.last?.reason, 'release');
   const b = step(backup(), { kind: 'shutdown' }, 5000);
   assert.deepEqual(kinds(b.actions), ['cancel-master-down', 'transition']);
@@ -176,7 +177,7 @@ test('shutdown while Active: priority 0 advert before the addresses go', () => {
 test('tracking, give-up mode: not serving while Active releases with priority 0; no takeover until serving again', () => {
   const off = step(active(), { kind: 'track', tracking: { kind: 'serving', serving: false } }, 5000);
   assert.equal(off.state.name, 'Backup');
-  assert.deepEqual(kinds(off.actions), ['stop-adverts', 'send-advert:0', 'remove-addresses', 'transition', 'set-master-down']);
+  assert.deepEqual(kinds(off.actions), ['stop-adverts', 'remove-addresses', 'send-advert:0', 'transition', 'set-master-down']);
   assert.match(off.state.last!.reason, /not serving/);
   // Nobody else answers: the timer runs out, and it still stays Backup.
   const quiet = step(off.state, { kind: 'master-down-timer' }, 9000);
