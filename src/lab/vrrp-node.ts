@@ -2,7 +2,8 @@
 // benchmarks, which start it inside a network namespace:
 //   node vrrp-node.js CONFIG-JSON
 // Signals drive it: SIGUSR1 = the tracked service stopped serving, SIGUSR2 =
-// serving again, SIGTERM = release (priority 0 advert) and exit. Each
+// serving again, SIGHUP = block the event loop for 2 s (as a GC or a burst of
+// work would), SIGTERM = release (priority 0 advert) and exit. Each
 // transition is written to stdout as a JSON line, with a monotonic time.
 
 import { performance } from 'node:perf_hooks';
@@ -24,6 +25,14 @@ process.on('SIGUSR1', () => {
 process.on('SIGUSR2', () => {
   say({ event: 'track', serving: true });
   vrrp.setTracked(true);
+});
+process.on('SIGHUP', () => {
+  say({ event: 'busy', ms: 2000 });
+  const end = performance.now() + 2000;
+  while (performance.now() < end) {
+    // Busy on purpose: nothing else on this thread runs meanwhile.
+  }
+  say({ event: 'idle' });
 });
 process.on('SIGTERM', () => {
   void vrrp.release('released').then(() => {

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { check, Lab, type LabProcess } from '../../src/lab/netns.js';
 
 export const VIP = '10.52.0.100';
+export const VIP6 = 'fd00:52::100';
 export const HOST_ADDR = { fd: '10.52.0.1', ka: '10.52.0.2', cl: '10.52.0.10' } as const;
+const HOST_ADDR6 = { fd: 'fd00:52::1', ka: 'fd00:52::2', cl: 'fd00:52::10' } as const;
 const VRRP_NODE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'lab', 'vrrp-node.js');
 
 export interface VrrpLan {
@@ -16,7 +18,7 @@ export interface VrrpLan {
   readonly ns: { readonly fd: string; readonly ka: string; readonly cl: string };
 }
 
-const HTTP = `const n=process.argv[1];require('http').createServer((q,r)=>r.end(n)).listen(8080,'0.0.0.0')`;
+const HTTP = `const n=process.argv[1];require('http').createServer((q,r)=>r.end(n)).listen(8080,'::')`;
 
 export async function vrrpLan(tag: string): Promise<VrrpLan> {
   const lab = new Lab(tag);
@@ -25,7 +27,7 @@ export async function vrrpLan(tag: string): Promise<VrrpLan> {
   await check('ip', ['-n', br, 'link', 'add', 'name', 'br0', 'type', 'bridge', 'mcast_snooping', '0']);
   await check('ip', ['-n', br, 'link', 'set', 'dev', 'br0', 'up']);
   for (const [k, n] of Object.entries(ns) as [keyof typeof ns, string][]) {
-    await lab.veth(n, br, { ifA: 'eth0', ifB: `p-${k}`, addrA: [`${HOST_ADDR[k]}/24`] });
+    await lab.veth(n, br, { ifA: 'eth0', ifB: `p-${k}`, addrA: [`${HOST_ADDR[k]}/24`, `${HOST_ADDR6[k]}/64`] });
     await check('ip', ['-n', br, 'link', 'set', 'dev', `p-${k}`, 'master', 'br0']);
   }
   for (const k of ['fd', 'ka'] as const) lab.spawn(ns[k], `http-${k}`, process.execPath, ['-e', HTTP, k]);
@@ -65,6 +67,7 @@ export interface KeepalivedOptions {
   readonly unicastPeer?: string;
   /** A vrrp_script run each second that fails (fall 2) when this file exists. */
   readonly trackFile?: string;
+  readonly vip?: string;
 }
 
 export function startKeepalived(lan: VrrpLan, name: string, o: KeepalivedOptions): LabProcess {
@@ -80,7 +83,7 @@ export function startKeepalived(lan: VrrpLan, name: string, o: KeepalivedOptions
       (o.nopreempt ? '  nopreempt\n' : '') +
       (o.unicastPeer ? `  unicast_src_ip ${HOST_ADDR.ka}\n  unicast_peer {\n    ${o.unicastPeer}\n  }\n` : '') +
       (o.trackFile ? '  track_script {\n    chk\n  }\n' : '') +
-      `  virtual_ipaddress {\n    ${VIP}/24\n  }\n}\n`,
+      `  virtual_ipaddress {\n    ${o.vip ?? VIP}/${(o.vip ?? VIP).includes(':') ? 64 : 24}\n  }\n}\n`,
   );
   return lan.lab.spawn(lan.ns.ka, name, 'keepalived', ['-n', '-l', '-D', '-f', conf, '-p', join(dir, `${name}.pid`), '-r', join(dir, `${name}-vrrp.pid`)]);
 }
@@ -91,6 +94,7 @@ export interface FloatdVrrpOptions {
   readonly advertIntervalMs: number;
   readonly preempt?: boolean;
   readonly unicastPeers?: readonly string[];
+  readonly vip?: string;
 }
 
 export function startFloatd(lan: VrrpLan, name: string, o: FloatdVrrpOptions): LabProcess {
@@ -100,7 +104,7 @@ export function startFloatd(lan: VrrpLan, name: string, o: FloatdVrrpOptions): L
     vrid: o.vrid,
     priority: o.priority,
     advertIntervalMs: o.advertIntervalMs,
-    addresses: [`${VIP}/24`],
+    addresses: [`${o.vip ?? VIP}/${(o.vip ?? VIP).includes(':') ? 64 : 24}`],
     unicastPeers: o.unicastPeers,
     preempt: o.preempt ?? true,
     preemptDelayMs: 0,
@@ -110,7 +114,8 @@ export function startFloatd(lan: VrrpLan, name: string, o: FloatdVrrpOptions): L
 }
 
 /** One HTTP GET from the client namespace to the address: the host's name, or the failure. */
-export async function ask(lan: VrrpLan, timeoutS = 1): Promise<string> {
-  const r = await lan.lab.exec(lan.ns.cl, 'curl', ['-s', '-m', String(timeoutS), `http://${VIP}:8080/`], { timeoutMs: (timeoutS + 2) * 1000 });
+export async function ask(lan: VrrpLan, timeoutS = 1, vip = VIP): Promise<string> {
+  const host = vip.includes(':') ? `[${vip}]` : vip;
+  const r = await lan.lab.exec(lan.ns.cl, 'curl', ['-s', '-g', '-m', String(timeoutS), `http://${host}:8080/`], { timeoutMs: (timeoutS + 2) * 1000 });
   return r.code === 0 ? r.stdout.trim() : `fail(${r.code})`;
 }
