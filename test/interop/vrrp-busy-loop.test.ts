@@ -5,7 +5,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireLab, sleep, waitFor, Pending } from '../../src/lab/netns.js';
-import { holders, startFloatd, startKeepalived, vrrpLan, type VrrpLan } from './vrrp-lan.js';
+import { holders, startFloatd, startKeepalived, vrrpLan, type VrrpLan } from '../../src/lab/vrrp-lan.js';
 
 requireLab(['keepalived']);
 

@@ -5,7 +5,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireLab, waitFor, Pending } from '../../src/lab/netns.js';
-import { ask, bothHold, holders, startFloatd, startKeepalived, vrrpLan, VIP6, type VrrpLan } from './vrrp-lan.js';
+import { ask, bothHold, holders, startFloatd, startKeepalived, vrrpLan, VIP6, type VrrpLan } from '../../src/lab/vrrp-lan.js';
 
 requireLab(['keepalived', 'curl']);
 

@@ -7,7 +7,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { now, requireLab, sleep, waitFor, Pending, type LabProcess } from '../../src/lab/netns.js';
-import { ask, bothHold, holders, HOST_ADDR, startFloatd, startKeepalived, vrrpLan, type VrrpLan } from './vrrp-lan.js';
+import { ask, bothHold, holders, HOST_ADDR, startFloatd, startKeepalived, vrrpLan, type VrrpLan } from '../../src/lab/vrrp-lan.js';
 
 requireLab(['keepalived', 'curl']);
 

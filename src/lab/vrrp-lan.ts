@@ -1,21 +1,23 @@
 // A shared LAN for VRRP interop: a bridge in its own namespace, two hosts
 // (floatd and keepalived) and a client, each joined to the bridge by a veth.
 // Each host runs an HTTP server on all addresses that answers with its name.
+// Used by the VRRP interop tests and bench/vrrp-failover.ts.
 
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { check, Lab, type LabProcess } from '../../src/lab/netns.js';
+import { check, Lab, type LabProcess } from './netns.js';
 
 export const VIP = '10.52.0.100';
 export const VIP6 = 'fd00:52::100';
 export const HOST_ADDR = { fd: '10.52.0.1', ka: '10.52.0.2', cl: '10.52.0.10' } as const;
 const HOST_ADDR6 = { fd: 'fd00:52::1', ka: 'fd00:52::2', cl: 'fd00:52::10' } as const;
-const VRRP_NODE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'lab', 'vrrp-node.js');
+const VRRP_NODE = join(dirname(fileURLToPath(import.meta.url)), 'vrrp-node.js');
 
 export interface VrrpLan {
   readonly lab: Lab;
   readonly ns: { readonly fd: string; readonly ka: string; readonly cl: string };
+  readonly http: { fd: LabProcess; ka: LabProcess };
 }
 
 const HTTP = `const n=process.argv[1];require('http').createServer((q,r)=>r.end(n)).listen(8080,'::')`;
@@ -30,8 +32,13 @@ export async function vrrpLan(tag: string): Promise<VrrpLan> {
     await lab.veth(n, br, { ifA: 'eth0', ifB: `p-${k}`, addrA: [`${HOST_ADDR[k]}/24`, `${HOST_ADDR6[k]}/64`] });
     await check('ip', ['-n', br, 'link', 'set', 'dev', `p-${k}`, 'master', 'br0']);
   }
-  for (const k of ['fd', 'ka'] as const) lab.spawn(ns[k], `http-${k}`, process.execPath, ['-e', HTTP, k]);
-  return { lab, ns };
+  const http = { fd: startHttp(lab, ns.fd, 'fd'), ka: startHttp(lab, ns.ka, 'ka') };
+  return { lab, ns, http };
+}
+
+/** The host's HTTP server on port 8080, answering with its name. */
+export function startHttp(lab: Lab, ns: string, name: string): LabProcess {
+  return lab.spawn(ns, `http-${name}`, process.execPath, ['-e', HTTP, name]);
 }
 
 const holds = (json: string, vip: string): boolean =>
@@ -68,24 +75,28 @@ export interface KeepalivedOptions {
   /** A vrrp_script run each second that fails (fall 2) when this file exists. */
   readonly trackFile?: string;
   readonly vip?: string;
+  /** The host it runs on (default ka). */
+  readonly host?: 'fd' | 'ka';
+  /** Run its vrrp_script checks with this command instead of the file test. */
+  readonly checkCommand?: string;
 }
 
 export function startKeepalived(lan: VrrpLan, name: string, o: KeepalivedOptions): LabProcess {
+  const host = o.host ?? 'ka';
   const dir = lan.lab.dir;
   const conf = join(dir, `${name}.conf`);
-  const script = o.trackFile
-    ? `vrrp_script chk {\n  script "/bin/sh -c '! test -e ${o.trackFile}'"\n  interval 1\n  fall 2\n  rise 1\n}\n`
-    : '';
+  const command = o.checkCommand ?? (o.trackFile ? `/bin/sh -c '! test -e ${o.trackFile}'` : undefined);
+  const script = command ? `vrrp_script chk {\n  script "${command}"\n  interval 1\n  fall 2\n  rise 1\n}\n` : '';
   writeFileSync(
     conf,
     `global_defs {\n  router_id ${name}\n  vrrp_version 3\n  script_user root\n  enable_script_security\n  vrrp_garp_master_delay 0\n}\n${script}` +
       `vrrp_instance ${name} {\n  interface eth0\n  state BACKUP\n  virtual_router_id ${o.vrid}\n  priority ${o.priority}\n  advert_int ${o.advertInt}\n` +
       (o.nopreempt ? '  nopreempt\n' : '') +
-      (o.unicastPeer ? `  unicast_src_ip ${HOST_ADDR.ka}\n  unicast_peer {\n    ${o.unicastPeer}\n  }\n` : '') +
-      (o.trackFile ? '  track_script {\n    chk\n  }\n' : '') +
+      (o.unicastPeer ? `  unicast_src_ip ${HOST_ADDR[host]}\n  unicast_peer {\n    ${o.unicastPeer}\n  }\n` : '') +
+      (command ? '  track_script {\n    chk\n  }\n' : '') +
       `  virtual_ipaddress {\n    ${o.vip ?? VIP}/${(o.vip ?? VIP).includes(':') ? 64 : 24}\n  }\n}\n`,
   );
-  return lan.lab.spawn(lan.ns.ka, name, 'keepalived', ['-n', '-l', '-D', '-f', conf, '-p', join(dir, `${name}.pid`), '-r', join(dir, `${name}-vrrp.pid`)]);
+  return lan.lab.spawn(lan.ns[host], name, 'keepalived', ['-n', '-l', '-D', '-f', conf, '-p', join(dir, `${name}.pid`), '-r', join(dir, `${name}-vrrp.pid`)]);
 }
 
 export interface FloatdVrrpOptions {
