@@ -47,6 +47,8 @@ export interface VrrpState {
   readonly activePriority?: number;
   /** Heard an Active since the last master-down expiry: false while nobody holds the addresses. */
   readonly activeHeard: boolean;
+  /** The Active said it was leaving (priority 0), for the reason of the takeover. */
+  readonly activeLeft?: boolean;
   /** When a lower-priority Active was first tolerated under the preempt delay. */
   readonly lowerSince?: number;
   /** Last time a lower-priority advert was answered while Active (at most one answer per interval). */
@@ -210,13 +212,18 @@ export function step(s: VrrpState, ev: VrrpEvent, now: number): Step {
 
     case 'master-down-timer': {
       if (s.name !== 'Backup') return { state: s, actions };
-      const quiet = { ...s, activeHeard: false, activeAddress: undefined, activePriority: undefined };
+      const quiet = { ...s, activeHeard: false, activeLeft: undefined, activeAddress: undefined, activePriority: undefined };
       if (prio === 0) {
         // Not serving: keep listening, take over once serving again.
         actions.push(armDown(quiet));
         return { state: quiet, actions };
       }
-      const reason = s.activeHeard ? `no advert from ${s.activeAddress ?? 'the Active router'} for the master-down interval` : 'no Active router heard';
+      const reason =
+        s.activeLeft === true
+          ? `${s.activeAddress ?? 'the Active router'} left (priority 0)`
+          : s.activeHeard
+            ? `no advert from ${s.activeAddress ?? 'the Active router'} for the master-down interval`
+            : 'no Active router heard';
       return { state: becomeActive(quiet, now, reason, actions), actions };
     }
 
@@ -249,11 +256,11 @@ function received(s: VrrpState, from: string, a: Advert, now: number, actions: V
   if (s.name === 'Backup') {
     if (a.priority === 0) {
       // RFC 9568 6.4.2: the Active is leaving; take over after the skew time only.
-      const next = { ...s, activeHeard: false };
+      const next = { ...s, activeHeard: false, activeLeft: true, activeAddress: from };
       actions.push(armDown(next, prio === 0 ? masterDownMs(s.params.priority, s.activeIntervalMs) : skewMs(prio, s.activeIntervalMs)));
       return { state: next, actions };
     }
-    let next: VrrpState = { ...s, activeIntervalMs: intervalMs, activeAddress: from, activePriority: a.priority, activeHeard: true };
+    let next: VrrpState = { ...s, activeIntervalMs: intervalMs, activeAddress: from, activePriority: a.priority, activeHeard: true, activeLeft: undefined };
     const lower = s.params.preempt && prio !== 0 && a.priority < prio;
     if (!lower) {
       next = { ...next, lowerSince: undefined };

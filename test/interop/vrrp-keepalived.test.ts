@@ -121,6 +121,7 @@ async function scenario(tag: string, unicast: boolean): Promise<void> {
     await servedBy(lan, 'fd', 'floatd to take over when keepalived stops');
     const takeover = now() - t1;
     assert.match(fd.output(), /"from":"Active","to":"Backup","reason":"advert from 10\.52\.0\.2 with higher priority 200"/);
+    assert.match(fd.output(), /"from":"Backup","to":"Active","reason":"10\.52\.0\.2 left \(priority 0\)"/);
     console.log(`# ${tag}: give-up -> served by keepalived ${giveUp.toFixed(0)} ms, release ${release.toFixed(0)} ms, keepalived stop -> floatd ${takeover.toFixed(0)} ms`);
   } catch (err) {
     console.log(lan.lab.logTails(30));

@@ -125,6 +125,7 @@ test('Backup: priority 0 from the Active means take over after the skew time onl
   assert.equal(downMs(r.actions), 609.375);
   const d = step(r.state, { kind: 'master-down-timer' }, 1110);
   assert.equal(d.state.name, 'Active');
+  assert.equal(d.state.last?.reason, '10.0.0.3 left (priority 0)');
 });
 
 test('Active: a higher priority advert sends it to Backup, addresses removed, no priority 0 advert', () => {
