@@ -69,6 +69,20 @@
           }
         ]
       ]
+    },
+    {
+      "target_name": "floatd_vrrp",
+      "conditions": [
+        [
+          "OS=='linux'",
+          {
+            "sources": ["native/vrrp.c"],
+            "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
+            "ldflags": ["-pthread"]
+          },
+          { "type": "none" }
+        ]
+      ]
     }
   ]
 }
