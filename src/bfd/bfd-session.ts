@@ -30,7 +30,7 @@ export interface BfdSessionOptions {
   readonly local?: string | undefined;
   /** RFC 5883: UDP 4784, TTL checked against minTtl instead of 255. */
   readonly multihop?: boolean | undefined;
-  /** Lowest TTL accepted on a multihop session; default 254 (one router). */
+  /** Lowest TTL accepted on a multihop session; default 1, no check (BIRD sends multihop packets with TTL 64; RFC 5883 5 leaves the check to configuration). */
   readonly minTtl?: number | undefined;
   readonly timers?: BfdTimersMs | undefined;
   readonly auth?: AuthConfig | undefined;
@@ -100,7 +100,7 @@ export class BfdSession extends EventEmitter<{ up: []; down: [BfdDown]; state: [
     const o = this.options;
     const family = o.peer.includes(':') ? 6 : 4;
     if (o.local !== undefined && o.local.includes(':') !== (family === 6)) throw new BfdError('ERR_BFD_ADDRESS', `BFD local address ${o.local} is not of the family of ${o.peer}`);
-    this.id = this.native.open({ family, peer: o.peer, local: o.local, multihop: o.multihop === true, minTtl: o.minTtl ?? 254 }, (e) => this.onNative(e));
+    this.id = this.native.open({ family, peer: o.peer, local: o.local, multihop: o.multihop === true, minTtl: o.minTtl ?? 1 }, (e) => this.onNative(e));
     if (o.auth !== undefined) this.native.setAuth(this.id, AUTH_TYPE_CODES[o.auth.type], o.auth.keyId, Buffer.from(o.auth.key));
     this.step({ kind: 'enable' }, this.native.now());
   }
