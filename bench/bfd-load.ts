@@ -73,7 +73,7 @@ async function one(intervalMs: number): Promise<void> {
     delays.sort((a, b) => a - b);
     console.log(
       `${intervalMs} ms x 3 vs BIRD: load ${Number(loaded['slices'])} slices (longest ${Number(loaded['longestMs']).toFixed(0)} ms, ${Number(loaded['gcs'])} forced GCs) over ${SECONDS} s; ` +
-        `worst transmit gap ${Number(st['maxGapMs']).toFixed(1)} ms (interval ${intervalMs}, jitter 75-100 %), worst lateness ${Number(st['maxLateMs']).toFixed(1)} ms; false Downs ${falseDowns}`,
+        `worst transmit gap ${Number(st['maxGapMs']).toFixed(1)} ms (interval ${intervalMs}, jitter 75-100 %), worst lateness ${Number(st['maxLateMs']).toFixed(1)} ms; false Downs ${falseDowns}; thread real-time: ${String(st['realtime'])}`,
     );
     console.log(
       `${intervalMs} ms x 3 vs BIRD: detection-to-decision delay over ${delays.length} detections under load: median ${delays[Math.floor(delays.length / 2)]?.toFixed(1)} ms, worst ${delays.at(-1)?.toFixed(1)} ms`,

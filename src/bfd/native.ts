@@ -29,6 +29,8 @@ export interface NativeStats {
   /** Largest gap between two periodic packets, and the largest lateness of one, since the last call (ms). */
   readonly maxGapMs: number;
   readonly maxLateMs: number;
+  /** The thread runs with SCHED_FIFO priority (root or CAP_SYS_NICE). */
+  readonly realtime: boolean;
 }
 
 export interface BfdNative {
