@@ -83,6 +83,20 @@
           { "type": "none" }
         ]
       ]
+    },
+    {
+      "target_name": "floatd_bfd",
+      "conditions": [
+        [
+          "OS=='linux'",
+          {
+            "sources": ["native/bfd.c"],
+            "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-pthread"],
+            "ldflags": ["-pthread"]
+          },
+          { "type": "none" }
+        ]
+      ]
     }
   ]
 }

@@ -197,6 +197,15 @@ export class LabProcess {
     return this.exitCode === undefined;
   }
 
+  /** The pipes of a process started with spawnPiped (null otherwise). */
+  get stdin(): NodeJS.WritableStream | null {
+    return this.child.stdin;
+  }
+
+  get stdout(): NodeJS.ReadableStream | null {
+    return this.child.stdout;
+  }
+
   /** Everything the process wrote so far. */
   output(): string {
     try {
@@ -359,6 +368,20 @@ export class Lab {
     const fd = openSync(logFile, 'a');
     try {
       const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', fd, fd], env: opts.env ?? process.env, cwd: opts.cwd });
+      const p = new LabProcess(name, logFile, child);
+      this.processes.push(p);
+      return p;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Like spawn(), with stdin and stdout as pipes (stdout()/stdin of the LabProcess); stderr goes to the log. */
+  spawnPiped(ns: string, name: string, cmd: string, args: readonly string[], opts: SpawnOptions = {}): LabProcess {
+    const logFile = join(this.dir, `${name}.log`);
+    const fd = openSync(logFile, 'a');
+    try {
+      const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['pipe', 'pipe', fd], env: opts.env ?? process.env, cwd: opts.cwd });
       const p = new LabProcess(name, logFile, child);
       this.processes.push(p);
       return p;

@@ -1,0 +1,53 @@
+// Shared set-up of the BFD interop tests: a peer namespace and floatd's
+// namespace on one veth (10.211.N.0/30, fd00:211:N::/64), nftables drops of
+// floatd's BFD packets, and polling of a peer's view with timestamps.
+
+import type { Lab } from '../../lab/netns.js';
+import { Pending, check, holdsFor, now, waitFor } from '../../lab/netns.js';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import type { PeerSession } from '../../lab/bfd/peers.js';
+
+export interface BfdPair {
+  readonly nsPeer: string;
+  readonly nsFloatd: string;
+  readonly peer: { ipv4: string; ipv6: string };
+  readonly floatd: { ipv4: string; ipv6: string };
+}
+
+export async function bfdPair(lab: Lab, n: number): Promise<BfdPair> {
+  const nsPeer = await lab.namespace('peer');
+  const nsFloatd = await lab.namespace('fd');
+  const peer = { ipv4: `10.211.${n}.1`, ipv6: `fd00:211:${n}::1` };
+  const floatd = { ipv4: `10.211.${n}.2`, ipv6: `fd00:211:${n}::2` };
+  await lab.veth(nsPeer, nsFloatd, { ifA: `bf${n}p`, ifB: `bf${n}f`, addrA: [`${peer.ipv4}/30`, `${peer.ipv6}/64`], addrB: [`${floatd.ipv4}/30`, `${floatd.ipv6}/64`] });
+  return { nsPeer, nsFloatd, peer, floatd };
+}
+
+/** Drops every BFD packet floatd's namespace sends (both ports); returns the undo. */
+export async function dropFloatdBfd(lab: Lab, ns: string): Promise<() => Promise<void>> {
+  const script = join(lab.dir, `nft-bfd-${ns}.conf`);
+  writeFileSync(script, 'table inet fdbfddrop {\n  chain out { type filter hook output priority 0; udp dport { 3784, 4784 } drop; }\n}\n');
+  await check('ip', ['netns', 'exec', ns, 'nft', '-f', script]);
+  return async () => {
+    await check('ip', ['netns', 'exec', ns, 'nft', 'delete', 'table', 'inet', 'fdbfddrop']);
+  };
+}
+
+export type PeerView = () => Promise<PeerSession | undefined>;
+
+/** Waits until the peer shows `state` (polled every 20 ms); returns when it was first seen (ms, performance.now()). */
+export async function peerReaches(view: PeerView, state: string, timeoutMs = 20_000): Promise<number> {
+  return waitFor(`the peer's session ${state}`, async () => {
+    const s = await view();
+    return s?.state === state ? now() : new Pending(`state ${s?.state ?? 'none'}: ${JSON.stringify(s?.raw)}`);
+  }, { timeoutMs, intervalMs: 20 });
+}
+
+/** The peer's session stays `state` for `ms`. */
+export async function peerStays(view: PeerView, state: string, ms: number, what: string): Promise<void> {
+  await holdsFor(what, async () => {
+    const s = await view();
+    return s?.state === state ? true : new Pending(`state ${s?.state ?? 'none'}: ${JSON.stringify(s?.raw)}`);
+  }, ms, 100);
+}
