@@ -22,7 +22,7 @@
 //   The driver also restarts the send-hold timer, with the last duration given,
 //   whenever the socket accepts data or has nothing queued (RFC 9687).
 
-import { CeaseSubcode, ErrorCode, OpenSubcode } from '../codec/constants.js';
+import { CeaseSubcode, ErrorCode, OpenSubcode, UNSPECIFIC_SUBCODE } from '../codec/constants.js';
 import { describeNotification, type NotificationMessage } from '../codec/notification.js';
 import { checkPeerOpen } from './negotiate.js';
 import {
@@ -56,8 +56,8 @@ const MESSAGE_NAME: Readonly<Partial<Record<FsmEvent['kind'], string>>> = {
   RouteRefreshMsg: 'ROUTE-REFRESH',
 };
 
-const HOLD_EXPIRED = notify(ErrorCode.HoldTimerExpired, 0);
-const SEND_HOLD_EXPIRED = notify(ErrorCode.SendHoldTimerExpired, 0);
+const HOLD_EXPIRED = notify(ErrorCode.HoldTimerExpired, UNSPECIFIC_SUBCODE);
+const SEND_HOLD_EXPIRED = notify(ErrorCode.SendHoldTimerExpired, UNSPECIFIC_SUBCODE);
 const COLLISION = notify(ErrorCode.Cease, CeaseSubcode.ConnectionCollisionResolution);
 const PEER_NOT_READING = 'the peer stopped reading (send hold timer expired)';
 

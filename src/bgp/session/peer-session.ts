@@ -7,7 +7,7 @@
 // while the peer sends a full table.
 
 import type { Logger } from 'pino';
-import { Afi, MessageType } from '../codec/constants.js';
+import { Afi, CeaseSubcode, ErrorCode, FsmSubcode, HeaderSubcode, MessageType } from '../codec/constants.js';
 import { BgpDecodeError, ErrorAction, errorActionName } from '../codec/errors.js';
 import { Framer } from '../codec/framer.js';
 import { frame } from '../codec/header.js';
@@ -109,6 +109,11 @@ const UPDATE_MSG: FsmEvent = { kind: 'UpdateMsg' };
 const KEEPALIVE_MSG: FsmEvent = { kind: 'KeepAliveMsg' };
 const ROUTE_REFRESH_MSG: FsmEvent = { kind: 'RouteRefreshMsg' };
 const CLOSE_GRACE_MS = 2000;
+const COLLISION_RESOLUTION: OutgoingNotification = { code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionCollisionResolution };
+const CONNECTION_REJECTED: OutgoingNotification = { code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionRejected };
+// A parked connection's first message must be its OPEN (RFC 6608), and its bytes must frame (RFC 4271 6.1).
+const UNEXPECTED_IN_OPEN_SENT: OutgoingNotification = { code: ErrorCode.Fsm, subcode: FsmSubcode.UnexpectedInOpenSent };
+const NOT_SYNCHRONIZED: OutgoingNotification = { code: ErrorCode.MessageHeader, subcode: HeaderSubcode.ConnectionNotSynchronized };
 // Received bytes waiting to be framed and decoded before the socket is paused: small, so a
 // full table waits in the kernel and the peer rather than in our heap. Small enough, too, that
 // a received chunk is used up before it outlives a young-generation GC: at 1 MiB chunks lived
@@ -207,7 +212,7 @@ export class PeerSession {
         return;
       case 'OpenSent':
         // RFC 4271 6.8: the peer's identifier is in the OPEN this connection will bring.
-        if (this.parked) return this.refuse(socket, { code: 6, subcode: 7 }, 'a second incoming connection while one waits');
+        if (this.parked) return this.refuse(socket, COLLISION_RESOLUTION, 'a second incoming connection while one waits');
         this.park(socket);
         return;
       case 'OpenConfirm':
@@ -215,9 +220,9 @@ export class PeerSession {
         return;
       case 'Established':
         // RFC 4271 6.8: an Established session always wins.
-        return this.refuse(socket, { code: 6, subcode: 7 }, 'collision with the Established session');
+        return this.refuse(socket, COLLISION_RESOLUTION, 'collision with the Established session');
       case 'Idle':
-        return this.refuse(socket, { code: 6, subcode: 5 }, this.stopped ? 'neighbor is stopped' : 'neighbor is waiting before it restarts');
+        return this.refuse(socket, CONNECTION_REJECTED, this.stopped ? 'neighbor is stopped' : 'neighbor is waiting before it restarts');
     }
   }
 
@@ -469,7 +474,7 @@ export class PeerSession {
       this.framing = null;
       this.queue?.stop();
       this.socket?.pause();
-      this.fire({ kind: 'BgpHeaderErr', error: e instanceof BgpDecodeError ? e : new BgpDecodeError(1, 1, String(e)) });
+      this.fire({ kind: 'BgpHeaderErr', error: e instanceof BgpDecodeError ? e : new BgpDecodeError(ErrorCode.MessageHeader, HeaderSubcode.ConnectionNotSynchronized, String(e)) });
       return true;
     }
     if (!found) {
@@ -555,7 +560,7 @@ export class PeerSession {
           if (this.parked?.socket !== socket) return;
           socket.pause();
           socket.removeAllListeners('data');
-          if (m[18] !== MessageType.Open) return this.dropParked({ code: 5, subcode: 1 });
+          if (m[18] !== MessageType.Open) return this.dropParked(UNEXPECTED_IN_OPEN_SENT);
           let open: OpenMessage;
           try {
             open = decodeOpen(m, 19, m.length);
@@ -568,7 +573,7 @@ export class PeerSession {
           this.collide(socket, open.bgpId, this.o.fsm.peer.peerAs, m);
         });
       } catch {
-        this.dropParked({ code: 1, subcode: 1 });
+        this.dropParked(NOT_SYNCHRONIZED);
       }
     });
   }
@@ -593,12 +598,12 @@ export class PeerSession {
         if (open) this.queue?.push(open);
         return;
       }
-      return this.refuse(incoming, { code: 6, subcode: 7 }, `collision while ${current}`);
+      return this.refuse(incoming, COLLISION_RESOLUTION, `collision while ${current}`);
     }
     const winner = resolveCollision(this.o.fsm.local.routerId, peerRouterId, this.o.fsm.local.localAs, peerAs);
     const keepExisting = (winner === 'keep-local-initiated') === (this.direction === 'outbound');
     this.log.info({ winner, existing: this.direction }, `connection collision with ${peerRouterId}: keeping the ${keepExisting ? 'existing' : 'new'} connection`);
-    if (keepExisting) return this.refuse(incoming, { code: 6, subcode: 7 }, 'connection collision resolution');
+    if (keepExisting) return this.refuse(incoming, COLLISION_RESOLUTION, 'connection collision resolution');
     this.fire({ kind: 'OpenCollisionDump' });
     // The FSM went to Idle with a restart pending; carry on at once on the surviving connection instead.
     this.stopTimer('idle-hold');
