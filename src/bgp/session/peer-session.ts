@@ -7,7 +7,7 @@
 // while the peer sends a full table.
 
 import type { Logger } from 'pino';
-import { Afi, CeaseSubcode, ErrorCode, FsmSubcode, HeaderSubcode, MessageType } from '../codec/constants.js';
+import { Afi, CeaseSubcode, ErrorCode, FsmSubcode, HeaderSubcode, MessageType, RouteRefreshSubtype, Safi } from '../codec/constants.js';
 import { BgpDecodeError, ErrorAction, errorActionName } from '../codec/errors.js';
 import { Framer } from '../codec/framer.js';
 import { frame } from '../codec/header.js';
@@ -653,9 +653,9 @@ export class PeerSession {
           return this.fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
         }
         // RFC 2918 4: answer a refresh of a negotiated family with everything we announce; ignore the rest.
-        if (this.state.name === 'Established' && rr.subtype === 0 && this.negotiated) {
+        if (this.state.name === 'Established' && rr.subtype === RouteRefreshSubtype.Normal && this.negotiated) {
           const family = rr.afi === Afi.Ipv4 ? 'ipv4' : rr.afi === Afi.Ipv6 ? 'ipv6' : undefined;
-          if (family && rr.safi === 1 && this.negotiated.families.includes(family)) this.resendFamily(rr.afi as Afi);
+          if (family && rr.safi === Safi.Unicast && this.negotiated.families.includes(family)) this.resendFamily(rr.afi as Afi);
         }
         return this.fire(ROUTE_REFRESH_MSG);
       }
@@ -731,9 +731,9 @@ export class PeerSession {
     const groups = all.announce.filter((g) => g.prefixes[0]?.afi === afi);
     const enhanced = n.enhancedRouteRefresh;
     // RFC 7313 4: bracket the re-send with BoRR / EoRR when enhanced route refresh was negotiated.
-    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: 1, subtype: 1 }, n.tx));
+    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: Safi.Unicast, subtype: RouteRefreshSubtype.BeginningOfRouteRefresh }, n.tx));
     this.send({ withdraw: [], announce: groups });
-    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: 1, subtype: 2 }, n.tx));
+    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: Safi.Unicast, subtype: RouteRefreshSubtype.EndOfRouteRefresh }, n.tx));
     this.log.info(`answered a ROUTE-REFRESH for ${afi === Afi.Ipv4 ? 'ipv4' : 'ipv6'}`);
   }
 
