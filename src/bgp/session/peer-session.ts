@@ -20,6 +20,7 @@ import { BASE_CONTEXT } from '../codec/types.js';
 import { countUpdate, encodeEndOfRib } from '../codec/update.js';
 import { buildAnnouncements, buildWithdrawals } from '../codec/update-builder.js';
 import {
+  collisionSurvivor,
   initialFsmState,
   notificationEvent,
   resolveCollision,
@@ -157,6 +158,8 @@ export class PeerSession {
   private lastError: string | undefined;
   private stopped = true;
   private parked: { socket: SessionSocket; framer: Framer } | null = null;
+  /** The peer's new connection while the FSM decides a collision about it (refuse-incoming / adopt-incoming). */
+  private incoming: SessionSocket | null = null;
   private readonly closeWaiters: (() => void)[] = [];
   private counters = { msgIn: 0, msgOut: 0, updIn: 0, updOut: 0, received: 0, withdrawn: 0, looped: 0 };
   private readonly random: () => number;
@@ -283,7 +286,8 @@ export class PeerSession {
     const before = this.state.name;
     const t = step(this.state, e, this.o.fsm);
     this.state = t.state;
-    if (t.state.name !== before) this.log.info({ from: before, to: t.state.name, event: e.kind, reason: t.reason }, `${before} -> ${t.state.name}: ${t.reason}`);
+    // A collision may switch connections and stay in OpenSent: worth its line too.
+    if (t.state.name !== before || e.kind === 'ConnectionCollision') this.log.info({ from: before, to: t.state.name, event: e.kind, reason: t.reason }, `${before} -> ${t.state.name}: ${t.reason}`);
     const actions = t.actions;
     for (let i = 0; i < actions.length; i++) this.perform(actions[i]!);
   }
@@ -298,6 +302,16 @@ export class PeerSession {
         return this.write(encodeMessage(a.open, BASE_CONTEXT));
       case 'send-keepalive':
         return this.write(KEEPALIVE);
+      case 'refuse-incoming': {
+        const s = this.takeIncoming();
+        if (s) this.refuse(s, a, 'connection collision resolution');
+        return;
+      }
+      case 'adopt-incoming': {
+        const s = this.takeIncoming();
+        if (s) this.adopt(s, 'inbound');
+        return;
+      }
       case 'send-notification':
         this.lastError = `sent ${describeNotification(a)}`;
         this.log.warn({ code: a.code, subcode: a.subcode }, `NOTIFICATION sent: ${describeNotification(a)}`);
@@ -587,30 +601,22 @@ export class PeerSession {
     else p.socket.destroy();
   }
 
-  /** Two connections to one peer: keep the one the higher BGP identifier opened. `open` is the newcomer's OPEN, if read. */
+  /**
+   * Two connections to one peer: the higher BGP identifier's survives (resolveCollision), and the
+   * FSM carries that out. `open` is the newcomer's OPEN, if read; it is handled once the newcomer is ours.
+   */
   private collide(incoming: SessionSocket, peerRouterId: string, peerAs: number, open: Buffer | undefined): void {
-    const current = this.state.name;
-    if (current !== 'OpenSent' && current !== 'OpenConfirm') {
-      // The first connection failed or got through meanwhile.
-      if (current === 'Active' || current === 'Connect') {
-        this.adopt(incoming, 'inbound');
-        this.fire({ kind: 'TcpConnectionConfirmed' });
-        if (open) this.queue?.push(open);
-        return;
-      }
-      return this.refuse(incoming, COLLISION_RESOLUTION, `collision while ${current}`);
-    }
     const winner = resolveCollision(this.o.fsm.local.routerId, peerRouterId, this.o.fsm.local.localAs, peerAs);
-    const keepExisting = (winner === 'keep-local-initiated') === (this.direction === 'outbound');
-    this.log.info({ winner, existing: this.direction }, `connection collision with ${peerRouterId}: keeping the ${keepExisting ? 'existing' : 'new'} connection`);
-    if (keepExisting) return this.refuse(incoming, COLLISION_RESOLUTION, 'connection collision resolution');
-    this.fire({ kind: 'OpenCollisionDump' });
-    // The FSM went to Idle with a restart pending; carry on at once on the surviving connection instead.
-    this.stopTimer('idle-hold');
-    this.state = { ...this.state, name: 'Active', idleHoldPending: false, negotiated: undefined } as FsmState;
-    this.adopt(incoming, 'inbound');
-    this.fire({ kind: 'TcpConnectionConfirmed' });
-    if (open) this.queue?.push(open);
+    this.incoming = incoming;
+    this.fire({ kind: 'ConnectionCollision', keep: collisionSurvivor(winner, this.direction ?? 'inbound'), peerRouterId });
+    this.incoming = null;
+    if (open && this.socket === incoming) this.queue?.push(open);
+  }
+
+  private takeIncoming(): SessionSocket | null {
+    const s = this.incoming;
+    this.incoming = null;
+    return s;
   }
 
   // ---- received messages ----

@@ -212,6 +212,28 @@ test('an incoming connection in OpenSent from a peer with a higher identifier wi
   assert.equal(h.session.status().direction, 'inbound');
 });
 
+test('an incoming connection in OpenSent from a peer with a lower identifier loses the collision (RFC 4271 6.8)', async () => {
+  const h = harness();
+  h.session.start();
+  await h.settle();
+  const outbound = h.sockets[0]!;
+  h.sent(outbound);
+  const inbound = new FakeSocket();
+  h.session.acceptIncoming(inbound);
+  inbound.feed(PEER_OPEN);
+  await h.settle();
+  // Our identifier 10.0.0.2 > the peer's 10.0.0.1: our connection survives, the new one is refused.
+  assert.deepEqual(kinds(h.sent(inbound)), ['notification 6/7']);
+  assert.ok(inbound.ended);
+  assert.deepEqual(h.sent(outbound), []);
+  assert.equal(h.session.stateName, 'OpenSent');
+  outbound.feed(PEER_OPEN);
+  outbound.feed(KEEPALIVE);
+  await h.settle();
+  assert.equal(h.session.stateName, 'Established');
+  assert.equal(h.session.status().direction, 'outbound');
+});
+
 test('an incoming connection while Established is refused with Cease/Connection Collision Resolution', async () => {
   const h = harness();
   await h.establish();
