@@ -38,6 +38,7 @@ import { AdjRibOut, type RibChanges } from '../rib/adj-rib-out.js';
 import { importUpdate } from '../rib/import-update.js';
 import type { Route } from '../rib/route.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
+import { peerStatus, type PeerStatus } from './peer-status.js';
 import { SlicedQueue } from './sliced-queue.js';
 import type { SessionSocket } from './socket.js';
 
@@ -67,31 +68,7 @@ export interface PeerSessionOptions {
 }
 
 export type ReceivedChange = 'update' | 'down';
-
-export interface PeerStatus {
-  readonly address: string;
-  readonly peerAs: number;
-  readonly state: FsmState['name'];
-  readonly direction?: 'inbound' | 'outbound';
-  readonly uptimeSeconds?: number;
-  readonly holdTime?: number;
-  readonly keepaliveTime?: number;
-  readonly peerRouterId?: string;
-  readonly capabilities?: Record<string, unknown>;
-  readonly messages: { readonly in: number; readonly out: number };
-  readonly updates: { readonly in: number; readonly out: number };
-  readonly prefixes: {
-    /** import all: prefixes held now; import none: announcements counted since the session came up. */
-    readonly received: number;
-    readonly withdrawnReceived: number;
-    /** import all: announcements not stored because our AS is in their AS_PATH (RFC 4271 9.1.2). */
-    readonly looped: number;
-    readonly announced: number;
-  };
-  readonly importMode: ImportMode;
-  readonly establishedTransitions: number;
-  readonly lastError?: string;
-}
+export type { PeerStatus } from './peer-status.js';
 
 const TIMER_EVENTS: Record<TimerName, FsmEvent['kind']> = {
   'connect-retry': 'ConnectRetryTimerExpires',
@@ -230,32 +207,14 @@ export class PeerSession {
   }
 
   status(): PeerStatus {
-    const n = this.negotiated;
     const established = this.state.name === 'Established';
-    return {
+    return peerStatus({
       address: this.o.address,
       peerAs: this.o.fsm.peer.peerAs,
       state: this.state.name,
-      ...(this.direction && this.socket ? { direction: this.direction } : {}),
-      ...(established && n
-        ? {
-            uptimeSeconds: Math.floor((this.o.clock.now() - this.establishedAt) / 1000),
-            holdTime: n.holdTime,
-            keepaliveTime: n.keepaliveTime,
-            peerRouterId: n.peerRouterId,
-            capabilities: {
-              families: n.families,
-              fourOctetAs: n.fourOctetAs,
-              routeRefresh: n.routeRefresh,
-              enhancedRouteRefresh: n.enhancedRouteRefresh,
-              extendedMessage: n.extendedMessage,
-              extendedNextHopIpv4: n.extendedNextHopIpv4,
-              addPath: n.addPath,
-              gracefulRestart: n.peerGracefulRestart ?? null,
-              hostname: n.peerHostname ?? null,
-            },
-          }
-        : {}),
+      direction: this.socket ? this.direction : undefined,
+      negotiated: established ? this.negotiated : undefined,
+      uptimeMs: this.o.clock.now() - this.establishedAt,
       messages: { in: this.counters.msgIn, out: this.counters.msgOut },
       updates: { in: this.counters.updIn, out: this.counters.updOut },
       prefixes: {
@@ -266,8 +225,8 @@ export class PeerSession {
       },
       importMode: this.o.importMode,
       establishedTransitions: this.establishedTransitions,
-      ...(this.lastError ? { lastError: this.lastError } : {}),
-    };
+      lastError: this.lastError,
+    });
   }
 
   /** Stored received routes (import: all). */
