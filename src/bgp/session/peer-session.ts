@@ -31,14 +31,14 @@ import {
   type FsmState,
   type Negotiated,
   type OutgoingNotification,
-  type TimerName,
 } from '../fsm/index.js';
 import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
 import { AdjRibOut, type RibChanges } from '../rib/adj-rib-out.js';
 import { importUpdate } from '../rib/import-update.js';
 import type { Route } from '../rib/route.js';
-import type { Clock, TimerHandle } from '../../util/clock.js';
+import type { Clock } from '../../util/clock.js';
 import { peerStatus, type PeerStatus } from './peer-status.js';
+import { SessionTimers } from './session-timers.js';
 import { SlicedQueue } from './sliced-queue.js';
 import type { SessionSocket } from './socket.js';
 
@@ -70,17 +70,6 @@ export interface PeerSessionOptions {
 export type ReceivedChange = 'update' | 'down';
 export type { PeerStatus } from './peer-status.js';
 
-const TIMER_EVENTS: Record<TimerName, FsmEvent['kind']> = {
-  'connect-retry': 'ConnectRetryTimerExpires',
-  hold: 'HoldTimerExpires',
-  keepalive: 'KeepaliveTimerExpires',
-  'idle-hold': 'IdleHoldTimerExpires',
-  'send-hold': 'SendHoldTimerExpires',
-};
-
-/** RFC 4271 10: these timers get 0.75..1.0 jitter so speakers do not synchronise. */
-const JITTERED: ReadonlySet<TimerName> = new Set(['connect-retry', 'keepalive', 'idle-hold']);
-
 const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
 // Shared, so a full table's UPDATEs do not each allocate their event.
 const UPDATE_MSG: FsmEvent = { kind: 'UpdateMsg' };
@@ -104,9 +93,6 @@ const LOW_WATER = 64 << 10;
 // each turn runs one slice: short slices keep that short. Turns are cheap; a full table is
 // not received measurably slower.
 const SLICE_MS = 0.5;
-// The hold timer ran out with received bytes still queued: look again once they had a slice or two.
-const QUEUED_RECHECK_MS = 10;
-
 export class PeerSession {
   private state: FsmState = initialFsmState;
   private socket: SessionSocket | null = null;
@@ -120,13 +106,7 @@ export class PeerSession {
   private receivedAt: number | undefined;
   /** Bumped for every connection attempt and socket; late callbacks from older ones are ignored. */
   private generation = 0;
-  private readonly timers = new Map<TimerName, TimerHandle>();
-  private sendHoldMs = 0;
-  private sendHoldArmed = false;
-  // The hold timer is a deadline (RFC 4271 10: hold time after the last KEEPALIVE or UPDATE).
-  // Messages only move the deadline; the one timer behind it is re-armed when it fires early.
-  private holdDeadline = 0;
-  private holdFiresAt = 0;
+  private readonly timers: SessionTimers;
   private readonly ribOut = new AdjRibOut();
   private ribIn: AdjRibIn | null = null;
   private negotiated: Negotiated | undefined;
@@ -139,11 +119,16 @@ export class PeerSession {
   private incoming: SessionSocket | null = null;
   private readonly closeWaiters: (() => void)[] = [];
   private counters = { msgIn: 0, msgOut: 0, updIn: 0, updOut: 0, received: 0, withdrawn: 0, looped: 0 };
-  private readonly random: () => number;
   private readonly log: Logger;
 
   constructor(private readonly o: PeerSessionOptions) {
-    this.random = o.random ?? Math.random;
+    this.timers = new SessionTimers({
+      clock: o.clock,
+      random: o.random ?? Math.random,
+      expired: (e) => this.fire(e),
+      inputQueued: () => this.queue !== null && this.queue.length > 0,
+      unsent: () => this.socket?.writableLength ?? 0,
+    });
     this.log = o.log;
   }
 
@@ -276,9 +261,9 @@ export class PeerSession {
         this.log.warn({ code: a.code, subcode: a.subcode }, `NOTIFICATION sent: ${describeNotification(a)}`);
         return this.write(frame(MessageType.Notification, encodeNotification(a), this.negotiated?.tx.extendedMessage ?? false));
       case 'start-timer':
-        return this.startTimer(a.timer, a.ms);
+        return this.timers.start(a.timer, a.ms, this.receivedAt);
       case 'stop-timer':
-        return this.stopTimer(a.timer);
+        return this.timers.stop(a.timer);
       case 'established':
         return this.onEstablished(a.negotiated);
       case 'down':
@@ -294,83 +279,6 @@ export class PeerSession {
         }
         return;
     }
-  }
-
-  private startTimer(timer: TimerName, ms: number): void {
-    if (timer === 'hold') return this.restartHold(ms);
-    if (timer === 'send-hold') {
-      // RFC 9687: runs only while data we wrote waits for the peer to read it;
-      // an armed timer keeps its deadline until the socket drains.
-      this.sendHoldMs = ms;
-      if (this.socket && this.socket.writableLength > 0) this.armSendHold();
-      return;
-    }
-    this.stopTimer(timer);
-    const d = JITTERED.has(timer) ? ms * (0.75 + 0.25 * this.random()) : ms;
-    this.timers.set(
-      timer,
-      this.o.clock.setTimer(d, () => {
-        this.timers.delete(timer);
-        this.fire({ kind: TIMER_EVENTS[timer] } as FsmEvent);
-      }),
-    );
-  }
-
-  private stopTimer(timer: TimerName): void {
-    const h = this.timers.get(timer);
-    if (h) this.o.clock.clearTimer(h);
-    this.timers.delete(timer);
-    if (timer === 'send-hold') {
-      this.sendHoldMs = 0;
-      this.sendHoldArmed = false;
-    }
-  }
-
-  private restartHold(ms: number): void {
-    const now = this.receivedAt ?? this.o.clock.now();
-    this.holdDeadline = now + ms;
-    // A timer already due by the new deadline will find it when it fires; clearing and
-    // setting a timer for every UPDATE of a full table costs more than decoding them.
-    if (this.timers.has('hold') && this.holdFiresAt <= this.holdDeadline) return;
-    const h = this.timers.get('hold');
-    if (h) this.o.clock.clearTimer(h);
-    this.armHold(ms);
-  }
-
-  private armHold(ms: number): void {
-    this.holdFiresAt = this.o.clock.now() + ms;
-    this.timers.set(
-      'hold',
-      this.o.clock.setTimer(ms, () => {
-        this.timers.delete('hold');
-        const left = this.holdDeadline - this.o.clock.now();
-        if (left > 0) return this.armHold(left);
-        // What arrived is not read yet and may restart the timer; a sliced read never waits long.
-        if (this.queue && this.queue.length > 0) return this.armHold(QUEUED_RECHECK_MS);
-        this.fire({ kind: 'HoldTimerExpires' });
-      }),
-    );
-  }
-
-  private armSendHold(): void {
-    if (this.sendHoldArmed || this.sendHoldMs <= 0) return;
-    this.sendHoldArmed = true;
-    this.timers.set(
-      'send-hold',
-      this.o.clock.setTimer(this.sendHoldMs, () => {
-        this.timers.delete('send-hold');
-        this.sendHoldArmed = false;
-        this.fire({ kind: 'SendHoldTimerExpires' });
-      }),
-    );
-  }
-
-  private disarmSendHold(): void {
-    if (!this.sendHoldArmed) return;
-    const h = this.timers.get('send-hold');
-    if (h) this.o.clock.clearTimer(h);
-    this.timers.delete('send-hold');
-    this.sendHoldArmed = false;
   }
 
   // ---- sockets ----
@@ -419,7 +327,7 @@ export class PeerSession {
       if (gen === this.generation) queue.push(chunk);
     });
     socket.on('drain', () => {
-      if (gen === this.generation) this.disarmSendHold();
+      if (gen === this.generation) this.timers.drained();
     });
     socket.on('error', (e) => {
       if (gen === this.generation) this.log.info({ err: e.message }, `socket error: ${e.message}`);
@@ -471,7 +379,7 @@ export class PeerSession {
     this.queue = null;
     this.socket?.removeAllListeners();
     this.socket = null;
-    this.disarmSendHold();
+    this.timers.drained();
     for (const w of this.closeWaiters.splice(0)) w();
   }
 
@@ -505,7 +413,7 @@ export class PeerSession {
     const s = this.socket;
     if (!s) return;
     this.counters.msgOut++;
-    if (!s.write(b)) this.armSendHold();
+    if (!s.write(b)) this.timers.writeBlocked();
   }
 
   private refuse(socket: SessionSocket, n: OutgoingNotification, why: string): void {
