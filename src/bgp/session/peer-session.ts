@@ -17,8 +17,7 @@ import { decodeOpen, type OpenMessage } from '../codec/open.js';
 import { decodeRouteRefresh } from '../codec/route-refresh.js';
 import { encodeNotification } from '../codec/notification.js';
 import { BASE_CONTEXT } from '../codec/types.js';
-import { countUpdate, encodeEndOfRib } from '../codec/update.js';
-import { buildAnnouncements, buildWithdrawals } from '../codec/update-builder.js';
+import { countUpdate } from '../codec/update.js';
 import {
   collisionSurvivor,
   initialFsmState,
@@ -33,11 +32,11 @@ import {
   type OutgoingNotification,
 } from '../fsm/index.js';
 import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
-import { AdjRibOut, type RibChanges } from '../rib/adj-rib-out.js';
 import { importUpdate } from '../rib/import-update.js';
 import type { Route } from '../rib/route.js';
 import type { Clock } from '../../util/clock.js';
 import { peerStatus, type PeerStatus } from './peer-status.js';
+import { RouteSender } from './route-sender.js';
 import { SessionTimers } from './session-timers.js';
 import { SlicedQueue } from './sliced-queue.js';
 import type { SessionSocket } from './socket.js';
@@ -107,7 +106,7 @@ export class PeerSession {
   /** Bumped for every connection attempt and socket; late callbacks from older ones are ignored. */
   private generation = 0;
   private readonly timers: SessionTimers;
-  private readonly ribOut = new AdjRibOut();
+  private readonly tx: RouteSender;
   private ribIn: AdjRibIn | null = null;
   private negotiated: Negotiated | undefined;
   private establishedAt = 0;
@@ -118,7 +117,7 @@ export class PeerSession {
   /** The peer's new connection while the FSM decides a collision about it (refuse-incoming / adopt-incoming). */
   private incoming: SessionSocket | null = null;
   private readonly closeWaiters: (() => void)[] = [];
-  private counters = { msgIn: 0, msgOut: 0, updIn: 0, updOut: 0, received: 0, withdrawn: 0, looped: 0 };
+  private counters = { msgIn: 0, msgOut: 0, updIn: 0, received: 0, withdrawn: 0, looped: 0 };
   private readonly log: Logger;
 
   constructor(private readonly o: PeerSessionOptions) {
@@ -128,6 +127,12 @@ export class PeerSession {
       expired: (e) => this.fire(e),
       inputQueued: () => this.queue !== null && this.queue.length > 0,
       unsent: () => this.socket?.writableLength ?? 0,
+    });
+    this.tx = new RouteSender({
+      log: o.log,
+      routes: o.routes,
+      localAddress: () => this.socket?.localAddress ?? '',
+      write: (m) => this.write(m),
     });
     this.log = o.log;
   }
@@ -148,7 +153,7 @@ export class PeerSession {
    */
   stop(message = 'floatd stopping'): Promise<void> {
     this.stopped = true;
-    if (this.state.name === 'Established') this.send(this.ribOut.sync([]));
+    if (this.state.name === 'Established') this.tx.withdrawAll();
     const done = this.socket ? new Promise<void>((resolve) => this.closeWaiters.push(resolve)) : Promise.resolve();
     this.fire({ kind: 'ManualStop', message });
     this.dropParked(undefined);
@@ -162,8 +167,8 @@ export class PeerSession {
 
   /** The desired routes changed: send the difference (nothing at all if nothing changed). */
   refreshRoutes(): void {
-    if (this.state.name !== 'Established' || !this.negotiated || !this.socket) return;
-    this.send(this.ribOut.sync(this.desired()));
+    if (this.state.name !== 'Established' || !this.socket) return;
+    this.tx.refresh();
   }
 
   /** An accepted TCP connection from this peer's address. */
@@ -201,12 +206,12 @@ export class PeerSession {
       negotiated: established ? this.negotiated : undefined,
       uptimeMs: this.o.clock.now() - this.establishedAt,
       messages: { in: this.counters.msgIn, out: this.counters.msgOut },
-      updates: { in: this.counters.updIn, out: this.counters.updOut },
+      updates: { in: this.counters.updIn, out: this.tx.updatesOut },
       prefixes: {
         received: this.ribIn ? this.ribIn.prefixCount : this.counters.received,
         withdrawnReceived: this.counters.withdrawn,
         looped: this.counters.looped,
-        announced: established ? this.ribOut.size : 0,
+        announced: established ? this.tx.announced : 0,
       },
       importMode: this.o.importMode,
       establishedTransitions: this.establishedTransitions,
@@ -221,7 +226,7 @@ export class PeerSession {
 
   /** Announced routes (the Adj-RIB-Out). */
   announcedRoutes(): Route[] {
-    return this.state.name === 'Established' ? this.ribOut.routes() : [];
+    return this.state.name === 'Established' ? this.tx.routes() : [];
   }
 
   // ---- FSM driving ----
@@ -269,7 +274,7 @@ export class PeerSession {
       case 'down':
         if (a.notificationReceived) this.lastError = `received ${describeNotification(a.notificationReceived)}`;
         this.log.warn({ wasEstablished: a.wasEstablished }, `session down: ${a.reason}`);
-        this.ribOut.clear();
+        this.tx.down();
         this.negotiated = undefined;
         // What the peer sent belonged to that session.
         this.counters = { ...this.counters, received: 0, withdrawn: 0, looped: 0 };
@@ -528,7 +533,7 @@ export class PeerSession {
         // RFC 2918 4: answer a refresh of a negotiated family with everything we announce; ignore the rest.
         if (this.state.name === 'Established' && rr.subtype === RouteRefreshSubtype.Normal && this.negotiated) {
           const family = rr.afi === Afi.Ipv4 ? 'ipv4' : rr.afi === Afi.Ipv6 ? 'ipv6' : undefined;
-          if (family && rr.safi === Safi.Unicast && this.negotiated.families.includes(family)) this.resendFamily(rr.afi as Afi);
+          if (family && rr.safi === Safi.Unicast && this.negotiated.families.includes(family)) this.tx.resendFamily(rr.afi as Afi);
         }
         return this.fire(ROUTE_REFRESH_MSG);
       }
@@ -557,61 +562,15 @@ export class PeerSession {
     if (r.announced + r.withdrawn + r.looped > 0) this.o.onReceivedChange?.('update');
   }
 
-  // ---- sending routes ----
-
   private onEstablished(n: Negotiated): void {
     this.negotiated = n;
     this.framer.extendedMessage = n.rx.extendedMessage;
     this.establishedAt = this.o.clock.now();
     this.establishedTransitions++;
     this.lastError = undefined;
-    this.counters = { ...this.counters, updIn: 0, updOut: 0, received: 0, withdrawn: 0, looped: 0 };
+    this.counters = { ...this.counters, updIn: 0, received: 0, withdrawn: 0, looped: 0 };
     this.ribIn = this.o.importMode === 'all' ? new AdjRibIn() : null;
-    this.ribOut.clear();
     this.log.info({ holdTime: n.holdTime, families: n.families, peerRouterId: n.peerRouterId }, `session established with AS ${n.peerAs}`);
-    this.send(this.ribOut.sync(this.desired()));
-    // RFC 4724 2: End-of-RIB after the initial announcements of each family.
-    for (const f of n.families) this.writeUpdate(encodeEndOfRib(f === 'ipv4' ? Afi.Ipv4 : Afi.Ipv6, n.tx));
-  }
-
-  /** Routes for this session, limited to what it can carry. */
-  private desired(): Route[] {
-    const n = this.negotiated!;
-    const all = this.o.routes({ negotiated: n, localAddress: this.socket?.localAddress ?? '' });
-    return all.filter((r) => {
-      const v6NextHop = r.nextHops[0]?.includes(':') ?? false;
-      if (r.prefix.afi === Afi.Ipv6) return n.families.includes('ipv6') && v6NextHop;
-      return n.families.includes('ipv4') && (!v6NextHop || n.extendedNextHopIpv4);
-    });
-  }
-
-  private send(c: RibChanges): void {
-    const n = this.negotiated;
-    if (!n) return;
-    if (c.withdraw.length > 0) {
-      for (const m of buildWithdrawals(c.withdraw, n.tx)) this.writeUpdate(m);
-      this.log.info({ prefixes: c.withdraw.map((p) => `${p.addr}/${p.len}`) }, `withdrew ${c.withdraw.length} prefix(es)`);
-    }
-    for (const g of c.announce) {
-      for (const m of buildAnnouncements(g, n.tx)) this.writeUpdate(m);
-      this.log.info({ prefixes: g.prefixes.map((p) => `${p.addr}/${p.len}`), nextHops: g.nextHops, med: g.attributes.med }, `announced ${g.prefixes.length} prefix(es)`);
-    }
-  }
-
-  private resendFamily(afi: Afi): void {
-    const n = this.negotiated!;
-    const all = this.ribOut.all();
-    const groups = all.announce.filter((g) => g.prefixes[0]?.afi === afi);
-    const enhanced = n.enhancedRouteRefresh;
-    // RFC 7313 4: bracket the re-send with BoRR / EoRR when enhanced route refresh was negotiated.
-    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: Safi.Unicast, subtype: RouteRefreshSubtype.BeginningOfRouteRefresh }, n.tx));
-    this.send({ withdraw: [], announce: groups });
-    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: Safi.Unicast, subtype: RouteRefreshSubtype.EndOfRouteRefresh }, n.tx));
-    this.log.info(`answered a ROUTE-REFRESH for ${afi === Afi.Ipv4 ? 'ipv4' : 'ipv6'}`);
-  }
-
-  private writeUpdate(m: Buffer): void {
-    this.counters.updOut++;
-    this.write(m);
+    this.tx.established(n);
   }
 }
