@@ -1,27 +1,19 @@
-// One BGP neighbor: drives the pure FSM (../fsm) with a socket and timers,
-// frames and decodes what arrives, and keeps the peer's Adj-RIB-Out in step
-// with the routes floatd wants it to have.
-//
-// Received chunks are queued as they arrive and framed and decoded in bounded
-// slices (SlicedQueue), so our KEEPALIVEs and a WITHDRAW leave on time even
-// while the peer sends a full table.
+// One BGP neighbor: drives the pure FSM (../fsm) and wires it to a socket,
+// its timers (session-timers), the receive side (receiver), the routes we
+// send (route-sender) and the peer's second connections (RFC 4271 6.8).
 
 import type { Logger } from 'pino';
-import { Afi, CeaseSubcode, ErrorCode, FsmSubcode, HeaderSubcode, MessageType, RouteRefreshSubtype, Safi } from '../codec/constants.js';
-import { BgpDecodeError, ErrorAction, errorActionName } from '../codec/errors.js';
+import { CeaseSubcode, ErrorCode, FsmSubcode, HeaderSubcode, MessageType } from '../codec/constants.js';
+import type { BgpDecodeError } from '../codec/errors.js';
 import { Framer } from '../codec/framer.js';
 import { frame } from '../codec/header.js';
 import { encodeMessage } from '../codec/message.js';
-import { decodeNotification, describeNotification } from '../codec/notification.js';
+import { describeNotification, encodeNotification } from '../codec/notification.js';
 import { decodeOpen, type OpenMessage } from '../codec/open.js';
-import { decodeRouteRefresh } from '../codec/route-refresh.js';
-import { encodeNotification } from '../codec/notification.js';
 import { BASE_CONTEXT } from '../codec/types.js';
-import { countUpdate } from '../codec/update.js';
 import {
   collisionSurvivor,
   initialFsmState,
-  notificationEvent,
   resolveCollision,
   step,
   type FsmAction,
@@ -31,14 +23,13 @@ import {
   type Negotiated,
   type OutgoingNotification,
 } from '../fsm/index.js';
-import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
-import { importUpdate } from '../rib/import-update.js';
+import type { ImportMode } from '../rib/adj-rib-in.js';
 import type { Route } from '../rib/route.js';
 import type { Clock } from '../../util/clock.js';
 import { peerStatus, type PeerStatus } from './peer-status.js';
+import { Receiver, type ReceivedChange } from './receiver.js';
 import { RouteSender } from './route-sender.js';
 import { SessionTimers } from './session-timers.js';
-import { SlicedQueue } from './sliced-queue.js';
 import type { SessionSocket } from './socket.js';
 
 export interface PeerSessionOptions {
@@ -66,48 +57,26 @@ export interface PeerSessionOptions {
   readonly onReceivedChange?: (change: ReceivedChange) => void;
 }
 
-export type ReceivedChange = 'update' | 'down';
+export type { ReceivedChange } from './receiver.js';
 export type { PeerStatus } from './peer-status.js';
 
 const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
-// Shared, so a full table's UPDATEs do not each allocate their event.
-const UPDATE_MSG: FsmEvent = { kind: 'UpdateMsg' };
-const KEEPALIVE_MSG: FsmEvent = { kind: 'KeepAliveMsg' };
-const ROUTE_REFRESH_MSG: FsmEvent = { kind: 'RouteRefreshMsg' };
 const CLOSE_GRACE_MS = 2000;
 const COLLISION_RESOLUTION: OutgoingNotification = { code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionCollisionResolution };
 const CONNECTION_REJECTED: OutgoingNotification = { code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionRejected };
 // A parked connection's first message must be its OPEN (RFC 6608), and its bytes must frame (RFC 4271 6.1).
 const UNEXPECTED_IN_OPEN_SENT: OutgoingNotification = { code: ErrorCode.Fsm, subcode: FsmSubcode.UnexpectedInOpenSent };
 const NOT_SYNCHRONIZED: OutgoingNotification = { code: ErrorCode.MessageHeader, subcode: HeaderSubcode.ConnectionNotSynchronized };
-// Received bytes waiting to be framed and decoded before the socket is paused: small, so a
-// full table waits in the kernel and the peer rather than in our heap. Small enough, too, that
-// a received chunk is used up before it outlives a young-generation GC: at 1 MiB chunks lived
-// long enough to be promoted, and V8 then ran a full mark-compact (2-8 ms pause) every 50-100 ms
-// while a table streamed in; at 256 KiB it ran one or two in a whole benchmark run, and the
-// table arrives as fast.
-const HIGH_WATER = 256 << 10;
-const LOW_WATER = 64 << 10;
-// A health check's result needs a turn of the event loop before the WITHDRAW can go, and
-// each turn runs one slice: short slices keep that short. Turns are cheap; a full table is
-// not received measurably slower.
-const SLICE_MS = 0.5;
+
 export class PeerSession {
   private state: FsmState = initialFsmState;
   private socket: SessionSocket | null = null;
   private direction: 'inbound' | 'outbound' | undefined;
-  private queue: SlicedQueue<Buffer> | null = null;
-  private framer = new Framer();
-  /** The queued chunk the framer is taking apart, and when it began: after the chunk arrived, before its messages are handled. */
-  private framing: Buffer | null = null;
-  private framingSince = 0;
-  /** While a received message is handled: the time it counts as received (saves a clock read per UPDATE). */
-  private receivedAt: number | undefined;
   /** Bumped for every connection attempt and socket; late callbacks from older ones are ignored. */
   private generation = 0;
   private readonly timers: SessionTimers;
+  private readonly rx: Receiver;
   private readonly tx: RouteSender;
-  private ribIn: AdjRibIn | null = null;
   private negotiated: Negotiated | undefined;
   private establishedAt = 0;
   private establishedTransitions = 0;
@@ -117,7 +86,7 @@ export class PeerSession {
   /** The peer's new connection while the FSM decides a collision about it (refuse-incoming / adopt-incoming). */
   private incoming: SessionSocket | null = null;
   private readonly closeWaiters: (() => void)[] = [];
-  private counters = { msgIn: 0, msgOut: 0, updIn: 0, received: 0, withdrawn: 0, looped: 0 };
+  private messagesOut = 0;
   private readonly log: Logger;
 
   constructor(private readonly o: PeerSessionOptions) {
@@ -125,8 +94,20 @@ export class PeerSession {
       clock: o.clock,
       random: o.random ?? Math.random,
       expired: (e) => this.fire(e),
-      inputQueued: () => this.queue !== null && this.queue.length > 0,
+      inputQueued: () => this.rx.queued,
       unsent: () => this.socket?.writableLength ?? 0,
+    });
+    this.rx = new Receiver({
+      clock: o.clock,
+      log: o.log,
+      importMode: o.importMode,
+      localAs: o.fsm.local.localAs,
+      ...(o.schedule ? { schedule: o.schedule } : {}),
+      ...(o.sliceMs !== undefined ? { sliceMs: o.sliceMs } : {}),
+      ...(o.onReceivedChange ? { onReceivedChange: o.onReceivedChange } : {}),
+      fire: (e) => this.fire(e),
+      established: () => this.state.name === 'Established',
+      resendFamily: (afi) => this.tx.resendFamily(afi),
     });
     this.tx = new RouteSender({
       log: o.log,
@@ -205,12 +186,12 @@ export class PeerSession {
       direction: this.socket ? this.direction : undefined,
       negotiated: established ? this.negotiated : undefined,
       uptimeMs: this.o.clock.now() - this.establishedAt,
-      messages: { in: this.counters.msgIn, out: this.counters.msgOut },
-      updates: { in: this.counters.updIn, out: this.tx.updatesOut },
+      messages: { in: this.rx.messagesIn, out: this.messagesOut },
+      updates: { in: this.rx.updatesIn, out: this.tx.updatesOut },
       prefixes: {
-        received: this.ribIn ? this.ribIn.prefixCount : this.counters.received,
-        withdrawnReceived: this.counters.withdrawn,
-        looped: this.counters.looped,
+        received: this.rx.received,
+        withdrawnReceived: this.rx.withdrawn,
+        looped: this.rx.looped,
         announced: established ? this.tx.announced : 0,
       },
       importMode: this.o.importMode,
@@ -220,8 +201,8 @@ export class PeerSession {
   }
 
   /** Stored received routes (import: all). */
-  receivedRoutes(): ReturnType<AdjRibIn['entries']> | [] {
-    return this.ribIn ? this.ribIn.entries() : [];
+  receivedRoutes(): ReturnType<Receiver['routes']> {
+    return this.rx.routes();
   }
 
   /** Announced routes (the Adj-RIB-Out). */
@@ -266,7 +247,7 @@ export class PeerSession {
         this.log.warn({ code: a.code, subcode: a.subcode }, `NOTIFICATION sent: ${describeNotification(a)}`);
         return this.write(frame(MessageType.Notification, encodeNotification(a), this.negotiated?.tx.extendedMessage ?? false));
       case 'start-timer':
-        return this.timers.start(a.timer, a.ms, this.receivedAt);
+        return this.timers.start(a.timer, a.ms, this.rx.receivedAt);
       case 'stop-timer':
         return this.timers.stop(a.timer);
       case 'established':
@@ -276,12 +257,7 @@ export class PeerSession {
         this.log.warn({ wasEstablished: a.wasEstablished }, `session down: ${a.reason}`);
         this.tx.down();
         this.negotiated = undefined;
-        // What the peer sent belonged to that session.
-        this.counters = { ...this.counters, received: 0, withdrawn: 0, looped: 0 };
-        if (this.ribIn) {
-          this.ribIn = null;
-          this.o.onReceivedChange?.('down');
-        }
+        this.rx.down();
         return;
     }
   }
@@ -312,24 +288,9 @@ export class PeerSession {
     this.socket = socket;
     this.direction = direction;
     socket.setNoDelay?.(true);
-    this.framer = new Framer();
-    this.framing = null;
-    const queue = new SlicedQueue<Buffer>({
-      step: (chunk) => this.step(chunk),
-      sizeOf: (chunk) => chunk.length,
-      sliceMs: this.o.sliceMs ?? SLICE_MS,
-      highWater: HIGH_WATER,
-      lowWater: LOW_WATER,
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
-      now: () => this.o.clock.now(),
-      ...(this.o.schedule ? { schedule: this.o.schedule } : {}),
-      onError: (e) => this.log.error({ err: String(e) }, 'received-message processing failed'),
-    });
-    this.queue = queue;
-    // Nothing but queueing here: framing a burst of chunks at once would hold the event loop.
+    this.rx.attach(socket);
     socket.on('data', (chunk) => {
-      if (gen === this.generation) queue.push(chunk);
+      if (gen === this.generation) this.rx.push(chunk);
     });
     socket.on('drain', () => {
       if (gen === this.generation) this.timers.drained();
@@ -344,44 +305,10 @@ export class PeerSession {
     });
   }
 
-  /** Frames and handles one message of a received chunk; true once the chunk is used up. */
-  private step(chunk: Buffer): boolean {
-    const f = this.framer;
-    if (this.framing !== chunk) {
-      f.add(chunk);
-      this.framing = chunk;
-      this.framingSince = this.o.clock.now();
-    }
-    let found: boolean;
-    try {
-      found = f.next();
-    } catch (e) {
-      // A bad header ends the stream (RFC 4271 6.1): nothing after it can be framed.
-      this.framing = null;
-      this.queue?.stop();
-      this.socket?.pause();
-      this.fire({ kind: 'BgpHeaderErr', error: e instanceof BgpDecodeError ? e : new BgpDecodeError(ErrorCode.MessageHeader, HeaderSubcode.ConnectionNotSynchronized, String(e)) });
-      return true;
-    }
-    if (!found) {
-      this.framing = null;
-      return true;
-    }
-    this.counters.msgIn++;
-    this.receivedAt = this.framingSince;
-    try {
-      this.process(f.buf, f.start, f.end);
-    } finally {
-      this.receivedAt = undefined;
-    }
-    return false;
-  }
-
   /** Forgets the current socket without firing events. */
   private detach(): void {
     this.generation++;
-    this.queue?.stop();
-    this.queue = null;
+    this.rx.detach();
     this.socket?.removeAllListeners();
     this.socket = null;
     this.timers.drained();
@@ -417,7 +344,7 @@ export class PeerSession {
   private write(b: Buffer): void {
     const s = this.socket;
     if (!s) return;
-    this.counters.msgOut++;
+    this.messagesOut++;
     if (!s.write(b)) this.timers.writeBlocked();
   }
 
@@ -482,7 +409,7 @@ export class PeerSession {
     this.incoming = incoming;
     this.fire({ kind: 'ConnectionCollision', keep: collisionSurvivor(winner, this.direction ?? 'inbound'), peerRouterId });
     this.incoming = null;
-    if (open && this.socket === incoming) this.queue?.push(open);
+    if (open && this.socket === incoming) this.rx.push(open);
   }
 
   private takeIncoming(): SessionSocket | null {
@@ -491,85 +418,12 @@ export class PeerSession {
     return s;
   }
 
-  // ---- received messages ----
-
-  /** One whole message: bytes [start, end) of buf, header included. */
-  private process(buf: Buffer, start: number, end: number): void {
-    const body = start + 19;
-    switch (buf[start + 18]) {
-      case MessageType.Open: {
-        let open: OpenMessage;
-        try {
-          open = decodeOpen(buf, body, end);
-        } catch (e) {
-          return this.fire({ kind: 'BgpOpenMsgErr', error: e as BgpDecodeError });
-        }
-        this.log.info({ peerAs: open.myAs, holdTime: open.holdTime, bgpId: open.bgpId }, 'OPEN received');
-        return this.fire({ kind: 'BgpOpen', open });
-      }
-      case MessageType.Update:
-        if (this.state.name === 'Established') {
-          try {
-            this.receiveUpdate(buf, body, end);
-          } catch (e) {
-            return this.fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
-          }
-        }
-        return this.fire(UPDATE_MSG);
-      case MessageType.Notification: {
-        const n = decodeNotification(buf, body, end);
-        this.log.warn({ code: n.code, subcode: n.subcode }, `NOTIFICATION received: ${describeNotification(n)}`);
-        return this.fire(notificationEvent(n));
-      }
-      case MessageType.Keepalive:
-        return this.fire(KEEPALIVE_MSG);
-      default: {
-        let rr;
-        try {
-          rr = decodeRouteRefresh(buf, body, end);
-        } catch (e) {
-          return this.fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
-        }
-        // RFC 2918 4: answer a refresh of a negotiated family with everything we announce; ignore the rest.
-        if (this.state.name === 'Established' && rr.subtype === RouteRefreshSubtype.Normal && this.negotiated) {
-          const family = rr.afi === Afi.Ipv4 ? 'ipv4' : rr.afi === Afi.Ipv6 ? 'ipv6' : undefined;
-          if (family && rr.safi === Safi.Unicast && this.negotiated.families.includes(family)) this.tx.resendFamily(rr.afi as Afi);
-        }
-        return this.fire(ROUTE_REFRESH_MSG);
-      }
-    }
-  }
-
-  private receiveUpdate(buf: Buffer, start: number, end: number): void {
-    const n = this.negotiated!;
-    this.counters.updIn++;
-    if (!this.ribIn) {
-      const c = countUpdate(buf, start, end, n.rx);
-      this.counters.received += c.announced;
-      this.counters.withdrawn += c.withdrawn;
-      return;
-    }
-    const r = importUpdate(this.ribIn, buf, start, end, n.rx, this.o.fsm.local.localAs);
-    if (r.action !== undefined) {
-      // AFI/SAFI disable: floatd resets the session instead, as RFC 7606 3 allows.
-      const worst = r.errors.find((e) => e.action === r.action)!;
-      if (r.action >= ErrorAction.AfiSafiDisable) throw worst.withAction(ErrorAction.SessionReset);
-      this.log.warn({ action: errorActionName(r.action), errors: r.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(r.action)} (RFC 7606)`);
-    }
-    this.counters.received += r.announced;
-    this.counters.withdrawn += r.withdrawn;
-    this.counters.looped += r.looped;
-    if (r.announced + r.withdrawn + r.looped > 0) this.o.onReceivedChange?.('update');
-  }
-
   private onEstablished(n: Negotiated): void {
     this.negotiated = n;
-    this.framer.extendedMessage = n.rx.extendedMessage;
+    this.rx.established(n);
     this.establishedAt = this.o.clock.now();
     this.establishedTransitions++;
     this.lastError = undefined;
-    this.counters = { ...this.counters, updIn: 0, received: 0, withdrawn: 0, looped: 0 };
-    this.ribIn = this.o.importMode === 'all' ? new AdjRibIn() : null;
     this.log.info({ holdTime: n.holdTime, families: n.families, peerRouterId: n.peerRouterId }, `session established with AS ${n.peerAs}`);
     this.tx.established(n);
   }
