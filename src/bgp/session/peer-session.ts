@@ -3,29 +3,24 @@
 // send (route-sender) and the peer's second connections (RFC 4271 6.8).
 
 import type { Logger } from 'pino';
-import { CeaseSubcode, ErrorCode, FsmSubcode, HeaderSubcode, MessageType } from '../codec/constants.js';
-import type { BgpDecodeError } from '../codec/errors.js';
-import { Framer } from '../codec/framer.js';
+import { MessageType } from '../codec/constants.js';
 import { frame } from '../codec/header.js';
 import { encodeMessage } from '../codec/message.js';
 import { describeNotification, encodeNotification } from '../codec/notification.js';
-import { decodeOpen, type OpenMessage } from '../codec/open.js';
 import { BASE_CONTEXT } from '../codec/types.js';
 import {
-  collisionSurvivor,
   initialFsmState,
-  resolveCollision,
   step,
   type FsmAction,
   type FsmConfig,
   type FsmEvent,
   type FsmState,
   type Negotiated,
-  type OutgoingNotification,
 } from '../fsm/index.js';
 import type { ImportMode } from '../rib/adj-rib-in.js';
 import type { Route } from '../rib/route.js';
 import type { Clock } from '../../util/clock.js';
+import { CLOSE_GRACE_MS, IncomingConnections } from './incoming-connections.js';
 import { peerStatus, type PeerStatus } from './peer-status.js';
 import { Receiver, type ReceivedChange } from './receiver.js';
 import { RouteSender } from './route-sender.js';
@@ -61,12 +56,6 @@ export type { ReceivedChange } from './receiver.js';
 export type { PeerStatus } from './peer-status.js';
 
 const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
-const CLOSE_GRACE_MS = 2000;
-const COLLISION_RESOLUTION: OutgoingNotification = { code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionCollisionResolution };
-const CONNECTION_REJECTED: OutgoingNotification = { code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionRejected };
-// A parked connection's first message must be its OPEN (RFC 6608), and its bytes must frame (RFC 4271 6.1).
-const UNEXPECTED_IN_OPEN_SENT: OutgoingNotification = { code: ErrorCode.Fsm, subcode: FsmSubcode.UnexpectedInOpenSent };
-const NOT_SYNCHRONIZED: OutgoingNotification = { code: ErrorCode.MessageHeader, subcode: HeaderSubcode.ConnectionNotSynchronized };
 
 export class PeerSession {
   private state: FsmState = initialFsmState;
@@ -82,9 +71,7 @@ export class PeerSession {
   private establishedTransitions = 0;
   private lastError: string | undefined;
   private stopped = true;
-  private parked: { socket: SessionSocket; framer: Framer } | null = null;
-  /** The peer's new connection while the FSM decides a collision about it (refuse-incoming / adopt-incoming). */
-  private incoming: SessionSocket | null = null;
+  private readonly incoming: IncomingConnections;
   private readonly closeWaiters: (() => void)[] = [];
   private messagesOut = 0;
   private readonly log: Logger;
@@ -108,6 +95,21 @@ export class PeerSession {
       fire: (e) => this.fire(e),
       established: () => this.state.name === 'Established',
       resendFamily: (afi) => this.tx.resendFamily(afi),
+    });
+    this.incoming = new IncomingConnections({
+      address: o.address,
+      fsm: o.fsm,
+      clock: o.clock,
+      log: o.log,
+      fire: (e) => this.fire(e),
+      take: (socket) => {
+        this.generation++; // abandons a dial in progress
+        this.adopt(socket, 'inbound');
+        this.fire({ kind: 'TcpConnectionConfirmed' });
+      },
+      direction: () => this.direction,
+      current: () => this.socket,
+      received: (chunk) => this.rx.push(chunk),
     });
     this.tx = new RouteSender({
       log: o.log,
@@ -137,7 +139,7 @@ export class PeerSession {
     if (this.state.name === 'Established') this.tx.withdrawAll();
     const done = this.socket ? new Promise<void>((resolve) => this.closeWaiters.push(resolve)) : Promise.resolve();
     this.fire({ kind: 'ManualStop', message });
-    this.dropParked(undefined);
+    this.incoming.dropParked(undefined);
     return done;
   }
 
@@ -154,27 +156,7 @@ export class PeerSession {
 
   /** An accepted TCP connection from this peer's address. */
   acceptIncoming(socket: SessionSocket): void {
-    switch (this.state.name) {
-      case 'Connect':
-      case 'Active':
-        this.generation++; // abandons a dial in progress
-        this.adopt(socket, 'inbound');
-        this.fire({ kind: 'TcpConnectionConfirmed' });
-        return;
-      case 'OpenSent':
-        // RFC 4271 6.8: the peer's identifier is in the OPEN this connection will bring.
-        if (this.parked) return this.refuse(socket, COLLISION_RESOLUTION, 'a second incoming connection while one waits');
-        this.park(socket);
-        return;
-      case 'OpenConfirm':
-        this.collide(socket, this.state.negotiated.peerRouterId, this.state.negotiated.peerAs, undefined);
-        return;
-      case 'Established':
-        // RFC 4271 6.8: an Established session always wins.
-        return this.refuse(socket, COLLISION_RESOLUTION, 'collision with the Established session');
-      case 'Idle':
-        return this.refuse(socket, CONNECTION_REJECTED, this.stopped ? 'neighbor is stopped' : 'neighbor is waiting before it restarts');
-    }
+    this.incoming.accept(socket, this.state, this.stopped);
   }
 
   status(): PeerStatus {
@@ -233,12 +215,12 @@ export class PeerSession {
       case 'send-keepalive':
         return this.write(KEEPALIVE);
       case 'refuse-incoming': {
-        const s = this.takeIncoming();
-        if (s) this.refuse(s, a, 'connection collision resolution');
+        const s = this.incoming.take();
+        if (s) this.incoming.refuse(s, a, 'connection collision resolution');
         return;
       }
       case 'adopt-incoming': {
-        const s = this.takeIncoming();
+        const s = this.incoming.take();
         if (s) this.adopt(s, 'inbound');
         return;
       }
@@ -346,76 +328,6 @@ export class PeerSession {
     if (!s) return;
     this.messagesOut++;
     if (!s.write(b)) this.timers.writeBlocked();
-  }
-
-  private refuse(socket: SessionSocket, n: OutgoingNotification, why: string): void {
-    this.log.info(`refusing a connection from ${this.o.address}: ${why}`);
-    socket.on('error', () => undefined);
-    socket.write(frame(MessageType.Notification, encodeNotification(n)));
-    socket.end();
-    const t = this.o.clock.setTimer(CLOSE_GRACE_MS, () => socket.destroy());
-    socket.on('close', () => this.o.clock.clearTimer(t));
-  }
-
-  // ---- connection collisions (RFC 4271 6.8) ----
-
-  private park(socket: SessionSocket): void {
-    const framer = new Framer();
-    this.parked = { socket, framer };
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      if (this.parked?.socket === socket) this.parked = null;
-    });
-    socket.on('data', (chunk) => {
-      if (this.parked?.socket !== socket) return;
-      try {
-        framer.push(chunk, (m) => {
-          if (this.parked?.socket !== socket) return;
-          socket.pause();
-          socket.removeAllListeners('data');
-          if (m[18] !== MessageType.Open) return this.dropParked(UNEXPECTED_IN_OPEN_SENT);
-          let open: OpenMessage;
-          try {
-            open = decodeOpen(m, 19, m.length);
-          } catch (e) {
-            const err = e as BgpDecodeError;
-            return this.dropParked({ code: err.errorCode, subcode: err.errorSubcode, data: err.data });
-          }
-          this.parked = null;
-          socket.removeAllListeners();
-          this.collide(socket, open.bgpId, this.o.fsm.peer.peerAs, m);
-        });
-      } catch {
-        this.dropParked(NOT_SYNCHRONIZED);
-      }
-    });
-  }
-
-  private dropParked(n: OutgoingNotification | undefined): void {
-    const p = this.parked;
-    this.parked = null;
-    if (!p) return;
-    p.socket.removeAllListeners();
-    if (n) this.refuse(p.socket, n, 'collision resolution');
-    else p.socket.destroy();
-  }
-
-  /**
-   * Two connections to one peer: the higher BGP identifier's survives (resolveCollision), and the
-   * FSM carries that out. `open` is the newcomer's OPEN, if read; it is handled once the newcomer is ours.
-   */
-  private collide(incoming: SessionSocket, peerRouterId: string, peerAs: number, open: Buffer | undefined): void {
-    const winner = resolveCollision(this.o.fsm.local.routerId, peerRouterId, this.o.fsm.local.localAs, peerAs);
-    this.incoming = incoming;
-    this.fire({ kind: 'ConnectionCollision', keep: collisionSurvivor(winner, this.direction ?? 'inbound'), peerRouterId });
-    this.incoming = null;
-    if (open && this.socket === incoming) this.rx.push(open);
-  }
-
-  private takeIncoming(): SessionSocket | null {
-    const s = this.incoming;
-    this.incoming = null;
-    return s;
   }
 
   private onEstablished(n: Negotiated): void {
