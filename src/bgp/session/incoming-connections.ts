@@ -13,9 +13,9 @@ import { encodeNotification } from '../codec/notification.js';
 import { decodeOpen, type OpenMessage } from '../codec/open.js';
 import { collisionSurvivor, resolveCollision, type FsmConfig, type FsmEvent, type FsmState, type OutgoingNotification } from '../fsm/index.js';
 import type { Clock } from '../../util/clock.js';
+import { CLOSE_GRACE_MS } from './connection.js';
 import type { SessionSocket } from './socket.js';
 
-export const CLOSE_GRACE_MS = 2000;
 const COLLISION_RESOLUTION: OutgoingNotification = { code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionCollisionResolution };
 const CONNECTION_REJECTED: OutgoingNotification = { code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionRejected };
 // A parked connection's first message must be its OPEN (RFC 6608), and its bytes must frame (RFC 4271 6.1).

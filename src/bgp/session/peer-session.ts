@@ -20,7 +20,8 @@ import {
 import type { ImportMode } from '../rib/adj-rib-in.js';
 import type { Route } from '../rib/route.js';
 import type { Clock } from '../../util/clock.js';
-import { CLOSE_GRACE_MS, IncomingConnections } from './incoming-connections.js';
+import { Connection } from './connection.js';
+import { IncomingConnections } from './incoming-connections.js';
 import { peerStatus, type PeerStatus } from './peer-status.js';
 import { Receiver, type ReceivedChange } from './receiver.js';
 import { RouteSender } from './route-sender.js';
@@ -59,11 +60,8 @@ const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
 
 export class PeerSession {
   private state: FsmState = initialFsmState;
-  private socket: SessionSocket | null = null;
-  private direction: 'inbound' | 'outbound' | undefined;
-  /** Bumped for every connection attempt and socket; late callbacks from older ones are ignored. */
-  private generation = 0;
   private readonly timers: SessionTimers;
+  private readonly conn: Connection;
   private readonly rx: Receiver;
   private readonly tx: RouteSender;
   private negotiated: Negotiated | undefined;
@@ -72,17 +70,16 @@ export class PeerSession {
   private lastError: string | undefined;
   private stopped = true;
   private readonly incoming: IncomingConnections;
-  private readonly closeWaiters: (() => void)[] = [];
-  private messagesOut = 0;
   private readonly log: Logger;
 
   constructor(private readonly o: PeerSessionOptions) {
+    const fire = (e: FsmEvent): void => this.fire(e);
     this.timers = new SessionTimers({
       clock: o.clock,
       random: o.random ?? Math.random,
-      expired: (e) => this.fire(e),
+      expired: fire,
       inputQueued: () => this.rx.queued,
-      unsent: () => this.socket?.writableLength ?? 0,
+      unsent: () => this.conn.socket?.writableLength ?? 0,
     });
     this.rx = new Receiver({
       clock: o.clock,
@@ -92,30 +89,40 @@ export class PeerSession {
       ...(o.schedule ? { schedule: o.schedule } : {}),
       ...(o.sliceMs !== undefined ? { sliceMs: o.sliceMs } : {}),
       ...(o.onReceivedChange ? { onReceivedChange: o.onReceivedChange } : {}),
-      fire: (e) => this.fire(e),
+      fire,
       established: () => this.state.name === 'Established',
       resendFamily: (afi) => this.tx.resendFamily(afi),
+    });
+    this.conn = new Connection({
+      address: o.address,
+      clock: o.clock,
+      log: o.log,
+      connect: o.connect,
+      fire,
+      waiting: () => this.state.name === 'Connect' || this.state.name === 'Active',
+      rx: this.rx,
+      timers: this.timers,
     });
     this.incoming = new IncomingConnections({
       address: o.address,
       fsm: o.fsm,
       clock: o.clock,
       log: o.log,
-      fire: (e) => this.fire(e),
+      fire,
       take: (socket) => {
-        this.generation++; // abandons a dial in progress
-        this.adopt(socket, 'inbound');
+        this.conn.abandonDial();
+        this.conn.adopt(socket, 'inbound');
         this.fire({ kind: 'TcpConnectionConfirmed' });
       },
-      direction: () => this.direction,
-      current: () => this.socket,
+      direction: () => this.conn.direction,
+      current: () => this.conn.socket,
       received: (chunk) => this.rx.push(chunk),
     });
     this.tx = new RouteSender({
       log: o.log,
       routes: o.routes,
-      localAddress: () => this.socket?.localAddress ?? '',
-      write: (m) => this.write(m),
+      localAddress: () => this.conn.socket?.localAddress ?? '',
+      write: (m) => this.conn.write(m),
     });
     this.log = o.log;
   }
@@ -137,7 +144,7 @@ export class PeerSession {
   stop(message = 'floatd stopping'): Promise<void> {
     this.stopped = true;
     if (this.state.name === 'Established') this.tx.withdrawAll();
-    const done = this.socket ? new Promise<void>((resolve) => this.closeWaiters.push(resolve)) : Promise.resolve();
+    const done = this.conn.closed();
     this.fire({ kind: 'ManualStop', message });
     this.incoming.dropParked(undefined);
     return done;
@@ -150,7 +157,7 @@ export class PeerSession {
 
   /** The desired routes changed: send the difference (nothing at all if nothing changed). */
   refreshRoutes(): void {
-    if (this.state.name !== 'Established' || !this.socket) return;
+    if (this.state.name !== 'Established' || !this.conn.socket) return;
     this.tx.refresh();
   }
 
@@ -165,10 +172,10 @@ export class PeerSession {
       address: this.o.address,
       peerAs: this.o.fsm.peer.peerAs,
       state: this.state.name,
-      direction: this.socket ? this.direction : undefined,
+      direction: this.conn.socket ? this.conn.direction : undefined,
       negotiated: established ? this.negotiated : undefined,
       uptimeMs: this.o.clock.now() - this.establishedAt,
-      messages: { in: this.rx.messagesIn, out: this.messagesOut },
+      messages: { in: this.rx.messagesIn, out: this.conn.messagesOut },
       updates: { in: this.rx.updatesIn, out: this.tx.updatesOut },
       prefixes: {
         received: this.rx.received,
@@ -207,13 +214,13 @@ export class PeerSession {
   private perform(a: FsmAction): void {
     switch (a.kind) {
       case 'connect':
-        return this.dial();
+        return this.conn.dial();
       case 'close':
-        return this.closeSocket();
+        return this.conn.close();
       case 'send-open':
-        return this.write(encodeMessage(a.open, BASE_CONTEXT));
+        return this.conn.write(encodeMessage(a.open, BASE_CONTEXT));
       case 'send-keepalive':
-        return this.write(KEEPALIVE);
+        return this.conn.write(KEEPALIVE);
       case 'refuse-incoming': {
         const s = this.incoming.take();
         if (s) this.incoming.refuse(s, a, 'connection collision resolution');
@@ -221,13 +228,13 @@ export class PeerSession {
       }
       case 'adopt-incoming': {
         const s = this.incoming.take();
-        if (s) this.adopt(s, 'inbound');
+        if (s) this.conn.adopt(s, 'inbound');
         return;
       }
       case 'send-notification':
         this.lastError = `sent ${describeNotification(a)}`;
         this.log.warn({ code: a.code, subcode: a.subcode }, `NOTIFICATION sent: ${describeNotification(a)}`);
-        return this.write(frame(MessageType.Notification, encodeNotification(a), this.negotiated?.tx.extendedMessage ?? false));
+        return this.conn.write(frame(MessageType.Notification, encodeNotification(a), this.negotiated?.tx.extendedMessage ?? false));
       case 'start-timer':
         return this.timers.start(a.timer, a.ms, this.rx.receivedAt);
       case 'stop-timer':
@@ -242,92 +249,6 @@ export class PeerSession {
         this.rx.down();
         return;
     }
-  }
-
-  // ---- sockets ----
-
-  private dial(): void {
-    const gen = ++this.generation;
-    this.o.connect().then(
-      (socket) => {
-        if (gen !== this.generation || this.socket || (this.state.name !== 'Connect' && this.state.name !== 'Active')) {
-          socket.destroy();
-          return;
-        }
-        this.adopt(socket, 'outbound');
-        this.fire({ kind: 'TcpCrAcked' });
-      },
-      (e: unknown) => {
-        if (gen !== this.generation) return;
-        this.log.info({ err: (e as Error).message }, `connect to ${this.o.address} failed: ${(e as Error).message}`);
-        this.fire({ kind: 'TcpConnectionFails' });
-      },
-    );
-  }
-
-  private adopt(socket: SessionSocket, direction: 'inbound' | 'outbound'): void {
-    const gen = ++this.generation;
-    this.socket = socket;
-    this.direction = direction;
-    socket.setNoDelay?.(true);
-    this.rx.attach(socket);
-    socket.on('data', (chunk) => {
-      if (gen === this.generation) this.rx.push(chunk);
-    });
-    socket.on('drain', () => {
-      if (gen === this.generation) this.timers.drained();
-    });
-    socket.on('error', (e) => {
-      if (gen === this.generation) this.log.info({ err: e.message }, `socket error: ${e.message}`);
-    });
-    socket.on('close', () => {
-      if (gen !== this.generation) return;
-      this.detach();
-      this.fire({ kind: 'TcpConnectionFails' });
-    });
-  }
-
-  /** Forgets the current socket without firing events. */
-  private detach(): void {
-    this.generation++;
-    this.rx.detach();
-    this.socket?.removeAllListeners();
-    this.socket = null;
-    this.timers.drained();
-    for (const w of this.closeWaiters.splice(0)) w();
-  }
-
-  private closeSocket(): void {
-    const s = this.socket;
-    if (!s) {
-      this.generation++; // abandon a dial in progress
-      return;
-    }
-    // stop() resolves once the socket is closed, so the withdraw and the NOTIFICATION have left
-    // (what comes next, e.g. removing a floating address, must not overtake them).
-    const waiters = this.closeWaiters.splice(0);
-    const done = (): void => {
-      for (const w of waiters.splice(0)) w();
-    };
-    this.detach();
-    s.on('error', () => undefined);
-    // end() lets a NOTIFICATION written just before leave; destroy if the peer never reads it.
-    s.end();
-    const t = this.o.clock.setTimer(CLOSE_GRACE_MS, () => {
-      s.destroy();
-      done();
-    });
-    s.on('close', () => {
-      this.o.clock.clearTimer(t);
-      done();
-    });
-  }
-
-  private write(b: Buffer): void {
-    const s = this.socket;
-    if (!s) return;
-    this.messagesOut++;
-    if (!s.write(b)) this.timers.writeBlocked();
   }
 
   private onEstablished(n: Negotiated): void {
