@@ -2,7 +2,13 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { pino } from 'pino';
+import { decodeMessage, type DecodedMessage } from '../../../src/bgp/codec/message.js';
+import { checkPeerOpen } from '../../../src/bgp/fsm/negotiate.js';
+import type { Route } from '../../../src/bgp/rib/route.js';
+import { RouteSender } from '../../../src/bgp/session/route-sender.js';
 import { msg } from '../../helpers/hex.js';
+import { LOCAL, PEER, peerOpen } from '../fsm/fixtures.js';
 import { announced, harness, kinds, KEEPALIVE, route, withdrawn } from './harness.js';
 
 test('a change of the desired routes sends only the difference, and nothing when nothing changed', async () => {
@@ -39,3 +45,22 @@ test('ROUTE-REFRESH is answered with every route of the family, bracketed by BoR
   assert.deepEqual(out.map((m) => (m.type === 'route-refresh' ? m.subtype : -1)), [1, -1, 2]);
 });
 
+test('on its own: refresh() hands the WITHDRAW to the connection before it returns', () => {
+  const written: Buffer[] = [];
+  const desired: Route[] = [route('192.0.2.10/32'), route('192.0.2.11/32')];
+  const tx = new RouteSender({ log: pino({ level: 'silent' }), routes: () => desired, localAddress: () => '10.0.0.2', write: (m) => written.push(m) });
+  const check = checkPeerOpen(LOCAL, PEER, peerOpen());
+  assert.ok(check.ok);
+  tx.established(check.negotiated);
+  const decode = (): DecodedMessage[] => written.splice(0).map((b) => decodeMessage(b, check.negotiated.tx));
+  // Both routes share attributes: one UPDATE, then End-of-RIB for IPv4 and IPv6.
+  assert.deepEqual(kinds(decode()), ['update', 'eor', 'eor']);
+  assert.equal(tx.announced, 2);
+  desired.pop();
+  tx.refresh();
+  assert.deepEqual(withdrawn(decode()), ['192.0.2.11/32']);
+  assert.equal(tx.updatesOut, 4);
+  tx.down();
+  tx.refresh();
+  assert.deepEqual(written, [], 'nothing is sent once the session is down');
+});

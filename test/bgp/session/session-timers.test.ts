@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DecodedMessage } from '../../../src/bgp/codec/message.js';
+import { SessionTimers } from '../../../src/bgp/session/session-timers.js';
+import { FakeClock } from '../../../src/util/clock.js';
 import { msg } from '../../helpers/hex.js';
 import { harness, kinds, KEEPALIVE } from './harness.js';
 
@@ -149,3 +151,22 @@ test('the send hold timer (RFC 9687) ends a session whose peer stops reading', a
   assert.equal(h.session.stateName, 'Idle');
 });
 
+test('on its own: jitter only where RFC 4271 10 asks for it; a hold timer that runs out with input queued looks again shortly', () => {
+  const clock = new FakeClock();
+  const expired: string[] = [];
+  let queued = false;
+  const timers = new SessionTimers({ clock, random: () => 0, expired: (e) => expired.push(e.kind), inputQueued: () => queued, unsent: () => 0 });
+  // random 0: jittered timers run 0.75 of their time.
+  timers.start('keepalive', 4000);
+  timers.start('connect-retry', 4000);
+  timers.start('hold', 4000);
+  clock.advance(3000);
+  assert.deepEqual(expired.sort(), ['ConnectRetryTimerExpires', 'KeepaliveTimerExpires']);
+  expired.length = 0;
+  queued = true;
+  clock.advance(1000);
+  assert.deepEqual(expired, [], 'received bytes wait to be read');
+  queued = false;
+  clock.advance(10);
+  assert.deepEqual(expired, ['HoldTimerExpires']);
+});
