@@ -28,6 +28,9 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** RFC 4271 4.5: the subcode where none more specific is defined (Hold Timer Expired, RFC 9687 Send Hold Timer Expired). */
+export const UNSPECIFIC_SUBCODE = 0;
+
 export const HeaderSubcode = {
   ConnectionNotSynchronized: 1,
   BadMessageLength: 2,

@@ -8,9 +8,17 @@ import { ipv4ToNumber } from '../codec/ip.js';
 
 export type CollisionWinner = 'keep-local-initiated' | 'keep-peer-initiated';
 
+/** Of a session's connection and a new one from the peer, the one that stays. */
+export type CollisionSurvivor = 'existing' | 'incoming';
+
 export function resolveCollision(localRouterId: string, peerRouterId: string, localAs = 0, peerAs = 0): CollisionWinner {
   const local = ipv4ToNumber(localRouterId);
   const peer = ipv4ToNumber(peerRouterId);
   if (local !== peer) return local > peer ? 'keep-local-initiated' : 'keep-peer-initiated';
   return localAs >= peerAs ? 'keep-local-initiated' : 'keep-peer-initiated';
+}
+
+/** The new connection is the peer's; the existing one survives if it was opened by the winner. */
+export function collisionSurvivor(winner: CollisionWinner, existing: 'inbound' | 'outbound'): CollisionSurvivor {
+  return (winner === 'keep-local-initiated') === (existing === 'outbound') ? 'existing' : 'incoming';
 }

@@ -3,9 +3,12 @@
 // socket and the timers, feeds events in and carries the actions out.
 //
 // Choices where RFC 4271 leaves room or where floatd departs from it:
-// - No DelayOpen, and collision detection is the driver's (it compares
-//   identifiers with resolveCollision and sends OpenCollisionDump to the loser);
-//   a second connection reported in OpenSent/OpenConfirm/Established is left to it.
+// - No DelayOpen. A second connection from the peer is the driver's to hold
+//   until its OPEN names the peer; it resolves the collision with
+//   resolveCollision (RFC 4271 6.8) and reports the survivor as
+//   ConnectionCollision, which the FSM carries out: refuse the new connection,
+//   or close ours with Cease and go on with the new one in OpenSent. A bare
+//   second TcpConnectionConfirmed in OpenSent/OpenConfirm/Established is ignored.
 // - Every failure drops to Idle and restarts by itself through the idle-hold
 //   timer, idleHoldMs × 2^(failures - 1) capped; AutomaticStart is ignored while
 //   that timer runs (DampPeerOscillations). The connect-retry timer doubles with
@@ -22,10 +25,11 @@
 //   The driver also restarts the send-hold timer, with the last duration given,
 //   whenever the socket accepts data or has nothing queued (RFC 9687).
 
-import { CeaseSubcode, ErrorCode, OpenSubcode } from '../codec/constants.js';
+import { ErrorCode, OpenSubcode, UNSPECIFIC_SUBCODE } from '../codec/constants.js';
 import { describeNotification, type NotificationMessage } from '../codec/notification.js';
 import { checkPeerOpen } from './negotiate.js';
 import {
+  COLLISION,
   connectionLost,
   connectionUp,
   errorNotification,
@@ -34,12 +38,15 @@ import {
   notify,
   openAccepted,
   redial,
+  refuseIncoming,
   reset,
   restartHold,
   sendKeepalive,
   start,
   stay,
   stop,
+  switchToIncoming,
+  takeIncoming,
   unexpectedMessage,
 } from './transitions.js';
 import type { Negotiated } from './negotiate.js';
@@ -56,9 +63,8 @@ const MESSAGE_NAME: Readonly<Partial<Record<FsmEvent['kind'], string>>> = {
   RouteRefreshMsg: 'ROUTE-REFRESH',
 };
 
-const HOLD_EXPIRED = notify(ErrorCode.HoldTimerExpired, 0);
-const SEND_HOLD_EXPIRED = notify(ErrorCode.SendHoldTimerExpired, 0);
-const COLLISION = notify(ErrorCode.Cease, CeaseSubcode.ConnectionCollisionResolution);
+const HOLD_EXPIRED = notify(ErrorCode.HoldTimerExpired, UNSPECIFIC_SUBCODE);
+const SEND_HOLD_EXPIRED = notify(ErrorCode.SendHoldTimerExpired, UNSPECIFIC_SUBCODE);
 const PEER_NOT_READING = 'the peer stopped reading (send hold timer expired)';
 
 const nameOf = (e: FsmEvent): string => MESSAGE_NAME[e.kind] ?? e.kind;
@@ -67,6 +73,8 @@ const stale = (s: FsmState, e: FsmEvent): Transition => ignored(s, e, `that time
 const received = (n: NotificationMessage): string => `NOTIFICATION received: ${describeNotification(n)}`;
 const secondConnection = (s: FsmState, e: FsmEvent): Transition =>
   ignored(s, e, 'a second connection is the collision detection\'s to resolve (RFC 4271 6.8)');
+const collision = (e: { readonly peerRouterId: string }, keeping: string): string =>
+  `connection collision with ${e.peerRouterId} (RFC 4271 6.8): keeping ${keeping}`;
 
 // A full table is hundreds of thousands of UPDATEs in a row, each answered with the same
 // value (stay, restart the hold timer): built once per state, not once per message.
@@ -117,6 +125,8 @@ export function step(s: FsmState, e: FsmEvent, cfg: FsmConfig): Transition {
         case 'RouteRefreshMsg':
         case 'OpenCollisionDump':
           return ignored(s, e, 'no connection in Idle');
+        case 'ConnectionCollision':
+          return refuseIncoming(s, 'connection collision resolved after the session went Idle');
       }
 
     // Connect: we are dialling. Active: we wait for the peer (and dial again on connect retry unless passive).
@@ -154,6 +164,8 @@ export function step(s: FsmState, e: FsmEvent, cfg: FsmConfig): Transition {
         case 'RouteRefreshMsg':
         case 'OpenCollisionDump':
           return fail(s, cfg, `${nameOf(e)} before our OPEN was sent`);
+        case 'ConnectionCollision':
+          return takeIncoming(s, cfg, 'the connection a collision was about is gone: accepted the peer\'s new one');
       }
 
     case 'OpenSent':
@@ -196,6 +208,10 @@ export function step(s: FsmState, e: FsmEvent, cfg: FsmConfig): Transition {
           return fail(s, cfg, `unexpected ${nameOf(e)} in OpenSent`, { sent: unexpectedMessage(s.name) });
         case 'OpenCollisionDump':
           return fail(s, cfg, 'connection collision: this connection loses', { sent: COLLISION });
+        case 'ConnectionCollision':
+          return e.keep === 'existing'
+            ? refuseIncoming(s, collision(e, 'this connection'))
+            : switchToIncoming(s, cfg, collision(e, 'the peer\'s new connection'));
       }
 
     case 'OpenConfirm':
@@ -232,6 +248,12 @@ export function step(s: FsmState, e: FsmEvent, cfg: FsmConfig): Transition {
           return fail(s, cfg, `bad message from the peer: ${e.error.message}`, { sent: errorNotification(e.error) });
         case 'OpenCollisionDump':
           return fail(s, cfg, 'connection collision: this connection loses', { sent: COLLISION });
+        case 'ConnectionCollision':
+          // An Established session always wins (RFC 4271 6.8).
+          if (s.name === 'Established') return refuseIncoming(s, collision(e, 'the Established connection'));
+          return e.keep === 'existing'
+            ? refuseIncoming(s, collision(e, 'this connection'))
+            : switchToIncoming(s, cfg, collision(e, 'the peer\'s new connection'));
         case 'BgpOpen':
         case 'BgpOpenMsgErr':
           return fail(s, cfg, `unexpected OPEN in ${s.name}`, { sent: unexpectedMessage(s.name) });

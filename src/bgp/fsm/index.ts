@@ -12,7 +12,7 @@ export {
   type PeerExpectations,
   type PeerGracefulRestart,
 } from './negotiate.js';
-export { resolveCollision, type CollisionWinner } from './collision.js';
+export { collisionSurvivor, resolveCollision, type CollisionSurvivor, type CollisionWinner } from './collision.js';
 export { backoffMs } from './backoff.js';
 export { FAMILIES, familyOf, type Family } from './families.js';
 export type {

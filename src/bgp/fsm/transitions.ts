@@ -69,6 +69,11 @@ export function unexpectedMessage(name: FsmStateName): OutgoingNotification {
 
 export const notify = (code: number, subcode: number): OutgoingNotification => ({ code, subcode });
 
+/** RFC 4271 6.8: the losing connection of a collision gets Cease/Connection Collision Resolution. */
+export const COLLISION = notify(ErrorCode.Cease, CeaseSubcode.ConnectionCollisionResolution);
+const REFUSE_INCOMING: readonly FsmAction[] = [{ kind: 'refuse-incoming', ...COLLISION }];
+const ADOPT_INCOMING: FsmAction = { kind: 'adopt-incoming' };
+
 const cease = (subcode: number, message: string | undefined): OutgoingNotification =>
   message === undefined ? { code: ErrorCode.Cease, subcode } : { code: ErrorCode.Cease, subcode, shutdownMessage: message };
 
@@ -219,5 +224,28 @@ export function redial(s: FsmState, cfg: FsmConfig): Transition {
     state: { name: 'Connect', connectRetryCounter, consecutiveFailures: s.consecutiveFailures, idleHoldPending: false },
     actions: [...abandon, { kind: 'connect' }, startTimer('connect-retry', ms)],
     reason: `no connection after the connect retry time; connecting again (next try in ${ms} ms)`,
+  };
+}
+
+/** A collision leaves the connection we have: the peer's new one is refused. */
+export const refuseIncoming = (s: FsmState, why: string): Transition => stay(s, `${why}; the new connection is refused`, REFUSE_INCOMING);
+
+/** Connect/Active: the connection a collision was about is gone meanwhile, so the peer's new one is simply taken. */
+export function takeIncoming(s: FsmState, cfg: FsmConfig, why: string): Transition {
+  const up = connectionUp(s, cfg, why);
+  return { state: up.state, actions: [ADOPT_INCOMING, ...up.actions], reason: up.reason };
+}
+
+/**
+ * OpenSent/OpenConfirm: the peer's new connection wins (RFC 4271 6.8). Ours gets
+ * Cease and closes; the new one starts as a fresh connection does, in OpenSent.
+ * The lost connection counts as a failure for the back-off, as OpenCollisionDump does.
+ */
+export function switchToIncoming(s: FsmState, cfg: FsmConfig, why: string): Transition {
+  const up = connectionUp(s, cfg, why);
+  return {
+    state: { name: 'OpenSent', connectRetryCounter: s.connectRetryCounter + 1, consecutiveFailures: s.consecutiveFailures + 1, idleHoldPending: false },
+    actions: [...ending(s, why, COLLISION, undefined), ADOPT_INCOMING, ...up.actions],
+    reason: up.reason,
   };
 }

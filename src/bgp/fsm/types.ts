@@ -4,6 +4,7 @@
 import type { BgpDecodeError } from '../codec/errors.js';
 import type { NotificationMessage } from '../codec/notification.js';
 import type { OpenMessage } from '../codec/open.js';
+import type { CollisionSurvivor } from './collision.js';
 import type { LocalSpeaker } from './local-open.js';
 import type { Negotiated, OpenCheck, PeerExpectations } from './negotiate.js';
 
@@ -48,6 +49,11 @@ export type FsmEvent =
   | { readonly kind: 'UpdateMsgErr'; readonly error: BgpDecodeError }
   | { readonly kind: 'RouteRefreshMsg' }
   | { readonly kind: 'OpenCollisionDump' }
+  /**
+   * A second connection from the peer met this one and resolveCollision picked
+   * the survivor (RFC 4271 6.8): the connection we have, or the new one.
+   */
+  | { readonly kind: 'ConnectionCollision'; readonly keep: CollisionSurvivor; readonly peerRouterId: string }
   | { readonly kind: 'AdminReset'; readonly message?: string };
 
 export type FsmEventKind = FsmEvent['kind'];
@@ -70,6 +76,10 @@ export type FsmAction =
   | { readonly kind: 'send-open'; readonly open: OpenMessage }
   | { readonly kind: 'send-keepalive' }
   | ({ readonly kind: 'send-notification' } & OutgoingNotification)
+  /** Collision resolution: the peer's new connection loses; send it this NOTIFICATION and close it. */
+  | ({ readonly kind: 'refuse-incoming' } & OutgoingNotification)
+  /** Collision resolution: the peer's new connection becomes this session's connection. */
+  | { readonly kind: 'adopt-incoming' }
   /** (Re)start: a running timer of that name is replaced. Nominal time; the driver adds the RFC 4271 10 jitter. */
   | { readonly kind: 'start-timer'; readonly timer: TimerName; readonly ms: number }
   | { readonly kind: 'stop-timer'; readonly timer: TimerName }

@@ -1,43 +1,31 @@
-// One BGP neighbor: drives the pure FSM (../fsm) with a socket and timers,
-// frames and decodes what arrives, and keeps the peer's Adj-RIB-Out in step
-// with the routes floatd wants it to have.
-//
-// Received chunks are queued as they arrive and framed and decoded in bounded
-// slices (SlicedQueue), so our KEEPALIVEs and a WITHDRAW leave on time even
-// while the peer sends a full table.
+// One BGP neighbor: drives the pure FSM (../fsm) and wires it to a socket,
+// its timers (session-timers), the receive side (receiver), the routes we
+// send (route-sender) and the peer's second connections (RFC 4271 6.8).
 
 import type { Logger } from 'pino';
-import { Afi, MessageType } from '../codec/constants.js';
-import { BgpDecodeError, ErrorAction, errorActionName } from '../codec/errors.js';
-import { Framer } from '../codec/framer.js';
+import { MessageType } from '../codec/constants.js';
 import { frame } from '../codec/header.js';
 import { encodeMessage } from '../codec/message.js';
-import { decodeNotification, describeNotification } from '../codec/notification.js';
-import { decodeOpen, type OpenMessage } from '../codec/open.js';
-import { decodeRouteRefresh } from '../codec/route-refresh.js';
-import { encodeNotification } from '../codec/notification.js';
+import { describeNotification, encodeNotification } from '../codec/notification.js';
 import { BASE_CONTEXT } from '../codec/types.js';
-import { countUpdate, encodeEndOfRib } from '../codec/update.js';
-import { buildAnnouncements, buildWithdrawals } from '../codec/update-builder.js';
 import {
   initialFsmState,
-  notificationEvent,
-  resolveCollision,
   step,
   type FsmAction,
   type FsmConfig,
   type FsmEvent,
   type FsmState,
   type Negotiated,
-  type OutgoingNotification,
-  type TimerName,
 } from '../fsm/index.js';
-import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
-import { AdjRibOut, type RibChanges } from '../rib/adj-rib-out.js';
-import { importUpdate } from '../rib/import-update.js';
+import type { ImportMode } from '../rib/adj-rib-in.js';
 import type { Route } from '../rib/route.js';
-import type { Clock, TimerHandle } from '../../util/clock.js';
-import { SlicedQueue } from './sliced-queue.js';
+import type { Clock } from '../../util/clock.js';
+import { Connection } from './connection.js';
+import { IncomingConnections } from './incoming-connections.js';
+import { peerStatus, type PeerStatus } from './peer-status.js';
+import { Receiver, type ReceivedChange } from './receiver.js';
+import { RouteSender } from './route-sender.js';
+import { SessionTimers } from './session-timers.js';
 import type { SessionSocket } from './socket.js';
 
 export interface PeerSessionOptions {
@@ -65,100 +53,77 @@ export interface PeerSessionOptions {
   readonly onReceivedChange?: (change: ReceivedChange) => void;
 }
 
-export type ReceivedChange = 'update' | 'down';
-
-export interface PeerStatus {
-  readonly address: string;
-  readonly peerAs: number;
-  readonly state: FsmState['name'];
-  readonly direction?: 'inbound' | 'outbound';
-  readonly uptimeSeconds?: number;
-  readonly holdTime?: number;
-  readonly keepaliveTime?: number;
-  readonly peerRouterId?: string;
-  readonly capabilities?: Record<string, unknown>;
-  readonly messages: { readonly in: number; readonly out: number };
-  readonly updates: { readonly in: number; readonly out: number };
-  readonly prefixes: {
-    /** import all: prefixes held now; import none: announcements counted since the session came up. */
-    readonly received: number;
-    readonly withdrawnReceived: number;
-    /** import all: announcements not stored because our AS is in their AS_PATH (RFC 4271 9.1.2). */
-    readonly looped: number;
-    readonly announced: number;
-  };
-  readonly importMode: ImportMode;
-  readonly establishedTransitions: number;
-  readonly lastError?: string;
-}
-
-const TIMER_EVENTS: Record<TimerName, FsmEvent['kind']> = {
-  'connect-retry': 'ConnectRetryTimerExpires',
-  hold: 'HoldTimerExpires',
-  keepalive: 'KeepaliveTimerExpires',
-  'idle-hold': 'IdleHoldTimerExpires',
-  'send-hold': 'SendHoldTimerExpires',
-};
-
-/** RFC 4271 10: these timers get 0.75..1.0 jitter so speakers do not synchronise. */
-const JITTERED: ReadonlySet<TimerName> = new Set(['connect-retry', 'keepalive', 'idle-hold']);
+export type { ReceivedChange } from './receiver.js';
+export type { PeerStatus } from './peer-status.js';
 
 const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
-// Shared, so a full table's UPDATEs do not each allocate their event.
-const UPDATE_MSG: FsmEvent = { kind: 'UpdateMsg' };
-const KEEPALIVE_MSG: FsmEvent = { kind: 'KeepAliveMsg' };
-const ROUTE_REFRESH_MSG: FsmEvent = { kind: 'RouteRefreshMsg' };
-const CLOSE_GRACE_MS = 2000;
-// Received bytes waiting to be framed and decoded before the socket is paused: small, so a
-// full table waits in the kernel and the peer rather than in our heap. Small enough, too, that
-// a received chunk is used up before it outlives a young-generation GC: at 1 MiB chunks lived
-// long enough to be promoted, and V8 then ran a full mark-compact (2-8 ms pause) every 50-100 ms
-// while a table streamed in; at 256 KiB it ran one or two in a whole benchmark run, and the
-// table arrives as fast.
-const HIGH_WATER = 256 << 10;
-const LOW_WATER = 64 << 10;
-// A health check's result needs a turn of the event loop before the WITHDRAW can go, and
-// each turn runs one slice: short slices keep that short. Turns are cheap; a full table is
-// not received measurably slower.
-const SLICE_MS = 0.5;
-// The hold timer ran out with received bytes still queued: look again once they had a slice or two.
-const QUEUED_RECHECK_MS = 10;
 
 export class PeerSession {
   private state: FsmState = initialFsmState;
-  private socket: SessionSocket | null = null;
-  private direction: 'inbound' | 'outbound' | undefined;
-  private queue: SlicedQueue<Buffer> | null = null;
-  private framer = new Framer();
-  /** The queued chunk the framer is taking apart, and when it began: after the chunk arrived, before its messages are handled. */
-  private framing: Buffer | null = null;
-  private framingSince = 0;
-  /** While a received message is handled: the time it counts as received (saves a clock read per UPDATE). */
-  private receivedAt: number | undefined;
-  /** Bumped for every connection attempt and socket; late callbacks from older ones are ignored. */
-  private generation = 0;
-  private readonly timers = new Map<TimerName, TimerHandle>();
-  private sendHoldMs = 0;
-  private sendHoldArmed = false;
-  // The hold timer is a deadline (RFC 4271 10: hold time after the last KEEPALIVE or UPDATE).
-  // Messages only move the deadline; the one timer behind it is re-armed when it fires early.
-  private holdDeadline = 0;
-  private holdFiresAt = 0;
-  private readonly ribOut = new AdjRibOut();
-  private ribIn: AdjRibIn | null = null;
+  private readonly timers: SessionTimers;
+  private readonly conn: Connection;
+  private readonly rx: Receiver;
+  private readonly tx: RouteSender;
   private negotiated: Negotiated | undefined;
   private establishedAt = 0;
   private establishedTransitions = 0;
   private lastError: string | undefined;
   private stopped = true;
-  private parked: { socket: SessionSocket; framer: Framer } | null = null;
-  private readonly closeWaiters: (() => void)[] = [];
-  private counters = { msgIn: 0, msgOut: 0, updIn: 0, updOut: 0, received: 0, withdrawn: 0, looped: 0 };
-  private readonly random: () => number;
+  private readonly incoming: IncomingConnections;
   private readonly log: Logger;
 
   constructor(private readonly o: PeerSessionOptions) {
-    this.random = o.random ?? Math.random;
+    const fire = (e: FsmEvent): void => this.fire(e);
+    this.timers = new SessionTimers({
+      clock: o.clock,
+      random: o.random ?? Math.random,
+      expired: fire,
+      inputQueued: () => this.rx.queued,
+      unsent: () => this.conn.socket?.writableLength ?? 0,
+    });
+    this.rx = new Receiver({
+      clock: o.clock,
+      log: o.log,
+      importMode: o.importMode,
+      localAs: o.fsm.local.localAs,
+      ...(o.schedule ? { schedule: o.schedule } : {}),
+      ...(o.sliceMs !== undefined ? { sliceMs: o.sliceMs } : {}),
+      ...(o.onReceivedChange ? { onReceivedChange: o.onReceivedChange } : {}),
+      fire,
+      established: () => this.state.name === 'Established',
+      resendFamily: (afi) => this.tx.resendFamily(afi),
+    });
+    this.conn = new Connection({
+      address: o.address,
+      clock: o.clock,
+      log: o.log,
+      connect: o.connect,
+      fire,
+      waiting: () => this.state.name === 'Connect' || this.state.name === 'Active',
+      rx: this.rx,
+      timers: this.timers,
+    });
+    this.incoming = new IncomingConnections({
+      address: o.address,
+      fsm: o.fsm,
+      clock: o.clock,
+      log: o.log,
+      fire,
+      take: (socket) => {
+        this.conn.abandonDial();
+        this.conn.adopt(socket, 'inbound');
+        this.fire({ kind: 'TcpConnectionConfirmed' });
+      },
+      direction: () => this.conn.direction,
+      current: () => this.conn.socket,
+      received: (chunk) => this.rx.push(chunk),
+    });
+    this.tx = new RouteSender({
+      log: o.log,
+      routes: o.routes,
+      localAddress: () => this.conn.socket?.localAddress ?? '',
+      write: (m) => this.conn.write(m),
+    });
     this.log = o.log;
   }
 
@@ -178,10 +143,10 @@ export class PeerSession {
    */
   stop(message = 'floatd stopping'): Promise<void> {
     this.stopped = true;
-    if (this.state.name === 'Established') this.send(this.ribOut.sync([]));
-    const done = this.socket ? new Promise<void>((resolve) => this.closeWaiters.push(resolve)) : Promise.resolve();
+    if (this.state.name === 'Established') this.tx.withdrawAll();
+    const done = this.conn.closed();
     this.fire({ kind: 'ManualStop', message });
-    this.dropParked(undefined);
+    this.incoming.dropParked(undefined);
     return done;
   }
 
@@ -192,84 +157,46 @@ export class PeerSession {
 
   /** The desired routes changed: send the difference (nothing at all if nothing changed). */
   refreshRoutes(): void {
-    if (this.state.name !== 'Established' || !this.negotiated || !this.socket) return;
-    this.send(this.ribOut.sync(this.desired()));
+    if (this.state.name !== 'Established' || !this.conn.socket) return;
+    this.tx.refresh();
   }
 
   /** An accepted TCP connection from this peer's address. */
   acceptIncoming(socket: SessionSocket): void {
-    switch (this.state.name) {
-      case 'Connect':
-      case 'Active':
-        this.generation++; // abandons a dial in progress
-        this.adopt(socket, 'inbound');
-        this.fire({ kind: 'TcpConnectionConfirmed' });
-        return;
-      case 'OpenSent':
-        // RFC 4271 6.8: the peer's identifier is in the OPEN this connection will bring.
-        if (this.parked) return this.refuse(socket, { code: 6, subcode: 7 }, 'a second incoming connection while one waits');
-        this.park(socket);
-        return;
-      case 'OpenConfirm':
-        this.collide(socket, this.state.negotiated.peerRouterId, this.state.negotiated.peerAs, undefined);
-        return;
-      case 'Established':
-        // RFC 4271 6.8: an Established session always wins.
-        return this.refuse(socket, { code: 6, subcode: 7 }, 'collision with the Established session');
-      case 'Idle':
-        return this.refuse(socket, { code: 6, subcode: 5 }, this.stopped ? 'neighbor is stopped' : 'neighbor is waiting before it restarts');
-    }
+    this.incoming.accept(socket, this.state, this.stopped);
   }
 
   status(): PeerStatus {
-    const n = this.negotiated;
     const established = this.state.name === 'Established';
-    return {
+    return peerStatus({
       address: this.o.address,
       peerAs: this.o.fsm.peer.peerAs,
       state: this.state.name,
-      ...(this.direction && this.socket ? { direction: this.direction } : {}),
-      ...(established && n
-        ? {
-            uptimeSeconds: Math.floor((this.o.clock.now() - this.establishedAt) / 1000),
-            holdTime: n.holdTime,
-            keepaliveTime: n.keepaliveTime,
-            peerRouterId: n.peerRouterId,
-            capabilities: {
-              families: n.families,
-              fourOctetAs: n.fourOctetAs,
-              routeRefresh: n.routeRefresh,
-              enhancedRouteRefresh: n.enhancedRouteRefresh,
-              extendedMessage: n.extendedMessage,
-              extendedNextHopIpv4: n.extendedNextHopIpv4,
-              addPath: n.addPath,
-              gracefulRestart: n.peerGracefulRestart ?? null,
-              hostname: n.peerHostname ?? null,
-            },
-          }
-        : {}),
-      messages: { in: this.counters.msgIn, out: this.counters.msgOut },
-      updates: { in: this.counters.updIn, out: this.counters.updOut },
+      direction: this.conn.socket ? this.conn.direction : undefined,
+      negotiated: established ? this.negotiated : undefined,
+      uptimeMs: this.o.clock.now() - this.establishedAt,
+      messages: { in: this.rx.messagesIn, out: this.conn.messagesOut },
+      updates: { in: this.rx.updatesIn, out: this.tx.updatesOut },
       prefixes: {
-        received: this.ribIn ? this.ribIn.prefixCount : this.counters.received,
-        withdrawnReceived: this.counters.withdrawn,
-        looped: this.counters.looped,
-        announced: established ? this.ribOut.size : 0,
+        received: this.rx.received,
+        withdrawnReceived: this.rx.withdrawn,
+        looped: this.rx.looped,
+        announced: established ? this.tx.announced : 0,
       },
       importMode: this.o.importMode,
       establishedTransitions: this.establishedTransitions,
-      ...(this.lastError ? { lastError: this.lastError } : {}),
-    };
+      lastError: this.lastError,
+    });
   }
 
   /** Stored received routes (import: all). */
-  receivedRoutes(): ReturnType<AdjRibIn['entries']> | [] {
-    return this.ribIn ? this.ribIn.entries() : [];
+  receivedRoutes(): ReturnType<Receiver['routes']> {
+    return this.rx.routes();
   }
 
   /** Announced routes (the Adj-RIB-Out). */
   announcedRoutes(): Route[] {
-    return this.state.name === 'Established' ? this.ribOut.routes() : [];
+    return this.state.name === 'Established' ? this.tx.routes() : [];
   }
 
   // ---- FSM driving ----
@@ -278,7 +205,8 @@ export class PeerSession {
     const before = this.state.name;
     const t = step(this.state, e, this.o.fsm);
     this.state = t.state;
-    if (t.state.name !== before) this.log.info({ from: before, to: t.state.name, event: e.kind, reason: t.reason }, `${before} -> ${t.state.name}: ${t.reason}`);
+    // A collision may switch connections and stay in OpenSent: worth its line too.
+    if (t.state.name !== before || e.kind === 'ConnectionCollision') this.log.info({ from: before, to: t.state.name, event: e.kind, reason: t.reason }, `${before} -> ${t.state.name}: ${t.reason}`);
     const actions = t.actions;
     for (let i = 0; i < actions.length; i++) this.perform(actions[i]!);
   }
@@ -286,454 +214,50 @@ export class PeerSession {
   private perform(a: FsmAction): void {
     switch (a.kind) {
       case 'connect':
-        return this.dial();
+        return this.conn.dial();
       case 'close':
-        return this.closeSocket();
+        return this.conn.close();
       case 'send-open':
-        return this.write(encodeMessage(a.open, BASE_CONTEXT));
+        return this.conn.write(encodeMessage(a.open, BASE_CONTEXT));
       case 'send-keepalive':
-        return this.write(KEEPALIVE);
+        return this.conn.write(KEEPALIVE);
+      case 'refuse-incoming': {
+        const s = this.incoming.take();
+        if (s) this.incoming.refuse(s, a, 'connection collision resolution');
+        return;
+      }
+      case 'adopt-incoming': {
+        const s = this.incoming.take();
+        if (s) this.conn.adopt(s, 'inbound');
+        return;
+      }
       case 'send-notification':
         this.lastError = `sent ${describeNotification(a)}`;
         this.log.warn({ code: a.code, subcode: a.subcode }, `NOTIFICATION sent: ${describeNotification(a)}`);
-        return this.write(frame(MessageType.Notification, encodeNotification(a), this.negotiated?.tx.extendedMessage ?? false));
+        return this.conn.write(frame(MessageType.Notification, encodeNotification(a), this.negotiated?.tx.extendedMessage ?? false));
       case 'start-timer':
-        return this.startTimer(a.timer, a.ms);
+        return this.timers.start(a.timer, a.ms, this.rx.receivedAt);
       case 'stop-timer':
-        return this.stopTimer(a.timer);
+        return this.timers.stop(a.timer);
       case 'established':
         return this.onEstablished(a.negotiated);
       case 'down':
         if (a.notificationReceived) this.lastError = `received ${describeNotification(a.notificationReceived)}`;
         this.log.warn({ wasEstablished: a.wasEstablished }, `session down: ${a.reason}`);
-        this.ribOut.clear();
+        this.tx.down();
         this.negotiated = undefined;
-        // What the peer sent belonged to that session.
-        this.counters = { ...this.counters, received: 0, withdrawn: 0, looped: 0 };
-        if (this.ribIn) {
-          this.ribIn = null;
-          this.o.onReceivedChange?.('down');
-        }
+        this.rx.down();
         return;
     }
   }
-
-  private startTimer(timer: TimerName, ms: number): void {
-    if (timer === 'hold') return this.restartHold(ms);
-    if (timer === 'send-hold') {
-      // RFC 9687: runs only while data we wrote waits for the peer to read it;
-      // an armed timer keeps its deadline until the socket drains.
-      this.sendHoldMs = ms;
-      if (this.socket && this.socket.writableLength > 0) this.armSendHold();
-      return;
-    }
-    this.stopTimer(timer);
-    const d = JITTERED.has(timer) ? ms * (0.75 + 0.25 * this.random()) : ms;
-    this.timers.set(
-      timer,
-      this.o.clock.setTimer(d, () => {
-        this.timers.delete(timer);
-        this.fire({ kind: TIMER_EVENTS[timer] } as FsmEvent);
-      }),
-    );
-  }
-
-  private stopTimer(timer: TimerName): void {
-    const h = this.timers.get(timer);
-    if (h) this.o.clock.clearTimer(h);
-    this.timers.delete(timer);
-    if (timer === 'send-hold') {
-      this.sendHoldMs = 0;
-      this.sendHoldArmed = false;
-    }
-  }
-
-  private restartHold(ms: number): void {
-    const now = this.receivedAt ?? this.o.clock.now();
-    this.holdDeadline = now + ms;
-    // A timer already due by the new deadline will find it when it fires; clearing and
-    // setting a timer for every UPDATE of a full table costs more than decoding them.
-    if (this.timers.has('hold') && this.holdFiresAt <= this.holdDeadline) return;
-    const h = this.timers.get('hold');
-    if (h) this.o.clock.clearTimer(h);
-    this.armHold(ms);
-  }
-
-  private armHold(ms: number): void {
-    this.holdFiresAt = this.o.clock.now() + ms;
-    this.timers.set(
-      'hold',
-      this.o.clock.setTimer(ms, () => {
-        this.timers.delete('hold');
-        const left = this.holdDeadline - this.o.clock.now();
-        if (left > 0) return this.armHold(left);
-        // What arrived is not read yet and may restart the timer; a sliced read never waits long.
-        if (this.queue && this.queue.length > 0) return this.armHold(QUEUED_RECHECK_MS);
-        this.fire({ kind: 'HoldTimerExpires' });
-      }),
-    );
-  }
-
-  private armSendHold(): void {
-    if (this.sendHoldArmed || this.sendHoldMs <= 0) return;
-    this.sendHoldArmed = true;
-    this.timers.set(
-      'send-hold',
-      this.o.clock.setTimer(this.sendHoldMs, () => {
-        this.timers.delete('send-hold');
-        this.sendHoldArmed = false;
-        this.fire({ kind: 'SendHoldTimerExpires' });
-      }),
-    );
-  }
-
-  private disarmSendHold(): void {
-    if (!this.sendHoldArmed) return;
-    const h = this.timers.get('send-hold');
-    if (h) this.o.clock.clearTimer(h);
-    this.timers.delete('send-hold');
-    this.sendHoldArmed = false;
-  }
-
-  // ---- sockets ----
-
-  private dial(): void {
-    const gen = ++this.generation;
-    this.o.connect().then(
-      (socket) => {
-        if (gen !== this.generation || this.socket || (this.state.name !== 'Connect' && this.state.name !== 'Active')) {
-          socket.destroy();
-          return;
-        }
-        this.adopt(socket, 'outbound');
-        this.fire({ kind: 'TcpCrAcked' });
-      },
-      (e: unknown) => {
-        if (gen !== this.generation) return;
-        this.log.info({ err: (e as Error).message }, `connect to ${this.o.address} failed: ${(e as Error).message}`);
-        this.fire({ kind: 'TcpConnectionFails' });
-      },
-    );
-  }
-
-  private adopt(socket: SessionSocket, direction: 'inbound' | 'outbound'): void {
-    const gen = ++this.generation;
-    this.socket = socket;
-    this.direction = direction;
-    socket.setNoDelay?.(true);
-    this.framer = new Framer();
-    this.framing = null;
-    const queue = new SlicedQueue<Buffer>({
-      step: (chunk) => this.step(chunk),
-      sizeOf: (chunk) => chunk.length,
-      sliceMs: this.o.sliceMs ?? SLICE_MS,
-      highWater: HIGH_WATER,
-      lowWater: LOW_WATER,
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
-      now: () => this.o.clock.now(),
-      ...(this.o.schedule ? { schedule: this.o.schedule } : {}),
-      onError: (e) => this.log.error({ err: String(e) }, 'received-message processing failed'),
-    });
-    this.queue = queue;
-    // Nothing but queueing here: framing a burst of chunks at once would hold the event loop.
-    socket.on('data', (chunk) => {
-      if (gen === this.generation) queue.push(chunk);
-    });
-    socket.on('drain', () => {
-      if (gen === this.generation) this.disarmSendHold();
-    });
-    socket.on('error', (e) => {
-      if (gen === this.generation) this.log.info({ err: e.message }, `socket error: ${e.message}`);
-    });
-    socket.on('close', () => {
-      if (gen !== this.generation) return;
-      this.detach();
-      this.fire({ kind: 'TcpConnectionFails' });
-    });
-  }
-
-  /** Frames and handles one message of a received chunk; true once the chunk is used up. */
-  private step(chunk: Buffer): boolean {
-    const f = this.framer;
-    if (this.framing !== chunk) {
-      f.add(chunk);
-      this.framing = chunk;
-      this.framingSince = this.o.clock.now();
-    }
-    let found: boolean;
-    try {
-      found = f.next();
-    } catch (e) {
-      // A bad header ends the stream (RFC 4271 6.1): nothing after it can be framed.
-      this.framing = null;
-      this.queue?.stop();
-      this.socket?.pause();
-      this.fire({ kind: 'BgpHeaderErr', error: e instanceof BgpDecodeError ? e : new BgpDecodeError(1, 1, String(e)) });
-      return true;
-    }
-    if (!found) {
-      this.framing = null;
-      return true;
-    }
-    this.counters.msgIn++;
-    this.receivedAt = this.framingSince;
-    try {
-      this.process(f.buf, f.start, f.end);
-    } finally {
-      this.receivedAt = undefined;
-    }
-    return false;
-  }
-
-  /** Forgets the current socket without firing events. */
-  private detach(): void {
-    this.generation++;
-    this.queue?.stop();
-    this.queue = null;
-    this.socket?.removeAllListeners();
-    this.socket = null;
-    this.disarmSendHold();
-    for (const w of this.closeWaiters.splice(0)) w();
-  }
-
-  private closeSocket(): void {
-    const s = this.socket;
-    if (!s) {
-      this.generation++; // abandon a dial in progress
-      return;
-    }
-    // stop() resolves once the socket is closed, so the withdraw and the NOTIFICATION have left
-    // (what comes next, e.g. removing a floating address, must not overtake them).
-    const waiters = this.closeWaiters.splice(0);
-    const done = (): void => {
-      for (const w of waiters.splice(0)) w();
-    };
-    this.detach();
-    s.on('error', () => undefined);
-    // end() lets a NOTIFICATION written just before leave; destroy if the peer never reads it.
-    s.end();
-    const t = this.o.clock.setTimer(CLOSE_GRACE_MS, () => {
-      s.destroy();
-      done();
-    });
-    s.on('close', () => {
-      this.o.clock.clearTimer(t);
-      done();
-    });
-  }
-
-  private write(b: Buffer): void {
-    const s = this.socket;
-    if (!s) return;
-    this.counters.msgOut++;
-    if (!s.write(b)) this.armSendHold();
-  }
-
-  private refuse(socket: SessionSocket, n: OutgoingNotification, why: string): void {
-    this.log.info(`refusing a connection from ${this.o.address}: ${why}`);
-    socket.on('error', () => undefined);
-    socket.write(frame(MessageType.Notification, encodeNotification(n)));
-    socket.end();
-    const t = this.o.clock.setTimer(CLOSE_GRACE_MS, () => socket.destroy());
-    socket.on('close', () => this.o.clock.clearTimer(t));
-  }
-
-  // ---- connection collisions (RFC 4271 6.8) ----
-
-  private park(socket: SessionSocket): void {
-    const framer = new Framer();
-    this.parked = { socket, framer };
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      if (this.parked?.socket === socket) this.parked = null;
-    });
-    socket.on('data', (chunk) => {
-      if (this.parked?.socket !== socket) return;
-      try {
-        framer.push(chunk, (m) => {
-          if (this.parked?.socket !== socket) return;
-          socket.pause();
-          socket.removeAllListeners('data');
-          if (m[18] !== MessageType.Open) return this.dropParked({ code: 5, subcode: 1 });
-          let open: OpenMessage;
-          try {
-            open = decodeOpen(m, 19, m.length);
-          } catch (e) {
-            const err = e as BgpDecodeError;
-            return this.dropParked({ code: err.errorCode, subcode: err.errorSubcode, data: err.data });
-          }
-          this.parked = null;
-          socket.removeAllListeners();
-          this.collide(socket, open.bgpId, this.o.fsm.peer.peerAs, m);
-        });
-      } catch {
-        this.dropParked({ code: 1, subcode: 1 });
-      }
-    });
-  }
-
-  private dropParked(n: OutgoingNotification | undefined): void {
-    const p = this.parked;
-    this.parked = null;
-    if (!p) return;
-    p.socket.removeAllListeners();
-    if (n) this.refuse(p.socket, n, 'collision resolution');
-    else p.socket.destroy();
-  }
-
-  /** Two connections to one peer: keep the one the higher BGP identifier opened. `open` is the newcomer's OPEN, if read. */
-  private collide(incoming: SessionSocket, peerRouterId: string, peerAs: number, open: Buffer | undefined): void {
-    const current = this.state.name;
-    if (current !== 'OpenSent' && current !== 'OpenConfirm') {
-      // The first connection failed or got through meanwhile.
-      if (current === 'Active' || current === 'Connect') {
-        this.adopt(incoming, 'inbound');
-        this.fire({ kind: 'TcpConnectionConfirmed' });
-        if (open) this.queue?.push(open);
-        return;
-      }
-      return this.refuse(incoming, { code: 6, subcode: 7 }, `collision while ${current}`);
-    }
-    const winner = resolveCollision(this.o.fsm.local.routerId, peerRouterId, this.o.fsm.local.localAs, peerAs);
-    const keepExisting = (winner === 'keep-local-initiated') === (this.direction === 'outbound');
-    this.log.info({ winner, existing: this.direction }, `connection collision with ${peerRouterId}: keeping the ${keepExisting ? 'existing' : 'new'} connection`);
-    if (keepExisting) return this.refuse(incoming, { code: 6, subcode: 7 }, 'connection collision resolution');
-    this.fire({ kind: 'OpenCollisionDump' });
-    // The FSM went to Idle with a restart pending; carry on at once on the surviving connection instead.
-    this.stopTimer('idle-hold');
-    this.state = { ...this.state, name: 'Active', idleHoldPending: false, negotiated: undefined } as FsmState;
-    this.adopt(incoming, 'inbound');
-    this.fire({ kind: 'TcpConnectionConfirmed' });
-    if (open) this.queue?.push(open);
-  }
-
-  // ---- received messages ----
-
-  /** One whole message: bytes [start, end) of buf, header included. */
-  private process(buf: Buffer, start: number, end: number): void {
-    const body = start + 19;
-    switch (buf[start + 18]) {
-      case MessageType.Open: {
-        let open: OpenMessage;
-        try {
-          open = decodeOpen(buf, body, end);
-        } catch (e) {
-          return this.fire({ kind: 'BgpOpenMsgErr', error: e as BgpDecodeError });
-        }
-        this.log.info({ peerAs: open.myAs, holdTime: open.holdTime, bgpId: open.bgpId }, 'OPEN received');
-        return this.fire({ kind: 'BgpOpen', open });
-      }
-      case MessageType.Update:
-        if (this.state.name === 'Established') {
-          try {
-            this.receiveUpdate(buf, body, end);
-          } catch (e) {
-            return this.fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
-          }
-        }
-        return this.fire(UPDATE_MSG);
-      case MessageType.Notification: {
-        const n = decodeNotification(buf, body, end);
-        this.log.warn({ code: n.code, subcode: n.subcode }, `NOTIFICATION received: ${describeNotification(n)}`);
-        return this.fire(notificationEvent(n));
-      }
-      case MessageType.Keepalive:
-        return this.fire(KEEPALIVE_MSG);
-      default: {
-        let rr;
-        try {
-          rr = decodeRouteRefresh(buf, body, end);
-        } catch (e) {
-          return this.fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
-        }
-        // RFC 2918 4: answer a refresh of a negotiated family with everything we announce; ignore the rest.
-        if (this.state.name === 'Established' && rr.subtype === 0 && this.negotiated) {
-          const family = rr.afi === Afi.Ipv4 ? 'ipv4' : rr.afi === Afi.Ipv6 ? 'ipv6' : undefined;
-          if (family && rr.safi === 1 && this.negotiated.families.includes(family)) this.resendFamily(rr.afi as Afi);
-        }
-        return this.fire(ROUTE_REFRESH_MSG);
-      }
-    }
-  }
-
-  private receiveUpdate(buf: Buffer, start: number, end: number): void {
-    const n = this.negotiated!;
-    this.counters.updIn++;
-    if (!this.ribIn) {
-      const c = countUpdate(buf, start, end, n.rx);
-      this.counters.received += c.announced;
-      this.counters.withdrawn += c.withdrawn;
-      return;
-    }
-    const r = importUpdate(this.ribIn, buf, start, end, n.rx, this.o.fsm.local.localAs);
-    if (r.action !== undefined) {
-      // AFI/SAFI disable: floatd resets the session instead, as RFC 7606 3 allows.
-      const worst = r.errors.find((e) => e.action === r.action)!;
-      if (r.action >= ErrorAction.AfiSafiDisable) throw worst.withAction(ErrorAction.SessionReset);
-      this.log.warn({ action: errorActionName(r.action), errors: r.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(r.action)} (RFC 7606)`);
-    }
-    this.counters.received += r.announced;
-    this.counters.withdrawn += r.withdrawn;
-    this.counters.looped += r.looped;
-    if (r.announced + r.withdrawn + r.looped > 0) this.o.onReceivedChange?.('update');
-  }
-
-  // ---- sending routes ----
 
   private onEstablished(n: Negotiated): void {
     this.negotiated = n;
-    this.framer.extendedMessage = n.rx.extendedMessage;
+    this.rx.established(n);
     this.establishedAt = this.o.clock.now();
     this.establishedTransitions++;
     this.lastError = undefined;
-    this.counters = { ...this.counters, updIn: 0, updOut: 0, received: 0, withdrawn: 0, looped: 0 };
-    this.ribIn = this.o.importMode === 'all' ? new AdjRibIn() : null;
-    this.ribOut.clear();
     this.log.info({ holdTime: n.holdTime, families: n.families, peerRouterId: n.peerRouterId }, `session established with AS ${n.peerAs}`);
-    this.send(this.ribOut.sync(this.desired()));
-    // RFC 4724 2: End-of-RIB after the initial announcements of each family.
-    for (const f of n.families) this.writeUpdate(encodeEndOfRib(f === 'ipv4' ? Afi.Ipv4 : Afi.Ipv6, n.tx));
-  }
-
-  /** Routes for this session, limited to what it can carry. */
-  private desired(): Route[] {
-    const n = this.negotiated!;
-    const all = this.o.routes({ negotiated: n, localAddress: this.socket?.localAddress ?? '' });
-    return all.filter((r) => {
-      const v6NextHop = r.nextHops[0]?.includes(':') ?? false;
-      if (r.prefix.afi === Afi.Ipv6) return n.families.includes('ipv6') && v6NextHop;
-      return n.families.includes('ipv4') && (!v6NextHop || n.extendedNextHopIpv4);
-    });
-  }
-
-  private send(c: RibChanges): void {
-    const n = this.negotiated;
-    if (!n) return;
-    if (c.withdraw.length > 0) {
-      for (const m of buildWithdrawals(c.withdraw, n.tx)) this.writeUpdate(m);
-      this.log.info({ prefixes: c.withdraw.map((p) => `${p.addr}/${p.len}`) }, `withdrew ${c.withdraw.length} prefix(es)`);
-    }
-    for (const g of c.announce) {
-      for (const m of buildAnnouncements(g, n.tx)) this.writeUpdate(m);
-      this.log.info({ prefixes: g.prefixes.map((p) => `${p.addr}/${p.len}`), nextHops: g.nextHops, med: g.attributes.med }, `announced ${g.prefixes.length} prefix(es)`);
-    }
-  }
-
-  private resendFamily(afi: Afi): void {
-    const n = this.negotiated!;
-    const all = this.ribOut.all();
-    const groups = all.announce.filter((g) => g.prefixes[0]?.afi === afi);
-    const enhanced = n.enhancedRouteRefresh;
-    // RFC 7313 4: bracket the re-send with BoRR / EoRR when enhanced route refresh was negotiated.
-    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: 1, subtype: 1 }, n.tx));
-    this.send({ withdraw: [], announce: groups });
-    if (enhanced) this.write(encodeMessage({ type: 'route-refresh', afi, safi: 1, subtype: 2 }, n.tx));
-    this.log.info(`answered a ROUTE-REFRESH for ${afi === Afi.Ipv4 ? 'ipv4' : 'ipv6'}`);
-  }
-
-  private writeUpdate(m: Buffer): void {
-    this.counters.updOut++;
-    this.write(m);
+    this.tx.established(n);
   }
 }

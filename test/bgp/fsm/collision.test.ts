@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveCollision } from '../../../src/bgp/fsm/collision.js';
+import { collisionSurvivor, resolveCollision } from '../../../src/bgp/fsm/collision.js';
 
 test('the connection initiated by the higher BGP identifier survives (RFC 4271 6.8)', () => {
   const table: [string, string, ReturnType<typeof resolveCollision>][] = [
@@ -21,4 +21,10 @@ test('equal identifiers: the higher AS number wins (RFC 6286 3)', () => {
   assert.equal(resolveCollision('192.0.2.1', '192.0.2.1', 65001, 65002), 'keep-peer-initiated');
   assert.equal(resolveCollision('192.0.2.1', '192.0.2.1', 65003, 65002), 'keep-local-initiated');
   assert.equal(resolveCollision('192.0.2.1', '192.0.2.1', 4200000000, 65002), 'keep-local-initiated');
+});
+
+test('the survivor: the existing connection if the winner opened it, else the peer\'s new one', () => {
+  assert.equal(collisionSurvivor('keep-local-initiated', 'outbound'), 'existing');
+  assert.equal(collisionSurvivor('keep-peer-initiated', 'outbound'), 'incoming');
+  assert.equal(collisionSurvivor('keep-peer-initiated', 'inbound'), 'existing');
 });

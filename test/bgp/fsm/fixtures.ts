@@ -79,6 +79,7 @@ export const EVERY_EVENT: readonly FsmEvent[] = [
   { kind: 'UpdateMsgErr', error: UPDATE_ERROR },
   { kind: 'RouteRefreshMsg' },
   { kind: 'OpenCollisionDump' },
+  { kind: 'ConnectionCollision', keep: 'incoming', peerRouterId: '198.51.100.2' },
   { kind: 'AdminReset' },
 ];
 

@@ -31,6 +31,7 @@ const IDLE: Row = {
   UpdateMsgErr: 'Idle',
   RouteRefreshMsg: 'Idle',
   OpenCollisionDump: 'Idle',
+  ConnectionCollision: 'Idle',
   AdminReset: 'Connect',
 };
 
@@ -59,6 +60,7 @@ const CONNECT: Row = {
   UpdateMsgErr: 'Idle',
   RouteRefreshMsg: 'Idle',
   OpenCollisionDump: 'Idle',
+  ConnectionCollision: 'OpenSent',
   AdminReset: 'Idle',
 };
 
@@ -98,6 +100,7 @@ const OPEN_SENT: Row = {
   UpdateMsgErr: 'Idle 5/1',
   RouteRefreshMsg: 'Idle 5/1',
   OpenCollisionDump: 'Idle 6/7',
+  ConnectionCollision: 'OpenSent 6/7',
   AdminReset: 'Idle 6/4',
 };
 
@@ -123,6 +126,7 @@ const OPEN_CONFIRM: Row = {
   UpdateMsgErr: 'Idle 5/2',
   RouteRefreshMsg: 'Idle 5/2',
   OpenCollisionDump: 'Idle 6/7',
+  ConnectionCollision: 'OpenSent 6/7',
   AdminReset: 'Idle 6/4',
 };
 
@@ -148,6 +152,7 @@ const ESTABLISHED: Row = {
   UpdateMsgErr: 'Idle 3/11',
   RouteRefreshMsg: 'Established',
   OpenCollisionDump: 'Idle 6/7',
+  ConnectionCollision: 'Established',
   AdminReset: 'Idle 6/4',
 };
 
@@ -213,9 +218,13 @@ for (const c of CASES) {
         assert.ok(['OpenSent', 'OpenConfirm', 'Established'].includes(c.from.name), `${where}: NOTIFICATION before our OPEN`);
       }
       if (e.kind === 'NotifMsg' || e.kind === 'NotifMsgVerErr') assert.equal(notifyAt, -1, `${where}: answered a NOTIFICATION`);
-      // 'down' exactly when a non-Idle session falls back to Idle or Active.
+      // 'down' exactly when a non-Idle session falls back to Idle or Active, or gives up its BGP connection for the peer's new one.
       const fellBack = c.from.name !== 'Idle' && (t.state.name === 'Idle' || (t.state.name === 'Active' && c.from.name !== 'Active'));
-      assert.equal(kinds.includes('down'), fellBack, `${where}: down action`);
+      const switched = kinds.includes('adopt-incoming') && ['OpenSent', 'OpenConfirm', 'Established'].includes(c.from.name);
+      assert.equal(kinds.includes('down'), fellBack || switched, `${where}: down action`);
+      // The peer's new connection of a collision is always either refused or taken, never left hanging.
+      if (e.kind === 'ConnectionCollision') assert.equal(kinds.filter((k) => k === 'refuse-incoming' || k === 'adopt-incoming').length, 1, where);
+      else assert.ok(!kinds.includes('refuse-incoming') && !kinds.includes('adopt-incoming'), where);
       // Negotiated results exist exactly in OpenConfirm and Established.
       assert.equal(t.state.negotiated !== undefined, t.state.name === 'OpenConfirm' || t.state.name === 'Established', where);
       // Idle restarts by itself only through a running idle-hold timer.

@@ -90,6 +90,7 @@ test('checkPeerOpen never throws; an accepted OPEN obeys the negotiation rules',
 
 const eventArb: fc.Arbitrary<FsmEvent> = fc.oneof(
   fc.constantFrom(...EVERY_EVENT),
+  fc.constantFrom('existing', 'incoming').map((keep): FsmEvent => ({ kind: 'ConnectionCollision', keep, peerRouterId: '198.51.100.2' })),
   openArb.map((open): FsmEvent => ({ kind: 'BgpOpen', open })),
   fc.option(fc.string({ maxLength: 300 }), { nil: undefined }).map((message): FsmEvent => (message === undefined ? { kind: 'ManualStop' } : { kind: 'ManualStop', message })),
 );

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { pino } from 'pino';
 import { Framer } from '../../../src/bgp/codec/framer.js';
 import { decodeMessage, type DecodedMessage } from '../../../src/bgp/codec/message.js';
+import { endOfRibFamily } from '../../../src/bgp/codec/update.js';
 import { AS4_CONTEXT, type CodecContext } from '../../../src/bgp/codec/types.js';
 import { prefix } from '../../../src/bgp/codec/nlri.js';
 import type { FsmConfig } from '../../../src/bgp/fsm/index.js';
@@ -140,3 +141,10 @@ export function harness(over: Partial<PeerSessionOptions> = {}, fsm: Partial<Fsm
   };
   return { session, clock, sockets, desired, settle, sent, establish };
 }
+
+/** What the session sent, in short: 'update', 'eor', 'notification 6/7', 'keepalive', ... */
+export const kinds = (ms: DecodedMessage[]): string[] =>
+  ms.map((m) => (m.type === 'update' ? (endOfRibFamily(m) !== undefined ? 'eor' : 'update') : m.type === 'notification' ? `notification ${m.code}/${m.subcode}` : m.type));
+export const announced = (ms: DecodedMessage[]): string[] =>
+  ms.flatMap((m) => (m.type === 'update' ? m.nlri.map((p) => `${p.addr}/${p.len}${m.attributes.med === undefined ? '' : ` med ${m.attributes.med}`}`) : []));
+export const withdrawn = (ms: DecodedMessage[]): string[] => ms.flatMap((m) => (m.type === 'update' ? m.withdrawn.map((p) => `${p.addr}/${p.len}`) : []));

@@ -1,12 +1,12 @@
 // The receive path: a socket's 'data' handler only queues the chunk; framing
 // and decoding happen in the slices, one message at a time, whatever the
-// chunk boundaries.
+// chunk boundaries. UPDATEs are counted (import: none) or stored (import: all).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DecodedMessage } from '../../../src/bgp/codec/message.js';
 import { msg } from '../../helpers/hex.js';
-import { harness, KEEPALIVE } from './harness.js';
+import { harness, kinds, KEEPALIVE } from './harness.js';
 
 // 198.51.100.0/24 and 203.0.113.0/24 from AS 65000, ORIGIN IGP, next hop 10.0.0.1.
 const ANNOUNCE_TWO = msg(2, '0000 0014 40010100 40020602010000fde8 4003040a000001 18c63364 18cb0071');
@@ -83,4 +83,65 @@ test('with extended message, an UPDATE over 4096 octets in the chunk of the KEEP
   await h.settle();
   assert.equal(h.session.stateName, 'Established');
   assert.equal(h.session.status().prefixes.received, 1100);
+});
+
+test('import none counts received prefixes; import all stores them; treat-as-withdraw removes them', async () => {
+  // 198.51.100.0/24 and 203.0.113.0/24 from AS 65000, next hop 10.0.0.1.
+  const update = msg(2, '0000 0014 40010100 40020602010000fde8 4003040a000001 18c63364 18cb0071');
+  const none = harness();
+  let s = await none.establish();
+  s.feed(update);
+  await none.settle();
+  assert.equal(none.session.status().prefixes.received, 2);
+  assert.deepEqual([...none.session.receivedRoutes()], []);
+
+  const all = harness({ importMode: 'all' });
+  s = await all.establish();
+  s.feed(update);
+  await all.settle();
+  assert.equal(all.session.status().prefixes.received, 2);
+  assert.deepEqual([...all.session.receivedRoutes()].map((r) => r.prefix), ['198.51.100.0/24', '203.0.113.0/24']);
+  // The same prefixes with an invalid ORIGIN (3): RFC 7606 treat-as-withdraw, the session stays up.
+  s.feed(msg(2, '0000 0014 40010103 40020602010000fde8 4003040a000001 18c63364 18cb0071'));
+  await all.settle();
+  assert.equal(all.session.stateName, 'Established');
+  assert.equal(all.session.status().prefixes.received, 0);
+  // A route whose AS_PATH holds our own AS 65001 is a loop (RFC 4271 9.1.2): not stored, counted apart.
+  s.feed(msg(2, '0000 0018 40010100 40020a02020000fde80000fde9 4003040a000001 18c63364'));
+  await all.settle();
+  assert.equal(all.session.status().prefixes.received, 0);
+  assert.equal(all.session.status().prefixes.looped, 1);
+});
+
+test('an UPDATE error that resets the session sends its NOTIFICATION', async () => {
+  const h = harness();
+  const s = await h.establish();
+  h.sent(s);
+  // Withdrawn routes length 0x00ff overruns the message: Malformed Attribute List.
+  s.feed(msg(2, '00ff 0000'));
+  await h.settle();
+  assert.deepEqual(kinds(h.sent(s)), ['notification 3/1']);
+  assert.equal(h.session.stateName, 'Idle');
+});
+
+test('a bad header is answered with a Message Header Error', async () => {
+  const h = harness();
+  const s = await h.establish();
+  h.sent(s);
+  s.feed(Buffer.from('ffffffffffffffffffffffffffffffff001309', 'hex'));
+  await h.settle();
+  assert.deepEqual(kinds(h.sent(s)), ['notification 1/3']);
+});
+
+test('a full table arriving at once is processed in slices; KEEPALIVEs still leave on time', async () => {
+  const h = harness({ sliceMs: 5 });
+  const s = await h.establish();
+  h.sent(s);
+  // 3000 UPDATEs in one chunk; each slice handles at most what fits in 5 ms of (fake) time.
+  const one = msg(2, '0000 0014 40010100 40020602010000fde8 4003040a000001 18c63364 18cb0071');
+  s.feed(Buffer.concat(new Array(3000).fill(one)));
+  h.clock.advance(3000);
+  assert.deepEqual(kinds(h.sent(s)), ['keepalive'], 'the KEEPALIVE timer fires between slices');
+  await h.settle();
+  assert.equal(h.session.status().updates.in, 3000);
 });

@@ -1,12 +1,15 @@
-// The hold timer on fake time (RFC 4271 10, 6.5): it expires hold time (9 s
-// here) after the last KEEPALIVE or UPDATE received, and a steady stream of
-// UPDATEs keeps the session up without arming a timer for each of them.
+// The session's timers on fake time. The hold timer (RFC 4271 10, 6.5) expires
+// hold time (9 s here) after the last KEEPALIVE or UPDATE received, and a steady
+// stream of UPDATEs keeps the session up without arming a timer for each of
+// them; KEEPALIVEs go out at a third of it; the send hold timer (RFC 9687).
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DecodedMessage } from '../../../src/bgp/codec/message.js';
+import { SessionTimers } from '../../../src/bgp/session/session-timers.js';
+import { FakeClock } from '../../../src/util/clock.js';
 import { msg } from '../../helpers/hex.js';
-import { harness, KEEPALIVE } from './harness.js';
+import { harness, kinds, KEEPALIVE } from './harness.js';
 
 // 198.51.100.0/24 from AS 65000, ORIGIN IGP, next hop 10.0.0.1.
 const UPDATE = msg(2, '0000 0014 40010100 40020602010000fde8 4003040a000001 18c63364');
@@ -103,4 +106,67 @@ test('the hold timer of the OPEN exchange (4 minutes) gives way to the negotiate
   h2.clock.advance(HOLD_MS);
   assert.deepEqual(notifications(h2.sent(s2)), ['4/0'], 'Established uses the negotiated 9 s, not what was left of 240 s');
   assert.ok(s.ended);
+});
+
+test('KEEPALIVEs go out at a third of the hold time; silence from the peer for the hold time ends the session', async () => {
+  const h = harness();
+  const s = await h.establish();
+  h.sent(s);
+  h.clock.advance(3000);
+  assert.deepEqual(kinds(h.sent(s)), ['keepalive']);
+  h.clock.advance(3000);
+  assert.deepEqual(kinds(h.sent(s)), ['keepalive']);
+  h.clock.advance(3001);
+  assert.deepEqual(kinds(h.sent(s)), ['notification 4/0']);
+  assert.equal(h.session.stateName, 'Idle');
+  assert.ok(s.ended);
+  // Idle hold, then a new connection.
+  h.clock.advance(1000);
+  await h.settle();
+  assert.equal(h.sockets.length, 2);
+  assert.equal(h.session.stateName, 'OpenSent');
+});
+
+test('a KEEPALIVE from the peer restarts the hold timer', async () => {
+  const h = harness();
+  const s = await h.establish();
+  for (let i = 0; i < 5; i++) {
+    h.clock.advance(6000);
+    s.feed(KEEPALIVE);
+  }
+  assert.equal(h.session.stateName, 'Established');
+});
+
+test('the send hold timer (RFC 9687) ends a session whose peer stops reading', async () => {
+  const h = harness();
+  const s = await h.establish();
+  h.sent(s);
+  s.writeOk = false; // from now on nothing we write drains
+  // The peer keeps talking, so the hold timer never fires; only the send hold timer (8 minutes) can.
+  for (let t = 0; t < 490_000 && h.session.stateName === 'Established'; t += 3000) {
+    h.clock.advance(3000);
+    s.feed(KEEPALIVE);
+  }
+  assert.deepEqual(kinds(h.sent(s)).slice(-1), ['notification 8/0']);
+  assert.equal(h.session.stateName, 'Idle');
+});
+
+test('on its own: jitter only where RFC 4271 10 asks for it; a hold timer that runs out with input queued looks again shortly', () => {
+  const clock = new FakeClock();
+  const expired: string[] = [];
+  let queued = false;
+  const timers = new SessionTimers({ clock, random: () => 0, expired: (e) => expired.push(e.kind), inputQueued: () => queued, unsent: () => 0 });
+  // random 0: jittered timers run 0.75 of their time.
+  timers.start('keepalive', 4000);
+  timers.start('connect-retry', 4000);
+  timers.start('hold', 4000);
+  clock.advance(3000);
+  assert.deepEqual(expired.sort(), ['ConnectRetryTimerExpires', 'KeepaliveTimerExpires']);
+  expired.length = 0;
+  queued = true;
+  clock.advance(1000);
+  assert.deepEqual(expired, [], 'received bytes wait to be read');
+  queued = false;
+  clock.advance(10);
+  assert.deepEqual(expired, ['HoldTimerExpires']);
 });

@@ -1,0 +1,74 @@
+// What a neighbor looks like from outside (control socket, `floatd status`,
+// metrics): a plain value built on request from the session's parts.
+
+import type { FsmStateName, Negotiated } from '../fsm/index.js';
+import type { ImportMode } from '../rib/adj-rib-in.js';
+
+export interface PeerStatus {
+  readonly address: string;
+  readonly peerAs: number;
+  readonly state: FsmStateName;
+  readonly direction?: 'inbound' | 'outbound';
+  readonly uptimeSeconds?: number;
+  readonly holdTime?: number;
+  readonly keepaliveTime?: number;
+  readonly peerRouterId?: string;
+  readonly capabilities?: Record<string, unknown>;
+  readonly messages: { readonly in: number; readonly out: number };
+  readonly updates: { readonly in: number; readonly out: number };
+  readonly prefixes: {
+    /** import all: prefixes held now; import none: announcements counted since the session came up. */
+    readonly received: number;
+    readonly withdrawnReceived: number;
+    /** import all: announcements not stored because our AS is in their AS_PATH (RFC 4271 9.1.2). */
+    readonly looped: number;
+    readonly announced: number;
+  };
+  readonly importMode: ImportMode;
+  readonly establishedTransitions: number;
+  readonly lastError?: string;
+}
+
+export interface PeerStatusParts extends Omit<PeerStatus, 'direction' | 'uptimeSeconds' | 'holdTime' | 'keepaliveTime' | 'peerRouterId' | 'capabilities' | 'lastError'> {
+  /** While a connection is up. */
+  readonly direction: 'inbound' | 'outbound' | undefined;
+  /** While Established. */
+  readonly negotiated: Negotiated | undefined;
+  readonly uptimeMs: number;
+  readonly lastError: string | undefined;
+}
+
+export function peerStatus(p: PeerStatusParts): PeerStatus {
+  const n = p.negotiated;
+  return {
+    address: p.address,
+    peerAs: p.peerAs,
+    state: p.state,
+    ...(p.direction ? { direction: p.direction } : {}),
+    ...(n
+      ? {
+          uptimeSeconds: Math.floor(p.uptimeMs / 1000),
+          holdTime: n.holdTime,
+          keepaliveTime: n.keepaliveTime,
+          peerRouterId: n.peerRouterId,
+          capabilities: {
+            families: n.families,
+            fourOctetAs: n.fourOctetAs,
+            routeRefresh: n.routeRefresh,
+            enhancedRouteRefresh: n.enhancedRouteRefresh,
+            extendedMessage: n.extendedMessage,
+            extendedNextHopIpv4: n.extendedNextHopIpv4,
+            addPath: n.addPath,
+            gracefulRestart: n.peerGracefulRestart ?? null,
+            hostname: n.peerHostname ?? null,
+          },
+        }
+      : {}),
+    messages: p.messages,
+    updates: p.updates,
+    prefixes: p.prefixes,
+    importMode: p.importMode,
+    establishedTransitions: p.establishedTransitions,
+    ...(p.lastError ? { lastError: p.lastError } : {}),
+  };
+}

@@ -1,0 +1,270 @@
+// The receive side of a session. The socket's 'data' handler only queues
+// chunks; framing, decoding and handling run in bounded slices (SlicedQueue),
+// so our KEEPALIVEs and a WITHDRAW leave on time even while the peer sends a
+// full table. Each message becomes its FSM event; an UPDATE's routes go into
+// the Adj-RIB-In (import: all) or are only counted (import: none).
+
+import type { Logger } from 'pino';
+import { Afi, ErrorCode, HeaderSubcode, MessageType, RouteRefreshSubtype, Safi } from '../codec/constants.js';
+import { BgpDecodeError, ErrorAction, errorActionName } from '../codec/errors.js';
+import { Framer } from '../codec/framer.js';
+import { decodeNotification, describeNotification } from '../codec/notification.js';
+import { decodeOpen, type OpenMessage } from '../codec/open.js';
+import { decodeRouteRefresh } from '../codec/route-refresh.js';
+import { countUpdate } from '../codec/update.js';
+import { notificationEvent, type FsmEvent, type Negotiated } from '../fsm/index.js';
+import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
+import { importUpdate } from '../rib/import-update.js';
+import type { Clock } from '../../util/clock.js';
+import { SlicedQueue } from './sliced-queue.js';
+import type { SessionSocket } from './socket.js';
+
+export type ReceivedChange = 'update' | 'down';
+
+export interface ReceiverOptions {
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly importMode: ImportMode;
+  /** Our AS: a received AS_PATH holding it is a loop (RFC 4271 9.1.2). */
+  readonly localAs: number;
+  /** Next slice of received-message work; setImmediate by default. */
+  readonly schedule?: (fn: () => void) => void;
+  /** Longest slice of received-message work before yielding, ms (default 0.5). */
+  readonly sliceMs?: number;
+  /** See PeerSessionOptions.onReceivedChange. */
+  readonly onReceivedChange?: (change: ReceivedChange) => void;
+  /** Feeds one event to the FSM. */
+  readonly fire: (e: FsmEvent) => void;
+  /** Whether the FSM is Established: UPDATEs and ROUTE-REFRESHes are taken only then. */
+  readonly established: () => boolean;
+  /** Answers a ROUTE-REFRESH for a negotiated family. */
+  readonly resendFamily: (afi: Afi) => void;
+}
+
+// Shared, so a full table's UPDATEs do not each allocate their event.
+const UPDATE_MSG: FsmEvent = { kind: 'UpdateMsg' };
+const KEEPALIVE_MSG: FsmEvent = { kind: 'KeepAliveMsg' };
+const ROUTE_REFRESH_MSG: FsmEvent = { kind: 'RouteRefreshMsg' };
+// Received bytes waiting to be framed and decoded before the socket is paused: small, so a
+// full table waits in the kernel and the peer rather than in our heap. Small enough, too, that
+// a received chunk is used up before it outlives a young-generation GC: at 1 MiB chunks lived
+// long enough to be promoted, and V8 then ran a full mark-compact (2-8 ms pause) every 50-100 ms
+// while a table streamed in; at 256 KiB it ran one or two in a whole benchmark run, and the
+// table arrives as fast.
+const HIGH_WATER = 256 << 10;
+const LOW_WATER = 64 << 10;
+// A health check's result needs a turn of the event loop before the WITHDRAW can go, and
+// each turn runs one slice: short slices keep that short. Turns are cheap; a full table is
+// not received measurably slower.
+const SLICE_MS = 0.5;
+
+export class Receiver {
+  private socket: SessionSocket | null = null;
+  private queue: SlicedQueue<Buffer> | null = null;
+  private framer = new Framer();
+  /** The queued chunk the framer is taking apart, and when it began: after the chunk arrived, before its messages are handled. */
+  private framing: Buffer | null = null;
+  private framingSince = 0;
+  private at: number | undefined;
+  private negotiated: Negotiated | undefined;
+  private ribIn: AdjRibIn | null = null;
+  private msgIn = 0;
+  private updIn = 0;
+  private receivedCount = 0;
+  private withdrawnCount = 0;
+  private loopedCount = 0;
+
+  constructor(private readonly o: ReceiverOptions) {}
+
+  /** While a received message is handled: the time it counts as received (saves a clock read per UPDATE). */
+  get receivedAt(): number | undefined {
+    return this.at;
+  }
+
+  /** Received bytes wait in the queue. */
+  get queued(): boolean {
+    return this.queue !== null && this.queue.length > 0;
+  }
+
+  get messagesIn(): number {
+    return this.msgIn;
+  }
+
+  get updatesIn(): number {
+    return this.updIn;
+  }
+
+  /** import all: prefixes held now; import none: announcements counted since the session came up. */
+  get received(): number {
+    return this.ribIn ? this.ribIn.prefixCount : this.receivedCount;
+  }
+
+  get withdrawn(): number {
+    return this.withdrawnCount;
+  }
+
+  get looped(): number {
+    return this.loopedCount;
+  }
+
+  /** Stored received routes (import: all). */
+  routes(): ReturnType<AdjRibIn['entries']> | [] {
+    return this.ribIn ? this.ribIn.entries() : [];
+  }
+
+  /** A new connection: its bytes start a new stream. */
+  attach(socket: SessionSocket): void {
+    this.socket = socket;
+    this.framer = new Framer();
+    this.framing = null;
+    this.queue = new SlicedQueue<Buffer>({
+      step: (chunk) => this.step(chunk),
+      sizeOf: (chunk) => chunk.length,
+      sliceMs: this.o.sliceMs ?? SLICE_MS,
+      highWater: HIGH_WATER,
+      lowWater: LOW_WATER,
+      pause: () => socket.pause(),
+      resume: () => socket.resume(),
+      now: () => this.o.clock.now(),
+      ...(this.o.schedule ? { schedule: this.o.schedule } : {}),
+      onError: (e) => this.o.log.error({ err: String(e) }, 'received-message processing failed'),
+    });
+  }
+
+  /** Queues a received chunk; nothing but queueing here: framing a burst of chunks at once would hold the event loop. */
+  push(chunk: Buffer): void {
+    this.queue?.push(chunk);
+  }
+
+  /** The connection is gone: what is queued is dropped. */
+  detach(): void {
+    this.queue?.stop();
+    this.queue = null;
+    this.socket = null;
+  }
+
+  established(n: Negotiated): void {
+    this.negotiated = n;
+    this.framer.extendedMessage = n.rx.extendedMessage;
+    this.updIn = 0;
+    this.receivedCount = 0;
+    this.withdrawnCount = 0;
+    this.loopedCount = 0;
+    this.ribIn = this.o.importMode === 'all' ? new AdjRibIn() : null;
+  }
+
+  /** What the peer sent belonged to the session that ended. */
+  down(): void {
+    this.negotiated = undefined;
+    this.receivedCount = 0;
+    this.withdrawnCount = 0;
+    this.loopedCount = 0;
+    if (this.ribIn) {
+      this.ribIn = null;
+      this.o.onReceivedChange?.('down');
+    }
+  }
+
+  /** Frames and handles one message of a received chunk; true once the chunk is used up. */
+  private step(chunk: Buffer): boolean {
+    const f = this.framer;
+    if (this.framing !== chunk) {
+      f.add(chunk);
+      this.framing = chunk;
+      this.framingSince = this.o.clock.now();
+    }
+    let found: boolean;
+    try {
+      found = f.next();
+    } catch (e) {
+      // A bad header ends the stream (RFC 4271 6.1): nothing after it can be framed.
+      this.framing = null;
+      this.queue?.stop();
+      this.socket?.pause();
+      this.o.fire({ kind: 'BgpHeaderErr', error: e instanceof BgpDecodeError ? e : new BgpDecodeError(ErrorCode.MessageHeader, HeaderSubcode.ConnectionNotSynchronized, String(e)) });
+      return true;
+    }
+    if (!found) {
+      this.framing = null;
+      return true;
+    }
+    this.msgIn++;
+    this.at = this.framingSince;
+    try {
+      this.process(f.buf, f.start, f.end);
+    } finally {
+      this.at = undefined;
+    }
+    return false;
+  }
+
+  /** One whole message: bytes [start, end) of buf, header included. */
+  private process(buf: Buffer, start: number, end: number): void {
+    const fire = this.o.fire;
+    const body = start + 19;
+    switch (buf[start + 18]) {
+      case MessageType.Open: {
+        let open: OpenMessage;
+        try {
+          open = decodeOpen(buf, body, end);
+        } catch (e) {
+          return fire({ kind: 'BgpOpenMsgErr', error: e as BgpDecodeError });
+        }
+        this.o.log.info({ peerAs: open.myAs, holdTime: open.holdTime, bgpId: open.bgpId }, 'OPEN received');
+        return fire({ kind: 'BgpOpen', open });
+      }
+      case MessageType.Update:
+        if (this.o.established()) {
+          try {
+            this.receiveUpdate(buf, body, end);
+          } catch (e) {
+            return fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
+          }
+        }
+        return fire(UPDATE_MSG);
+      case MessageType.Notification: {
+        const n = decodeNotification(buf, body, end);
+        this.o.log.warn({ code: n.code, subcode: n.subcode }, `NOTIFICATION received: ${describeNotification(n)}`);
+        return fire(notificationEvent(n));
+      }
+      case MessageType.Keepalive:
+        return fire(KEEPALIVE_MSG);
+      default: {
+        let rr;
+        try {
+          rr = decodeRouteRefresh(buf, body, end);
+        } catch (e) {
+          return fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
+        }
+        // RFC 2918 4: answer a refresh of a negotiated family with everything we announce; ignore the rest.
+        if (this.o.established() && rr.subtype === RouteRefreshSubtype.Normal && this.negotiated) {
+          const family = rr.afi === Afi.Ipv4 ? 'ipv4' : rr.afi === Afi.Ipv6 ? 'ipv6' : undefined;
+          if (family && rr.safi === Safi.Unicast && this.negotiated.families.includes(family)) this.o.resendFamily(rr.afi as Afi);
+        }
+        return fire(ROUTE_REFRESH_MSG);
+      }
+    }
+  }
+
+  private receiveUpdate(buf: Buffer, start: number, end: number): void {
+    const n = this.negotiated!;
+    this.updIn++;
+    if (!this.ribIn) {
+      const c = countUpdate(buf, start, end, n.rx);
+      this.receivedCount += c.announced;
+      this.withdrawnCount += c.withdrawn;
+      return;
+    }
+    const r = importUpdate(this.ribIn, buf, start, end, n.rx, this.o.localAs);
+    if (r.action !== undefined) {
+      // AFI/SAFI disable: floatd resets the session instead, as RFC 7606 3 allows.
+      const worst = r.errors.find((e) => e.action === r.action)!;
+      if (r.action >= ErrorAction.AfiSafiDisable) throw worst.withAction(ErrorAction.SessionReset);
+      this.o.log.warn({ action: errorActionName(r.action), errors: r.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(r.action)} (RFC 7606)`);
+    }
+    this.receivedCount += r.announced;
+    this.withdrawnCount += r.withdrawn;
+    this.loopedCount += r.looped;
+    if (r.announced + r.withdrawn + r.looped > 0) this.o.onReceivedChange?.('update');
+  }
+}

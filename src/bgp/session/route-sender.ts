@@ -1,0 +1,114 @@
+// What we announce to one peer: the desired routes, limited to what the
+// session can carry, diffed against the Adj-RIB-Out and written as UPDATEs.
+// A failed health check's WITHDRAW takes this path, so it stays synchronous:
+// refresh() returns with the UPDATE handed to the socket.
+
+import type { Logger } from 'pino';
+import { Afi, RouteRefreshSubtype, Safi } from '../codec/constants.js';
+import { encodeMessage } from '../codec/message.js';
+import { encodeEndOfRib } from '../codec/update.js';
+import { buildAnnouncements, buildWithdrawals } from '../codec/update-builder.js';
+import type { Negotiated } from '../fsm/index.js';
+import { AdjRibOut, type RibChanges } from '../rib/adj-rib-out.js';
+import type { Route } from '../rib/route.js';
+
+export interface RouteSenderOptions {
+  readonly log: Logger;
+  /** The routes this peer should have, given what the session negotiated and our address on it. */
+  readonly routes: (session: { negotiated: Negotiated; localAddress: string }) => Route[];
+  /** Our address on the session's connection. */
+  readonly localAddress: () => string;
+  /** Hands one whole message to the connection. */
+  readonly write: (message: Buffer) => void;
+}
+
+export class RouteSender {
+  private readonly ribOut = new AdjRibOut();
+  private negotiated: Negotiated | undefined;
+  private updates = 0;
+
+  constructor(private readonly o: RouteSenderOptions) {}
+
+  /** UPDATEs sent since the session was established. */
+  get updatesOut(): number {
+    return this.updates;
+  }
+
+  /** Prefixes in the Adj-RIB-Out. */
+  get announced(): number {
+    return this.ribOut.size;
+  }
+
+  routes(): Route[] {
+    return this.ribOut.routes();
+  }
+
+  /** A new session: announce everything, then End-of-RIB for each family. */
+  established(n: Negotiated): void {
+    this.negotiated = n;
+    this.updates = 0;
+    this.ribOut.clear();
+    this.send(this.ribOut.sync(this.desired()));
+    // RFC 4724 2: End-of-RIB after the initial announcements of each family.
+    for (const f of n.families) this.writeUpdate(encodeEndOfRib(f === 'ipv4' ? Afi.Ipv4 : Afi.Ipv6, n.tx));
+  }
+
+  /** The desired routes changed: send the difference (nothing at all if nothing changed). */
+  refresh(): void {
+    if (!this.negotiated) return;
+    this.send(this.ribOut.sync(this.desired()));
+  }
+
+  /** Withdraws everything announced (before a clean stop). */
+  withdrawAll(): void {
+    this.send(this.ribOut.sync([]));
+  }
+
+  /** The session is gone, and what it had with it. */
+  down(): void {
+    this.ribOut.clear();
+    this.negotiated = undefined;
+  }
+
+  /** RFC 2918 4: a ROUTE-REFRESH for a negotiated family is answered with every route of it. */
+  resendFamily(afi: Afi): void {
+    const n = this.negotiated!;
+    const all = this.ribOut.all();
+    const groups = all.announce.filter((g) => g.prefixes[0]?.afi === afi);
+    const enhanced = n.enhancedRouteRefresh;
+    // RFC 7313 4: bracket the re-send with BoRR / EoRR when enhanced route refresh was negotiated.
+    if (enhanced) this.o.write(encodeMessage({ type: 'route-refresh', afi, safi: Safi.Unicast, subtype: RouteRefreshSubtype.BeginningOfRouteRefresh }, n.tx));
+    this.send({ withdraw: [], announce: groups });
+    if (enhanced) this.o.write(encodeMessage({ type: 'route-refresh', afi, safi: Safi.Unicast, subtype: RouteRefreshSubtype.EndOfRouteRefresh }, n.tx));
+    this.o.log.info(`answered a ROUTE-REFRESH for ${afi === Afi.Ipv4 ? 'ipv4' : 'ipv6'}`);
+  }
+
+  /** Routes for this session, limited to what it can carry. */
+  private desired(): Route[] {
+    const n = this.negotiated!;
+    const all = this.o.routes({ negotiated: n, localAddress: this.o.localAddress() });
+    return all.filter((r) => {
+      const v6NextHop = r.nextHops[0]?.includes(':') ?? false;
+      if (r.prefix.afi === Afi.Ipv6) return n.families.includes('ipv6') && v6NextHop;
+      return n.families.includes('ipv4') && (!v6NextHop || n.extendedNextHopIpv4);
+    });
+  }
+
+  private send(c: RibChanges): void {
+    const n = this.negotiated;
+    if (!n) return;
+    if (c.withdraw.length > 0) {
+      for (const m of buildWithdrawals(c.withdraw, n.tx)) this.writeUpdate(m);
+      this.o.log.info({ prefixes: c.withdraw.map((p) => `${p.addr}/${p.len}`) }, `withdrew ${c.withdraw.length} prefix(es)`);
+    }
+    for (const g of c.announce) {
+      for (const m of buildAnnouncements(g, n.tx)) this.writeUpdate(m);
+      this.o.log.info({ prefixes: g.prefixes.map((p) => `${p.addr}/${p.len}`), nextHops: g.nextHops, med: g.attributes.med }, `announced ${g.prefixes.length} prefix(es)`);
+    }
+  }
+
+  private writeUpdate(m: Buffer): void {
+    this.updates++;
+    this.o.write(m);
+  }
+}
