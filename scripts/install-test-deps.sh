@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite talks to: real BGP daemons for
 # the interop tests, nftables for fault injection, tcpdump for captures,
-# openssl (test certificates), perl (a listener that never accepts) and curl
-# (the check ExaBGP's healthcheck runs in the failover benchmark).
+# openssl (test certificates), perl (a listener that never accepts), curl
+# (the check ExaBGP's healthcheck runs in the failover benchmark) and
+# prometheus (its promtool checks and unit-tests the alert rules in contrib/).
 # Needs root (apt-get); does nothing when everything is already there.
 set -euo pipefail
-pkgs=(bird2 frr gobgpd exabgp openbgpd nftables tcpdump iproute2 python3 openssl perl curl)
+pkgs=(bird2 frr gobgpd exabgp openbgpd nftables tcpdump iproute2 python3 openssl perl curl prometheus)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
