@@ -41,6 +41,8 @@ export {
   LINODE,
   VULTR,
   linodeRouteServers,
+  chooseRouterId,
+  hashedRouterId,
   PRESET_NAMES,
 } from './presets/index.js';
-export type { LinodeCliResult, LinodeLogLevel, Preset, PresetName, PresetExpansion } from './presets/index.js';
+export type { LinodeCliResult, LinodeHost, LinodeLogLevel, Preset, PresetName, PresetExpansion } from './presets/index.js';
