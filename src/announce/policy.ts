@@ -58,7 +58,7 @@ const TIER: Record<Role, number> = { primary: 0, secondary: 1, tertiary: 2 };
  * ECMP router would split the traffic. With communities it is the secondary's
  * (65000:2): route servers that rank by community (Linode's) know only
  * 65000:1 and 65000:2, so 65000:3 would rank as no role at all; tied with the
- * secondary that took over, the route servers keep the path they have.
+ * secondary that took over, the route servers' tie-breakers choose.
  */
 export function effectiveRole(p: ServicePolicy, demoted: boolean): Role | undefined {
   if (!p.role) return undefined;
