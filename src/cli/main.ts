@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { DEFAULT_CONTROL_SOCKET, effectiveConfig, LINODE_CLI_USAGE, linodeCli, LinodeCliError, loadConfig, parseConfigText } from '../config/index.js';
+import { DEFAULT_CONTROL_SOCKET, effectiveConfigText, LINODE_CLI_USAGE, linodeCli, LinodeCliError, loadConfig, parseConfigText } from '../config/index.js';
 import { DEMO_HELP } from '../demo/help.js';
 import { call, request } from '../control/client.js';
 import type { MaintenanceResult, ReloadResult } from '../daemon/control-api.js';
@@ -173,7 +173,7 @@ Exits 1 with every problem listed as FILE:LINE:COL: key: what is wrong.
     run: (args) => {
       const { values } = parse('check', () => parseArgs({ args, options: { config: { type: 'string' } }, strict: true }));
       if (!values.config) throw new UsageError('check needs --config FILE');
-      write(stringify(effectiveConfig(loadConfig(values.config))));
+      write(effectiveConfigText(loadConfig(values.config)));
       return 0;
     },
   },
