@@ -149,7 +149,7 @@ function notesFor(run: SavedRun): string[] {
   }
   const nf = get('no-failback', 'floatd');
   if (nf !== undefined && nf.status !== 'n/a') {
-    notes.push('Failback off: the old primary comes back one tier lower, i.e. as a secondary, which ties with the secondary; this router merges equal paths (ECMP), so traffic is shared rather than left on the secondary. A route server without multipath picks one of the two by its tie-breakers.');
+    notes.push('Failback off: the old primary comes back at the lowest tier (tertiary: two AS-path prepends, one more than the secondary), so the router keeps the secondary\'s path even though it merges equal paths (ECMP), and traffic stays on the secondary. With `role-style: community` it would come back with the secondary\'s 65000:2 instead, tied with it (docs/services.md, Roles and failback).');
   }
   if (get('drain', 'floatd') !== undefined) {
     notes.push('Drain: `floatd drain web` re-announces with GRACEFUL_SHUTDOWN (65535:0) and withdraws a few seconds later; the lab router applies RFC 8326 on receipt (LOCAL_PREF 0), so traffic leaves at the re-announcement. The figure includes starting the floatd CLI.');

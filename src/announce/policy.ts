@@ -50,16 +50,21 @@ export interface WantedRoute {
 }
 
 const TIER: Record<Role, number> = { primary: 0, secondary: 1, tertiary: 2 };
-const ROLES: readonly Role[] = ['primary', 'secondary', 'tertiary'];
 
 /**
- * The role in effect: the lowest tier once demoted (failback off after a
- * failure). One tier lower would tie with the instance that took over, and
- * an ECMP router would then split the traffic instead of leaving it there.
+ * The role in effect: once demoted (failback off after a failure), the lowest
+ * tier, so that traffic stays where it went. With prepends or MED that is
+ * tertiary: one tier lower would tie with the instance that took over, and an
+ * ECMP router would split the traffic. With communities it is the secondary's
+ * (65000:2): route servers that rank by community (Linode's) know only
+ * 65000:1 and 65000:2, so 65000:3 would rank as no role at all; tied with the
+ * secondary that took over, the route servers' tie-breakers choose.
  */
 export function effectiveRole(p: ServicePolicy, demoted: boolean): Role | undefined {
   if (!p.role) return undefined;
-  return demoted && !p.failback ? ROLES[ROLES.length - 1] : p.role;
+  if (!demoted || p.failback) return p.role;
+  const lowest: Role = p.roleStyle?.kind === 'community' ? 'secondary' : 'tertiary';
+  return TIER[p.role] > TIER[lowest] ? p.role : lowest;
 }
 
 export function withRole(a: AnnounceAttributes, role: Role | undefined, style: RoleStyle | undefined): AnnounceAttributes {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { DEFAULT_CONTROL_SOCKET, effectiveConfig, LINODE_CLI_USAGE, linodeCli, LinodeCliError, loadConfig, parseConfigText } from '../config/index.js';
+import { DEFAULT_CONTROL_SOCKET, effectiveConfigText, LINODE_CLI_USAGE, linodeCli, LinodeCliError, loadConfig, parseConfigText } from '../config/index.js';
 import { DEMO_HELP } from '../demo/help.js';
 import { call, request } from '../control/client.js';
 import type { MaintenanceResult, ReloadResult } from '../control/daemon-control.js';
@@ -173,7 +173,7 @@ Exits 1 with every problem listed as FILE:LINE:COL: key: what is wrong.
     run: (args) => {
       const { values } = parse('check', () => parseArgs({ args, options: { config: { type: 'string' } }, strict: true }));
       if (!values.config) throw new UsageError('check needs --config FILE');
-      write(stringify(effectiveConfig(loadConfig(values.config))));
+      write(effectiveConfigText(loadConfig(values.config)));
       return 0;
     },
   },
@@ -321,17 +321,27 @@ used.
     summary: "lelastic's command line: announce lo's addresses\nto Linode's route servers",
     help: LINODE_CLI_USAGE,
     run: async (args) => {
+      const { readLinodeHost } = await import('./linode-host.js');
       let result: ReturnType<typeof linodeCli>;
       try {
-        result = linodeCli(args);
+        result = linodeCli(args, readLinodeHost());
       } catch (e) {
         if (e instanceof LinodeCliError) throw new UsageError(e.message);
         throw e;
       }
+      const yaml = stringify(result.config);
+      // Checked before printing, so a printed config is one that runs.
+      const cfg = parseConfigText(yaml, 'floatd linode');
+      if (result.printConfig) {
+        write(`# floatd linode ${args.join(' ')}\n# ${result.routerIdWhy}\n${yaml}`);
+        return 0;
+      }
+      // lelastic's -logjson: JSON lines even on a terminal.
+      if (result.logJson) process.env['FLOATD_LOG_FORMAT'] = 'json';
       const { createLogger } = await import('../util/log.js');
       const log = createLogger({ level: result.logLevel });
       for (const w of result.warnings) log.warn(w);
-      const cfg = parseConfigText(stringify(result.config), 'floatd linode');
+      log.info(result.routerIdWhy);
       const { runConfig } = await import('./run.js');
       return runConfig(cfg, { version: VERSION, log });
     },

@@ -1,4 +1,5 @@
-import type { AnnounceAttributes, StateAction } from '../announce/policy.js';
+import { Document, isMap, isSeq } from 'yaml';
+import { effectiveRole, withRole, type AnnounceAttributes, type ServicePolicy, type StateAction } from '../announce/policy.js';
 import type { ServiceAddress, WatchConfig } from './address-schema.js';
 import { formatCommunity, formatLargeCommunity } from './communities.js';
 import { formatHostPort, formatMode } from './config-schema.js';
@@ -113,4 +114,49 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
     services: cfg.services?.map(serviceToFile),
     watch: cfg.watch && watchToFile(cfg.watch),
   });
+}
+
+/** Attributes as `floatd check` describes them: `med 200, communities 65000:2`. */
+function describeAttributes(a: AnnounceAttributes): string {
+  const parts = Object.entries(attributesToFile(a)).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(' ') : String(v)}`);
+  return parts.length > 0 ? parts.join(', ') : 'no extra attributes';
+}
+
+/**
+ * What a service puts on the wire in each case: its own attributes with the
+ * role applied (the role adds its prepend, MED step or community to `med`,
+ * `prepend` and `communities`, which the file keeps as written).
+ */
+export function serviceAnnouncements(s: ServiceConfig): string[] {
+  const policy: ServicePolicy = {
+    prefixes: s.prefixes,
+    up: s.up,
+    down: s.whenDown,
+    disabled: s.whenDisabled,
+    ...(s.role !== undefined ? { role: s.role } : {}),
+    roleStyle: s.roleStyle,
+    failback: s.failback,
+  };
+  const sends = (a: StateAction, demoted: boolean): string =>
+    a === 'withdraw' ? 'withdraw' : describeAttributes(withRole(a.announce, effectiveRole(policy, demoted), s.roleStyle));
+  const role = s.role !== undefined ? ` (role ${s.role}, role-style ${s.roleStyle.kind})` : '';
+  const lines = [`${s.name} sends when up: ${sends({ announce: s.up }, false)}${role}${s.medFromLoad !== undefined ? '; med follows the load' : ''}`];
+  if (s.role !== undefined && !s.failback) {
+    lines.push(`after going down (failback: false): ${sends({ announce: s.up }, true)} (role ${effectiveRole(policy, true)})`);
+  }
+  lines.push(`when down: ${sends(s.whenDown, false)}; in maintenance: ${sends(s.whenDisabled, false)}`);
+  return lines;
+}
+
+/** effectiveConfig as YAML, each service headed by a comment with what it sends. */
+export function effectiveConfigText(cfg: Config): string {
+  const doc = new Document(effectiveConfig(cfg));
+  const services = doc.get('services');
+  if (isSeq(services)) {
+    services.items.forEach((item, i) => {
+      const s = cfg.services?.[i];
+      if (s !== undefined && isMap(item)) item.commentBefore = serviceAnnouncements(s).map((l) => ` ${l}`).join('\n');
+    });
+  }
+  return doc.toString();
 }

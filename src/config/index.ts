@@ -25,7 +25,7 @@ export type { Config, ConfigEnvironment, NeighborConfig, AnnounceConfig, ListenC
 export { neighborSchema } from './neighbor-schema.js';
 export type { SecretSources } from './neighbor-schema.js';
 export { announceSchema } from './announce-schema.js';
-export { effectiveConfig } from './effective.js';
+export { effectiveConfig, effectiveConfigText, serviceAnnouncements } from './effective.js';
 export { ConfigError, formatProblem } from './errors.js';
 export type { ConfigProblem } from './errors.js';
 export { Secret } from './secret.js';
@@ -41,6 +41,8 @@ export {
   LINODE,
   VULTR,
   linodeRouteServers,
+  chooseRouterId,
+  hashedRouterId,
   PRESET_NAMES,
 } from './presets/index.js';
-export type { LinodeCliResult, LinodeLogLevel, Preset, PresetName, PresetExpansion } from './presets/index.js';
+export type { LinodeCliResult, LinodeHost, LinodeLogLevel, Preset, PresetName, PresetExpansion } from './presets/index.js';

@@ -35,3 +35,17 @@ test('failback off: a primary that failed comes back at the lowest tier, below t
   assert.deepEqual(wantedRoutes(p, 'UP', true, true)[0]?.attributes, { med: 100, prepend: 2 });
   assert.equal(effectiveRole({ ...p, failback: true }, true), 'primary');
 });
+
+test('failback off with role communities: a demoted primary sends the secondary\'s 65000:2, never a community the route servers do not know', () => {
+  const linode = { kind: 'community' as const, communities: { primary: 0xfde80001, secondary: 0xfde80002, tertiary: 0xfde80003 } };
+  const p: ServicePolicy = { ...base, up: {}, role: 'primary', roleStyle: linode, failback: false };
+  assert.equal(effectiveRole(p, false), 'primary');
+  assert.equal(effectiveRole(p, true), 'secondary');
+  assert.deepEqual(wantedRoutes(p, 'UP', true, false)[0]?.attributes, { communities: [0xfde80001] });
+  assert.deepEqual(wantedRoutes(p, 'UP', true, true)[0]?.attributes, { communities: [0xfde80002] });
+  // A secondary stays the secondary; a tertiary chosen by the operator stays tertiary.
+  assert.equal(effectiveRole({ ...p, role: 'secondary' }, true), 'secondary');
+  assert.equal(effectiveRole({ ...p, role: 'tertiary' }, true), 'tertiary');
+  // MED keeps going to the lowest tier, below the secondary.
+  assert.equal(effectiveRole({ ...p, roleStyle: { kind: 'med' } }, true), 'tertiary');
+});

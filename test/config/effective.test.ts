@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stringify } from 'yaml';
-import { effectiveConfig, parseConfigText } from '../../src/config/index.js';
+import { effectiveConfig, effectiveConfigText, parseConfigText, serviceAnnouncements } from '../../src/config/index.js';
 import type { Config, LoadOptions } from '../../src/config/index.js';
 
 const opts: LoadOptions = { readFile: () => 'file-secret\n', env: { KEY: 'env-secret' }, hostname: 'node-a' };
@@ -127,4 +127,53 @@ test('metrics, control-socket-mode and control-socket-group print in the file fo
   const printed = stringify(eff).replace('[redacted]', 'inline-secret');
   assert.match(printed, /control-socket-mode: "0640"/);
   assert.deepEqual(comparable(parseConfigText(printed, 'f.yaml', opts)), comparable(first));
+});
+
+test('floatd check heads each service with what it really sends: the role applied, demoted, down and in maintenance', () => {
+  const cfg = parseConfigText(
+    `router-id: 192.0.2.1
+local-as: 65001
+neighbors:
+  - { address: 192.0.2.254, peer-as: 65000 }
+services:
+  - name: web
+    prefixes: [192.0.2.10/32]
+    check: { tcp: { host: 127.0.0.1, port: 80 } }
+    med: 100
+    role: secondary
+    role-style: med
+    failback: false
+  - name: ls
+    prefixes: [192.0.2.11/32]
+    check: { tcp: { host: 127.0.0.1, port: 80 } }
+    communities: [no-export]
+    role: primary
+    role-style: community
+    failback: false
+    when-disabled: { med: 500 }
+  - name: db
+    prefixes: [192.0.2.20/32]
+    check: { tcp: { host: 127.0.0.1, port: 5432 } }
+    when-down: { med: 1000 }
+`,
+    'f.yaml',
+    { ipv4Addresses: () => [] },
+  );
+  const [web, ls, db] = cfg.services!;
+  assert.deepEqual(serviceAnnouncements(web!), [
+    'web sends when up: med 200 (role secondary, role-style med)',
+    'after going down (failback: false): med 300 (role tertiary)',
+    'when down: withdraw; in maintenance: withdraw',
+  ]);
+  assert.deepEqual(serviceAnnouncements(ls!), [
+    'ls sends when up: communities no-export 65000:1 (role primary, role-style community)',
+    'after going down (failback: false): communities no-export 65000:2 (role secondary)',
+    'when down: withdraw; in maintenance: med 500, communities 65000:1',
+  ]);
+  assert.deepEqual(serviceAnnouncements(db!), ['db sends when up: no extra attributes', 'when down: med 1000; in maintenance: withdraw']);
+  const printed = effectiveConfigText(cfg);
+  assert.match(printed, /services:\n {2}# web sends when up: med 200 \(role secondary, role-style med\)\n {2}# after going down \(failback: false\): med 300 \(role tertiary\)\n {2}# when down: withdraw; in maintenance: withdraw\n {2}- name: web\n/);
+  // The file keeps the configured med, so the printed config loads back the same.
+  assert.match(printed, /\n {4}med: 100\n/);
+  assert.deepEqual(parseConfigText(printed, 'f.yaml', { ipv4Addresses: () => [] }).services, cfg.services);
 });

@@ -2,7 +2,10 @@
 // --flag alike, -flag=value or -flag value, booleans as -flag or -flag=false),
 // turned into the config document `floatd linode` runs.
 
+import { parseAddress } from '../addresses.js';
 import { MAX_DCID, dcidProblem } from './linode-dcids.js';
+import { LINODE, routeServerPrefixProblem } from './linode.js';
+import { chooseRouterId, type LinodeHost } from './linode-router-id.js';
 
 export const LINODE_CLI_USAGE = `Usage: floatd linode --dcid N (--primary | --secondary) [options]
 
@@ -15,9 +18,19 @@ lelastic's flags are accepted with one dash or two.
   --send56              announce IPv6 addresses as their /56 (default /64)
   --allifs              take addresses from every interface, not only lo
   --multihopttl N       TTL of the BGP sessions (default 16)
+  --infp P              the route servers' prefix (default ${LINODE.routeServerPrefix};
+                        ${LINODE.labRouteServerPrefix} for Linode's lab): they are P:DCID:34::1..4
+  --router-id A         the BGP identifier, an IPv4 address (default: the
+                        lowest global IPv4 address on this host; with none,
+                        one derived from /etc/machine-id, or from the
+                        hostname without it; the log says which)
   --loglevel L          trace, debug, info or warn (default info)
-  --logjson             accepted; floatd always logs JSON lines
+  --logjson             log JSON lines even on a terminal (without it: JSON
+                        lines when stdout is not a terminal, text on one;
+                        FLOATD_LOG_FORMAT=json|text decides otherwise)
   --allow-unlisted-dcid accept a data-centre id floatd does not know yet
+  --print-config        print the config floatd would run, as YAML, and exit
+                        (save it and run it with 'floatd run --config FILE')
 `;
 
 export type LinodeLogLevel = 'trace' | 'debug' | 'info' | 'warn';
@@ -26,8 +39,14 @@ export interface LinodeCliResult {
   /** The config document, as it would be written in YAML. */
   readonly config: Record<string, unknown>;
   readonly warnings: string[];
+  /** Where the router id comes from, for the log. */
+  readonly routerIdWhy: string;
   /** From --loglevel; lelastic's levels are pino's too. */
   readonly logLevel: LinodeLogLevel;
+  /** --logjson: JSON lines even on a terminal. */
+  readonly logJson: boolean;
+  /** --print-config: print the document instead of running it. */
+  readonly printConfig: boolean;
 }
 
 /** A command line floatd cannot run; `help` when -h/--help was given. */
@@ -42,10 +61,9 @@ export class LinodeCliError extends Error {
   }
 }
 
-const BOOLEAN = ['primary', 'secondary', 'send56', 'allifs', 'logjson', 'allow-unlisted-dcid'] as const;
-const VALUED = ['dcid', 'multihopttl', 'loglevel'] as const;
+const BOOLEAN = ['primary', 'secondary', 'send56', 'allifs', 'logjson', 'allow-unlisted-dcid', 'print-config'] as const;
+const VALUED = ['dcid', 'multihopttl', 'loglevel', 'infp', 'router-id'] as const;
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  infp: 'floatd peers with the production route servers 2600:3c0f::; for others write the neighbors in a config file',
   neighborpattern: 'floatd derives the route servers from --dcid; for others write the neighbors in a config file',
 };
 const LEVELS: readonly LinodeLogLevel[] = ['trace', 'debug', 'info', 'warn'];
@@ -95,13 +113,24 @@ function parse(argv: readonly string[]): Map<Flag, string | boolean> {
   return seen;
 }
 
+/** RFC 6286: a non-zero IPv4-shaped identifier. */
+function routerIdFlag(text: string): string {
+  const r = parseAddress(text);
+  if (!r.ok || r.value.family !== 'ipv4' || r.value.addr === '0.0.0.0') {
+    throw new LinodeCliError(`invalid value ${JSON.stringify(text)} for -router-id (expected a non-zero IPv4 address such as 192.0.2.1)`);
+  }
+  return r.value.addr;
+}
+
 /**
  * A lelastic command line (`--dcid N --primary|--secondary [--send56]
- * [--allifs] [--multihopttl N] [--loglevel L] [--logjson]`) as the config
- * document floatd runs: the linode preset, and a watch of lo (or of every
- * interface with --allifs) for the addresses to announce.
+ * [--allifs] [--multihopttl N] [--infp P] [--loglevel L] [--logjson]`, plus
+ * floatd's --router-id and --print-config) as the config document floatd
+ * runs: the linode preset, and a watch of lo (or of every interface with
+ * --allifs) for the addresses to announce. `host` gives the router id when
+ * the host has no global IPv4 address (lelastic refuses to start then).
  */
-export function linodeCli(argv: readonly string[]): LinodeCliResult {
+export function linodeCli(argv: readonly string[], host: LinodeHost): LinodeCliResult {
   const flags = parse(argv);
   const warnings: string[] = [];
 
@@ -120,6 +149,14 @@ export function linodeCli(argv: readonly string[]): LinodeCliResult {
   const hopsText = flags.get('multihopttl');
   const multihop = hopsText === undefined ? undefined : whole('multihopttl', String(hopsText), 1, 255);
 
+  const infpText = flags.get('infp');
+  const infp = infpText === undefined ? undefined : String(infpText).toLowerCase();
+  const infpWhy = infp === undefined ? undefined : routeServerPrefixProblem(infp);
+  if (infpWhy !== undefined) throw new LinodeCliError(`invalid value ${JSON.stringify(infpText)} for -infp (${infpWhy})`);
+
+  const routerIdText = flags.get('router-id');
+  const routerId = chooseRouterId(host, routerIdText === undefined ? undefined : routerIdFlag(String(routerIdText)));
+
   let logLevel: LinodeLogLevel = 'info';
   const level = flags.get('loglevel');
   if (level !== undefined) {
@@ -134,10 +171,12 @@ export function linodeCli(argv: readonly string[]): LinodeCliResult {
   const linode: Record<string, unknown> = { dcid, role: primary ? 'primary' : 'secondary' };
   if (flags.get('send56') === true) linode['send56'] = true;
   if (multihop !== undefined) linode['multihop'] = multihop;
+  if (infp !== undefined && infp !== LINODE.routeServerPrefix) linode['route-server-prefix'] = infp;
   if (allowUnlisted) linode['allow-unlisted-dcid'] = true;
 
   return {
     config: {
+      ...(routerId.routerId !== undefined ? { 'router-id': routerId.routerId } : {}),
       preset: { linode },
       // Every global address found is announced, as lelastic does: IPv4 as /32, IPv6 as its /64 (or /56).
       watch: {
@@ -147,6 +186,9 @@ export function linodeCli(argv: readonly string[]): LinodeCliResult {
       },
     },
     warnings,
+    routerIdWhy: routerId.why,
     logLevel,
+    logJson: flags.get('logjson') === true,
+    printConfig: flags.get('print-config') === true,
   };
 }

@@ -1,3 +1,4 @@
+import { parseAddress } from '../addresses.js';
 import type { PresetNeighbor, PresetPlan } from './plan.js';
 import type { LinodePreset } from './preset-schema.js';
 
@@ -13,14 +14,29 @@ export const LINODE = {
   connectRetry: 5,
   multihop: 16,
   communities: { primary: '65000:1', secondary: '65000:2' },
+  /** lelastic's -infp: the production route servers' prefix, and the one of Linode's lab. */
+  routeServerPrefix: '2600:3c0f',
+  labRouteServerPrefix: '2600:3c1f',
 } as const;
 
-/** The decimal id is written into the address as it is: id 10 -> 2600:3c0f:10:34::1..4. */
-export const linodeRouteServers = (dcid: number): string[] => [1, 2, 3, 4].map((i) => `2600:3c0f:${dcid}:34::${i}`);
+/**
+ * The decimal id is written into the address as it is: id 10 -> 2600:3c0f:10:34::1..4
+ * (lelastic builds the same text from -infp and -dcid).
+ */
+export const linodeRouteServers = (dcid: number, prefix: string = LINODE.routeServerPrefix): string[] =>
+  [1, 2, 3, 4].map((i) => `${prefix}:${dcid}:34::${i}`);
+
+/** Why `prefix` cannot stand before `:DCID:34::N`, or undefined. */
+export function routeServerPrefixProblem(prefix: string): string | undefined {
+  const expected = `expected one to four groups of hex digits such as ${LINODE.routeServerPrefix}, or ${LINODE.labRouteServerPrefix} for Linode's lab`;
+  if (!/^[0-9a-fA-F]{1,4}(:[0-9a-fA-F]{1,4}){0,3}$/.test(prefix)) return `${JSON.stringify(prefix)} is not an IPv6 prefix of whole groups (${expected})`;
+  const r = parseAddress(`${prefix}:1:34::1`);
+  return r.ok && r.value.family === 'ipv6' ? undefined : `${prefix}:DCID:34::1 is not an IPv6 address (${expected})`;
+}
 
 export function linodePlan(l: LinodePreset): PresetPlan {
   const at = ['preset', 'linode'];
-  const neighbors = linodeRouteServers(l.dcid).map(
+  const neighbors = linodeRouteServers(l.dcid, l.routeServerPrefix).map(
     (address, i): PresetNeighbor => ({
       entry: {
         address,
@@ -38,7 +54,7 @@ export function linodePlan(l: LinodePreset): PresetPlan {
       },
       from: at,
       written: false,
-      keyFrom: { address: [...at, 'dcid'], multihop: [...at, 'multihop'] },
+      keyFrom: { address: [...at, l.routeServerPrefix === LINODE.routeServerPrefix ? 'dcid' : 'route-server-prefix'], multihop: [...at, 'multihop'] },
     }),
   );
   const v6 = l.send56 ? 56 : 64;

@@ -5,6 +5,7 @@ import { asn } from '../bgp-fields.js';
 import { bool, expecting, integer, list, oneOf, parsedText, section } from '../fields.js';
 import { passwordEnvField, passwordFileField } from '../neighbor-schema.js';
 import { MAX_DCID, dcidProblem } from './linode-dcids.js';
+import { LINODE, routeServerPrefixProblem } from './linode.js';
 
 /** The `preset` section: a few values from which neighbors and policy are filled in. */
 
@@ -59,6 +60,11 @@ const linodeShape = {
   send56: bool().default(false),
   /** lelastic's -multihopttl. */
   multihop: integer(1, 255, 'a TTL 1..255').default(16),
+  /** lelastic's -infp: the route servers are PREFIX:DCID:34::1..4. */
+  'route-server-prefix': parsedText('the route servers\' prefix such as 2600:3c0f', (s): Parsed<string> => {
+    const why = routeServerPrefixProblem(s);
+    return why === undefined ? { ok: true, value: s.toLowerCase() } : { ok: false, error: why };
+  }).default(LINODE.routeServerPrefix),
   'allow-unlisted-dcid': bool().default(false),
 };
 
