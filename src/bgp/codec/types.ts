@@ -14,6 +14,11 @@ export interface CodecContext {
   /** RFC 7911: NLRI carry a 4-octet path identifier, per family. */
   readonly addPathIpv4: boolean;
   readonly addPathIpv6: boolean;
+  /**
+   * The peer is in another AS (eBGP): RFC 7606 7.5 discards a malformed
+   * LOCAL_PREF from it instead of withdrawing. Absent means internal.
+   */
+  readonly external?: boolean;
 }
 
 /** Before the OPEN exchange: plain RFC 4271 encoding. */
