@@ -134,11 +134,12 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
           if (len !== 4) (errors ??= []).push(badLength(buf, p, next, 'NEXT_HOP'));
           else {
             const key = u32At(buf, v);
-            if (!isHostIpv4(key)) {
-              (errors ??= []).push(malformed(buf, p, next, UpdateSubcode.InvalidNextHopAttribute, `NEXT_HOP ${formatIpv4(buf, v)} is not a host address`));
-              break;
-            }
+            // The cached key is always a host address, so only a new one needs the check.
             if (key !== lastNextHopKey) {
+              if (!isHostIpv4(key)) {
+                (errors ??= []).push(malformed(buf, p, next, UpdateSubcode.InvalidNextHopAttribute, `NEXT_HOP ${formatIpv4(buf, v)} is not a host address`));
+                break;
+              }
               lastNextHopKey = key;
               lastNextHop = formatIpv4(buf, v);
             }
