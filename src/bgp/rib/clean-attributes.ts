@@ -96,8 +96,8 @@ export function checkPlainAttributes(buf: Uint8Array, start: number, end: number
         break;
       }
       case AttrType.NextHop:
-        // RFC 4271 6.3 / RFC 7606 7.3: not a host address.
-        if (len !== 4 || !isHostIpv4(u32(buf, v))) return NOT_SURE;
+        // RFC 4271 6.3 / RFC 7606 7.3: not a host address (loopback included: whether it is one depends on the session).
+        if (len !== 4 || !isHostIpv4(u32(buf, v), true)) return NOT_SURE;
         break;
       case AttrType.MultiExitDisc:
       case AttrType.LocalPref:

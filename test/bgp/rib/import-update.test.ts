@@ -202,16 +202,20 @@ test('RFC 7606 4: an attribute running past the attributes field withdraws the U
   assert.deepEqual(Object.keys(routes(rib)), ['198.51.101.0/24']);
 });
 
-test('RFC 7606 7.3: NEXT_HOP 127.0.0.1 withdraws the prefix on the fast path, and again when its bytes are seen twice', () => {
+test('RFC 7606 7.3: NEXT_HOP 0.0.0.1, or 127.0.0.1 from a remote peer, withdraws the prefix on the fast path, and again when its bytes are seen twice', () => {
   const rib = new AdjRibIn();
-  apply(rib, update('', ATTRS, '18 c63364 18 c63365'));
-  const bad = `${ORIGIN} ${AS_PATH} 40 03 04 7f000001`;
+  apply(rib, update('', ATTRS, '18 c63364 18 c63365 18 c63366'));
+  const bad = `${ORIGIN} ${AS_PATH} 40 03 04 00000001`;
   for (const nlri of ['18 c63364', '18 c63365']) {
     const r = apply(rib, update('', bad, nlri));
     assert.equal(r.action, ErrorAction.TreatAsWithdraw);
     assert.equal(r.announced, 0);
   }
+  const loopback = apply(rib, update('', `${ORIGIN} ${AS_PATH} 40 03 04 7f000001`, '18 c63366'), { ...AS4_CONTEXT, rejectLoopbackNextHop: true });
+  assert.equal(loopback.action, ErrorAction.TreatAsWithdraw);
   assert.equal(rib.prefixCount, 0);
+  // Between speakers on one host a loopback next hop is the peer's own: stored.
+  assert.equal(apply(rib, update('', `${ORIGIN} ${AS_PATH} 40 03 04 7f000001`, '18 c63366')).announced, 1);
 });
 
 test('RFC 7606 7.5: a malformed LOCAL_PREF from an eBGP peer is dropped and the route kept; from an iBGP peer the route is withdrawn', () => {

@@ -134,10 +134,14 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
           if (len !== 4) (errors ??= []).push(badLength(buf, p, next, 'NEXT_HOP'));
           else {
             const key = u32At(buf, v);
-            // The cached key is always a host address, so only a new one needs the check.
+            // The cached key is a host address in every context, so only another one needs the check.
             if (key !== lastNextHopKey) {
-              if (!isHostIpv4(key)) {
+              if (!isHostIpv4(key, ctx.rejectLoopbackNextHop === true)) {
                 (errors ??= []).push(malformed(buf, p, next, UpdateSubcode.InvalidNextHopAttribute, `NEXT_HOP ${formatIpv4(buf, v)} is not a host address`));
+                break;
+              }
+              if (!isHostIpv4(key, true)) {
+                nextHop = formatIpv4(buf, v);
                 break;
               }
               lastNextHopKey = key;
@@ -195,7 +199,7 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
           else {
             // Kept even with a bad next hop: treat-as-withdraw needs its NLRI.
             mpReach = decodeMpReach(buf, v, nlri, next, ctx);
-            if (!isHostMpNextHop(buf, v + 4, buf[v + 3]!)) {
+            if (!isHostMpNextHop(buf, v + 4, buf[v + 3]!, ctx.rejectLoopbackNextHop === true)) {
               const text = mpReach.nextHops.join(' ');
               (errors ??= []).push(malformed(buf, p, next, UpdateSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop ${text} is not a host address`, ErrorAction.TreatAsWithdraw));
             }

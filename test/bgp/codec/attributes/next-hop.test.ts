@@ -6,7 +6,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UpdateSubcode } from '../../../../src/bgp/codec/constants.js';
 import { ErrorAction } from '../../../../src/bgp/codec/errors.js';
+import { AS4_CONTEXT } from '../../../../src/bgp/codec/types.js';
 import { decodeHex, hex } from './fixtures.js';
+
+/** A session with a peer on another host: loopback next hops are not the peer's (RFC 4271 6.3). */
+const REMOTE = { ...AS4_CONTEXT, rejectLoopbackNextHop: true };
 
 const ORIGIN = '40 01 01 00';
 const AS_PATH = '40 02 06 02 01 0000fde9';
@@ -25,7 +29,7 @@ const NOT_HOSTS: [string, string][] = [
 for (const [name, addr] of NOT_HOSTS) {
   test(`RFC 4271 6.3 / RFC 7606 7.3: NEXT_HOP ${name} is treat-as-withdraw, Invalid NEXT_HOP with the attribute as data`, () => {
     const nh = `40 03 04 ${addr}`;
-    const r = decodeHex(`${ORIGIN} ${AS_PATH} ${nh}`, undefined, true);
+    const r = decodeHex(`${ORIGIN} ${AS_PATH} ${nh}`, REMOTE, true);
     assert.equal(r.action, ErrorAction.TreatAsWithdraw);
     assert.deepEqual(
       r.errors.map((e) => [e.errorSubcode, e.action, [...e.data]]),
@@ -70,7 +74,7 @@ const V6_NOT_HOSTS: [string, string][] = [
 
 for (const [name, nh] of V6_NOT_HOSTS) {
   test(`RFC 7606 7.11 / RFC 4271 6.3: MP_REACH_NLRI IPv6 next hop ${name} is treat-as-withdraw, NLRI kept for the withdrawal`, () => {
-    const r = decodeHex(`${ORIGIN} ${AS_PATH} ${mpReach('0002', nh)}`);
+    const r = decodeHex(`${ORIGIN} ${AS_PATH} ${mpReach('0002', nh)}`, REMOTE);
     assert.equal(r.action, ErrorAction.TreatAsWithdraw);
     assert.deepEqual(
       r.errors.map((e) => [e.errorSubcode, e.action]),
@@ -87,10 +91,24 @@ test('RFC 2545 3: a 32-octet next hop with :: in the link-local slot is accepted
 });
 
 test('RFC 4760 3: an IPv4 MP_REACH_NLRI next hop 127.0.0.1 is treat-as-withdraw; an RFC 8950 IPv6 one for IPv4 NLRI is checked too', () => {
-  const v4 = decodeHex(`${ORIGIN} ${AS_PATH} ${mpReach('0001', '7f000001', '18 c63364')}`);
+  const v4 = decodeHex(`${ORIGIN} ${AS_PATH} ${mpReach('0001', '7f000001', '18 c63364')}`, REMOTE);
   assert.equal(v4.action, ErrorAction.TreatAsWithdraw);
   assert.deepEqual(v4.attributes.mpReach?.nlri, [{ afi: 1, addr: '198.51.100.0', len: 24 }]);
   const v6for4 = decodeHex(`${ORIGIN} ${AS_PATH} ${mpReach('0001', 'ff020000000000000000000000000001', '18 c63364')}`);
   assert.equal(v6for4.action, ErrorAction.TreatAsWithdraw);
   assert.deepEqual(decodeHex(`${ORIGIN} ${AS_PATH} ${mpReach('0001', 'c0000201', '18 c63364')}`).errors, []);
+});
+
+test('between speakers on one host (rejectLoopbackNextHop unset) loopback next hops are accepted; the others are still refused', () => {
+  for (const nh of ['7f000001', '7f000002']) {
+    assert.deepEqual(decodeHex(`${ORIGIN} ${AS_PATH} 40 03 04 ${nh}`, AS4_CONTEXT, true).errors, [], nh);
+  }
+  // The same next hop twice in a row, lax then strict: the strict decode must not reuse the lax verdict.
+  assert.equal(decodeHex(`${ORIGIN} ${AS_PATH} 40 03 04 7f000002`, REMOTE, true).action, ErrorAction.TreatAsWithdraw);
+  assert.deepEqual(decodeHex(`${ORIGIN} ${AS_PATH} ${mpReach('0002', '00000000000000000000000000000001')}`).errors, []);
+  assert.deepEqual(decodeHex(`${ORIGIN} ${AS_PATH} ${mpReach('0002', `${GLOBAL} 00000000000000000000000000000001`)}`).errors, []);
+  for (const nh of ['00000001', 'e0000005', 'ffffffff']) {
+    assert.equal(decodeHex(`${ORIGIN} ${AS_PATH} 40 03 04 ${nh}`, AS4_CONTEXT, true).action, ErrorAction.TreatAsWithdraw, nh);
+  }
+  assert.equal(decodeHex(`${ORIGIN} ${AS_PATH} ${mpReach('0002', 'ff020000000000000000000000000001')}`).action, ErrorAction.TreatAsWithdraw);
 });
