@@ -2,7 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Framer } from '../bgp/codec/framer.js';
+import { checkHeader, Framer } from '../bgp/codec/framer.js';
+import { HEADER_LENGTH } from '../bgp/codec/constants.js';
 import { decodeMessage } from '../bgp/codec/message.js';
 import { decodeOpen } from '../bgp/codec/open.js';
 import { negotiatedContext } from './decode-context.js';
@@ -36,6 +37,8 @@ export function decodeCapture(path: string): string[] {
     const c = ctx.get(m.from) ?? (opens.size === 2 ? AS4_CONTEXT : BASE_CONTEXT);
     let text: string;
     try {
+      // A JSON capture holds one message per entry, not a stream: the header checks the Framer makes on a stream (RFC 4271 6.1) are made here.
+      checkMessage(bytes, c);
       const d = decodeMessage(bytes, c);
       if (d.type === 'open') {
         opens.set(m.from, d);
@@ -48,6 +51,13 @@ export function decodeCapture(path: string): string[] {
     lines.push(`${String(i + 1).padStart(4)} ${m.from} -> ${text}`);
   }
   return lines;
+}
+
+/** RFC 4271 6.1 header checks on one whole message; its length field must match the bytes given. */
+function checkMessage(bytes: Buffer, ctx: CodecContext): void {
+  if (bytes.length < HEADER_LENGTH) throw new Error(`${bytes.length} octets, shorter than a message header`);
+  const length = checkHeader(bytes, 0, ctx.extendedMessage);
+  if (length !== bytes.length) throw new Error(`header length ${length} but the message has ${bytes.length} octets`);
 }
 
 function splitRaw(raw: Buffer): { from: string; hex: string }[] {

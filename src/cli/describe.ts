@@ -32,7 +32,8 @@ export function describeCapability(c: Capability): string {
     case 'add-path':
       return `add-path:${c.entries.map((e) => `${family(e.afi, e.safi)}=${e.mode}`).join(',')}`;
     case 'fqdn':
-      return `hostname:${c.hostname}${c.domain ? `.${c.domain}` : ''}`;
+      // Peer-chosen text: escaped as describeNotification escapes a shutdown communication.
+      return `hostname:${JSON.stringify(`${c.hostname}${c.domain ? `.${c.domain}` : ''}`)}`;
     case 'unknown':
       return UNPARSED_CAPABILITIES[c.code] ?? `cap${c.code}`;
     default:

@@ -57,7 +57,8 @@ export function capabilityLines(caps: Record<string, unknown>): string[] {
         if (typeof v === 'object') out.push(gracefulRestart(v as GracefulRestartView));
         break;
       case 'hostname':
-        out.push(`hostname ${String(v)}`);
+        // Peer-chosen text (FQDN capability): quoted and escaped as a shutdown communication is, so it cannot drive the terminal.
+        out.push(`hostname ${JSON.stringify(String(v))}`);
         break;
       default:
         out.push(v === true ? key : `${key} ${JSON.stringify(v)}`);

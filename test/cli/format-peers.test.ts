@@ -55,7 +55,7 @@ test('capabilities: only what was negotiated, unknown ones by name, hold time 0 
       'enhanced route refresh',
       'add-path receive ipv6 send ipv4 ipv6',
       'graceful restart (restart time 90 s, restarting)',
-      'hostname r1.example',
+      'hostname "r1.example"',
       'bfd',
       'role "customer"',
     ],
@@ -64,4 +64,13 @@ test('capabilities: only what was negotiated, unknown ones by name, hold time 0 
   const zero = formatPeers([{ ...PEER_UP, holdTime: 0, keepaliveTime: 0, capabilities: {} }] as unknown as PeersView);
   assert.match(zero, /^ {2}Hold time: {4}0 \(no hold timer, no keepalives\)$/m);
   assert.doesNotMatch(zero, /Capabilities/);
+});
+
+test('a peer-chosen hostname with escape sequences is printed escaped, as a shutdown communication is, never raw', () => {
+  const evil = 'r1\u001b]0;owned\u0007\u001b[2J\r\nfake line';
+  const [line] = capabilityLines({ hostname: evil });
+  assert.equal(line, `hostname ${JSON.stringify(evil)}`);
+  assert.equal(line, 'hostname "r1\\u001b]0;owned\\u0007\\u001b[2J\\r\\nfake line"');
+  const text = formatPeers([{ ...PEER_UP, capabilities: { hostname: evil } }] as unknown as PeersView);
+  assert.doesNotMatch(text.replace(/\n/g, ''), /[\u0000-\u001f]/);
 });

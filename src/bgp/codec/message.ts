@@ -1,6 +1,7 @@
 // One entry point per direction for whole messages (header included).
 
-import { HEADER_LENGTH, MessageType } from './constants.js';
+import { ErrorCode, HEADER_LENGTH, HeaderSubcode, MessageType } from './constants.js';
+import { decodeError } from './errors.js';
 import { frame } from './header.js';
 import { decodeKeepalive, type KeepaliveMessage } from './keepalive.js';
 import { decodeNotification, encodeNotification, type NotificationMessage } from './notification.js';
@@ -29,8 +30,11 @@ export function decodeMessage(msg: Uint8Array, ctx: CodecContext): DecodedMessag
       return decodeNotification(msg, start, end);
     case MessageType.Keepalive:
       return decodeKeepalive(msg, start, end);
-    default:
+    case MessageType.RouteRefresh:
       return decodeRouteRefresh(msg, start, end);
+    default:
+      // Only reached by bytes that bypassed the Framer: name the type, never guess one.
+      throw decodeError(ErrorCode.MessageHeader, HeaderSubcode.BadMessageType, `unknown message type ${String(type)}`, Uint8Array.of(type ?? 0));
   }
 }
 

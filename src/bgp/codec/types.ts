@@ -14,6 +14,17 @@ export interface CodecContext {
   /** RFC 7911: NLRI carry a 4-octet path identifier, per family. */
   readonly addPathIpv4: boolean;
   readonly addPathIpv6: boolean;
+  /**
+   * The peer is in another AS (eBGP): RFC 7606 7.5 discards a malformed
+   * LOCAL_PREF from it instead of withdrawing. Absent means internal.
+   */
+  readonly external?: boolean;
+  /**
+   * The session is not between two speakers on one host: a loopback next hop
+   * (127.0.0.0/8, ::1) is no host address of the peer (RFC 4271 6.3) and
+   * treat-as-withdraw. Absent: accepted, as floatd's demo needs.
+   */
+  readonly rejectLoopbackNextHop?: boolean;
 }
 
 /** Before the OPEN exchange: plain RFC 4271 encoding. */

@@ -79,9 +79,15 @@ export function updateRoutes(u: DecodedUpdate): { announce: Prefix[]; withdraw: 
   return { announce: [...u.nlri, ...reach], withdraw: [...u.withdrawn, ...unreach] };
 }
 
-/** RFC 4724 2: the End-of-RIB marker's family, or undefined if this UPDATE is not one. */
-export function endOfRibFamily(u: UpdateMessage): Afi | undefined {
+/**
+ * RFC 4724 2: the End-of-RIB marker's family, or undefined if this UPDATE is
+ * not one (or is one of a family floatd does not carry). A decoded UPDATE
+ * with errors had attributes that are not in `attributes` (an MP_UNREACH_NLRI
+ * of another family, say), so it is not an empty one.
+ */
+export function endOfRibFamily(u: UpdateMessage | DecodedUpdate): Afi | undefined {
   if (u.withdrawn.length > 0 || u.nlri.length > 0) return undefined;
+  if ('errors' in u && u.errors.length > 0) return undefined;
   const a = u.attributes;
   const keys = Object.keys(a);
   if (keys.length === 0) return Afi.Ipv4;

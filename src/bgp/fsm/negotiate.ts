@@ -178,7 +178,7 @@ export function checkPeerOpen(local: LocalSpeaker, peer: PeerExpectations, open:
     ...(gr !== undefined ? { peerGracefulRestart: gr } : {}),
     ...(fqdn !== undefined ? { peerHostname: fqdn.hostname } : {}),
     // RFC 8654 3: the peer may send large messages once it has our capability; we only once we have its.
-    rx: { fourOctetAs, extendedMessage: local.extendedMessage, addPathIpv4: addPath.rxIpv4, addPathIpv6: addPath.rxIpv6 },
+    rx: { fourOctetAs, extendedMessage: local.extendedMessage, addPathIpv4: addPath.rxIpv4, addPathIpv6: addPath.rxIpv6, external: peerAs !== local.localAs },
     tx: { fourOctetAs, extendedMessage, addPathIpv4: addPath.txIpv4, addPathIpv6: addPath.txIpv6 },
   };
   return { ok: true, negotiated };

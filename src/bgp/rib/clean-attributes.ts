@@ -11,6 +11,7 @@
 // as bytes anyway.
 
 import { AsPathSegmentType, AttrFlag, AttrType } from '../codec/constants.js';
+import { isHostIpv4 } from '../codec/attributes/next-hop.js';
 import { EXPECTED_FLAGS } from '../codec/attributes/rules.js';
 
 export const NOT_SURE = 0;
@@ -95,6 +96,9 @@ export function checkPlainAttributes(buf: Uint8Array, start: number, end: number
         break;
       }
       case AttrType.NextHop:
+        // RFC 4271 6.3 / RFC 7606 7.3: not a host address (loopback included: whether it is one depends on the session).
+        if (len !== 4 || !isHostIpv4(u32(buf, v), true)) return NOT_SURE;
+        break;
       case AttrType.MultiExitDisc:
       case AttrType.LocalPref:
       case AttrType.OriginatorId:

@@ -204,7 +204,7 @@ test('ADD-PATH: our receive pairs with their send, our send with their receive',
     });
   const a = accept(addPath('send', 'receive'), local);
   assert.deepEqual(a.addPath, { rxIpv4: true, rxIpv6: false, txIpv4: false, txIpv6: true });
-  assert.deepEqual(a.rx, { fourOctetAs: true, extendedMessage: true, addPathIpv4: true, addPathIpv6: false });
+  assert.deepEqual(a.rx, { fourOctetAs: true, extendedMessage: true, addPathIpv4: true, addPathIpv6: false, external: true });
   assert.deepEqual(a.tx, { fourOctetAs: true, extendedMessage: false, addPathIpv4: false, addPathIpv6: true });
   assert.deepEqual(accept(addPath('both', 'both'), local).addPath, { rxIpv4: true, rxIpv6: true, txIpv4: true, txIpv6: true });
   // We only receive: their "both" gives us rx, never tx.

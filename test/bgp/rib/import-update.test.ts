@@ -190,3 +190,52 @@ test('with ADD-PATH (RFC 7911) each path identifier is its own route', () => {
   apply(rib, update('00000001 18 c63364', '', ''), ctx);
   assert.deepEqual(Object.keys(routes(rib)), ['198.51.100.0/24#2']);
 });
+
+// Treat-as-withdraw through the RIB, for the cases that once reset the session or stored the route.
+test('RFC 7606 4: an attribute running past the attributes field withdraws the UPDATE\'s prefixes instead of resetting the session', () => {
+  const rib = new AdjRibIn();
+  apply(rib, update('', ATTRS, '18 c63364 18 c63365'));
+  // COMMUNITIES claims 8 octets, 4 are left; the Total Path Attribute Length still finds the NLRI.
+  const r = apply(rib, update('', `${ATTRS} c0 08 08 fde80001`, '18 c63364'));
+  assert.equal(r.action, ErrorAction.TreatAsWithdraw);
+  assert.equal(r.withdrawn, 1);
+  assert.deepEqual(Object.keys(routes(rib)), ['198.51.101.0/24']);
+});
+
+test('RFC 7606 7.3: NEXT_HOP 0.0.0.1, or 127.0.0.1 from a remote peer, withdraws the prefix on the fast path, and again when its bytes are seen twice', () => {
+  const rib = new AdjRibIn();
+  apply(rib, update('', ATTRS, '18 c63364 18 c63365 18 c63366'));
+  const bad = `${ORIGIN} ${AS_PATH} 40 03 04 00000001`;
+  for (const nlri of ['18 c63364', '18 c63365']) {
+    const r = apply(rib, update('', bad, nlri));
+    assert.equal(r.action, ErrorAction.TreatAsWithdraw);
+    assert.equal(r.announced, 0);
+  }
+  const loopback = apply(rib, update('', `${ORIGIN} ${AS_PATH} 40 03 04 7f000001`, '18 c63366'), { ...AS4_CONTEXT, rejectLoopbackNextHop: true });
+  assert.equal(loopback.action, ErrorAction.TreatAsWithdraw);
+  assert.equal(rib.prefixCount, 0);
+  // Between speakers on one host a loopback next hop is the peer's own: stored.
+  assert.equal(apply(rib, update('', `${ORIGIN} ${AS_PATH} 40 03 04 7f000001`, '18 c63366')).announced, 1);
+});
+
+test('RFC 7606 7.5: a malformed LOCAL_PREF from an eBGP peer is dropped and the route kept; from an iBGP peer the route is withdrawn', () => {
+  const attrs = `${ATTRS} 40 05 02 0064`;
+  const ebgp = new AdjRibIn();
+  const e = apply(ebgp, update('', attrs, '18 c63364'), { ...AS4_CONTEXT, external: true });
+  assert.equal(e.action, ErrorAction.AttributeDiscard);
+  assert.equal(e.announced, 1);
+  assert.deepEqual(routes(ebgp), { '198.51.100.0/24': { origin: 0, asPath: [{ type: 2, asns: [65000, 65002] }], nextHops: ['192.0.2.1'] } });
+  const ibgp = new AdjRibIn();
+  apply(ibgp, update('', ATTRS, '18 c63364'));
+  const i = apply(ibgp, update('', attrs, '18 c63364'), { ...AS4_CONTEXT, external: false });
+  assert.equal(i.action, ErrorAction.TreatAsWithdraw);
+  assert.equal(ibgp.prefixCount, 0);
+});
+
+test('RFC 8092 5: a route stored from the fast path shows its large communities without duplicates', () => {
+  const rib = new AdjRibIn();
+  const lc = 'c0 20 24 0000fde8 00000001 00000002 0000fde8 00000001 00000002 0000fde8 00000001 00000002';
+  const r = apply(rib, update('', `${ATTRS} ${lc}`, '18 c63364'));
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(routes(rib)['198.51.100.0/24']?.largeCommunities, [{ global: 65000, local1: 1, local2: 2 }]);
+});

@@ -9,20 +9,26 @@ import { AS_TRANS, AsPathSegmentType } from '../constants.js';
 import { BgpEncodeError } from '../errors.js';
 import type { AsPathSegment } from '../types.js';
 
+/** RFC 5065 3: AS_CONFED_SEQUENCE and AS_CONFED_SET. */
+const AS_CONFED_SEQUENCE = 3;
+const AS_CONFED_SET = 4;
+
 /**
  * Decodes the segments in buf[start, end) with `size`-octet AS numbers.
  * Returns the reason as a string when the path is malformed (RFC 7606 7.2:
  * unknown segment type, empty segment, overrun, a lone trailing octet;
- * RFC 7607: AS 0).
+ * RFC 7607: AS 0). With `dropConfed` (AS4_PATH, RFC 6793 6) confederation
+ * segments are checked like the others, then left out.
  */
-export function decodeAsPath(buf: Uint8Array, start: number, end: number, size: 2 | 4): AsPathSegment[] | string {
+export function decodeAsPath(buf: Uint8Array, start: number, end: number, size: 2 | 4, dropConfed = false): AsPathSegment[] | string {
   const segments: AsPathSegment[] = [];
   let p = start;
   while (p < end) {
     if (end - p < 2) return 'a segment header is cut short';
     const type = buf[p]!;
     const n = buf[p + 1]!;
-    if (type !== AsPathSegmentType.AsSequence && type !== AsPathSegmentType.AsSet) return `unknown segment type ${type}`;
+    const confed = dropConfed && (type === AS_CONFED_SEQUENCE || type === AS_CONFED_SET);
+    if (type !== AsPathSegmentType.AsSequence && type !== AsPathSegmentType.AsSet && !confed) return `unknown segment type ${type}`;
     if (n === 0) return 'empty segment';
     p += 2;
     if (p + n * size > end) return 'a segment runs past the attribute';
@@ -42,7 +48,7 @@ export function decodeAsPath(buf: Uint8Array, start: number, end: number, size: 
       }
     }
     if (zero) return 'AS 0 in the path';
-    segments.push({ type, asns });
+    if (!confed) segments.push({ type: type as AsPathSegmentType, asns });
   }
   return segments;
 }

@@ -8,7 +8,7 @@ import { countNlri } from '../nlri.js';
 import type { CodecContext } from '../types.js';
 import { addPathFor, mpAfi, mpReachNlriStart, mpUnreachNlriStart } from './mp-nlri.js';
 import { duplicateMp, EXPECTED_FLAGS, flagsError, unrecognizedWellKnown } from './rules.js';
-import { attributeEnd, valueStart } from './walk.js';
+import { attributeEnd, framingError, valueStart } from './walk.js';
 
 /**
  * Walks the attributes in buf[start, end), validates framing, and counts the
@@ -21,6 +21,11 @@ export function countMpPrefixes(buf: Uint8Array, start: number, end: number, ctx
   let seenUnreach = false;
   for (let p = start; p < end; ) {
     const next = attributeEnd(buf, p, end);
+    if (next < 0) {
+      // Treat-as-withdraw unless the cut attribute is MP_REACH/MP_UNREACH (thrown).
+      framingError(buf, p, end);
+      break;
+    }
     const type = buf[p + 1]!;
     if (type === AttrType.MpReachNlri || type === AttrType.MpUnreachNlri) {
       const isReach = type === AttrType.MpReachNlri;

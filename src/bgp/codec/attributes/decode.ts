@@ -14,8 +14,9 @@ import { formatIpv4 } from '../ip.js';
 import type { Aggregator, AsPathSegment, CodecContext, LargeCommunity, MpReach, MpUnreach, PathAttributes, RawAttribute } from '../types.js';
 import { decodeAsPath, mergeAs4Path } from './as-path.js';
 import { decodeMpReach, decodeMpUnreach, mpReachNlriStart, mpUnreachNlriStart, unsupportedFamily } from './mp-nlri.js';
+import { isHostIpv4, isHostMpNextHop } from './next-hop.js';
 import { attributeBytes, duplicateMp, EXPECTED_FLAGS, flagsError, MALFORMED_ACTION, unrecognizedWellKnown, updateError } from './rules.js';
-import { attributeEnd, markSeen, newSeenGeneration, u32At, valueStart, wasSeen } from './walk.js';
+import { attributeEnd, framingError, markSeen, newSeenGeneration, u32At, valueStart, wasSeen } from './walk.js';
 
 export interface DecodedAttributes {
   attributes: PathAttributes;
@@ -23,13 +24,26 @@ export interface DecodedAttributes {
   action?: ErrorAction;
 }
 
-/** The attribute at buf[p, next) is malformed: the subcode given, the attribute as data, its own RFC 7606 action. */
-function malformed(buf: Uint8Array, p: number, next: number, subcode: number, what: string): BgpDecodeError {
-  return updateError(subcode, what, attributeBytes(buf, p, next), MALFORMED_ACTION[buf[p + 1]!] as ErrorAction);
+/** The attribute at buf[p, next) is malformed: the subcode given, the attribute as data, its own RFC 7606 action unless given. */
+function malformed(buf: Uint8Array, p: number, next: number, subcode: number, what: string, action = MALFORMED_ACTION[buf[p + 1]!] as ErrorAction): BgpDecodeError {
+  return updateError(subcode, what, attributeBytes(buf, p, next), action);
 }
 
-const badLength = (buf: Uint8Array, p: number, next: number, name: string): BgpDecodeError =>
-  malformed(buf, p, next, UpdateSubcode.AttributeLengthError, `${name} has length ${next - valueStart(buf, p)}`);
+const badLength = (buf: Uint8Array, p: number, next: number, name: string, action?: ErrorAction): BgpDecodeError =>
+  malformed(buf, p, next, UpdateSubcode.AttributeLengthError, `${name} has length ${next - valueStart(buf, p)}`, action);
+
+/** How many duplicate attribute types are named as examples; the rest are only counted. */
+const DUPLICATE_EXAMPLES = 4;
+
+/** RFC 7606 3g: one error for all duplicates of an UPDATE, so a flood of them costs a count, not a list. */
+function duplicates(count: number, types: readonly number[], more: boolean): BgpDecodeError {
+  return updateError(
+    UpdateSubcode.MalformedAttributeList,
+    `${count} duplicate attribute${count === 1 ? '' : 's'} discarded (type ${types.join(', ')}${more ? ', ...' : ''})`,
+    undefined,
+    ErrorAction.AttributeDiscard,
+  );
+}
 
 /** RFC 4271 6.3: Missing Well-known Attribute, with the missing type code as data; RFC 7606 3d softens it. */
 const missing = (type: number, name: string): BgpDecodeError =>
@@ -66,9 +80,18 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
   let unknown: RawAttribute[] | undefined;
   let as4Path: AsPathSegment[] | undefined;
   let as4Aggregator: Aggregator | undefined;
+  let duplicateCount = 0;
+  let duplicateTypes: number[] | undefined;
+  let moreDuplicateTypes = false;
+  let cut = false;
 
   for (let p = start; p < end; ) {
     const next = attributeEnd(buf, p, end);
+    if (next < 0) {
+      (errors ??= []).push(framingError(buf, p, end));
+      cut = true;
+      break;
+    }
     const flags = buf[p]!;
     const type = buf[p + 1]!;
     const v = valueStart(buf, p);
@@ -79,7 +102,12 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
     if (markSeen(type, stamp)) {
       // RFC 7606 3g: only the first of each attribute counts.
       if (type === AttrType.MpReachNlri || type === AttrType.MpUnreachNlri) throw duplicateMp(type);
-      (errors ??= []).push(updateError(UpdateSubcode.MalformedAttributeList, `duplicate attribute type ${type} discarded`, undefined, ErrorAction.AttributeDiscard));
+      duplicateCount++;
+      duplicateTypes ??= [];
+      if (!duplicateTypes.includes(type)) {
+        if (duplicateTypes.length < DUPLICATE_EXAMPLES) duplicateTypes.push(type);
+        else moreDuplicateTypes = true;
+      }
     } else if (expected === 0) {
       // RFC 4271 5: pass on unknown optional transitive with Partial set, drop non-transitive.
       if (flags & AttrFlag.Transitive) (unknown ??= []).push({ flags: (flags & 0xe0) | AttrFlag.Partial, type, value: buf.subarray(v, next) });
@@ -106,7 +134,16 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
           if (len !== 4) (errors ??= []).push(badLength(buf, p, next, 'NEXT_HOP'));
           else {
             const key = u32At(buf, v);
+            // The cached key is a host address in every context, so only another one needs the check.
             if (key !== lastNextHopKey) {
+              if (!isHostIpv4(key, ctx.rejectLoopbackNextHop === true)) {
+                (errors ??= []).push(malformed(buf, p, next, UpdateSubcode.InvalidNextHopAttribute, `NEXT_HOP ${formatIpv4(buf, v)} is not a host address`));
+                break;
+              }
+              if (!isHostIpv4(key, true)) {
+                nextHop = formatIpv4(buf, v);
+                break;
+              }
               lastNextHopKey = key;
               lastNextHop = formatIpv4(buf, v);
             }
@@ -118,7 +155,8 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
           else med = u32At(buf, v);
           break;
         case AttrType.LocalPref:
-          if (len !== 4) (errors ??= []).push(badLength(buf, p, next, 'LOCAL_PREF'));
+          // RFC 7606 7.5: from an external peer a malformed one is only discarded.
+          if (len !== 4) (errors ??= []).push(badLength(buf, p, next, 'LOCAL_PREF', ctx.external === true ? ErrorAction.AttributeDiscard : undefined));
           else localPref = u32At(buf, v);
           break;
         case AttrType.AtomicAggregate:
@@ -158,7 +196,14 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
         case AttrType.MpReachNlri: {
           const nlri = mpReachNlriStart(buf, p, v, next);
           if (nlri < 0) (errors ??= []).push(unsupportedFamily(buf, p, v, next));
-          else mpReach = decodeMpReach(buf, v, nlri, next, ctx);
+          else {
+            // Kept even with a bad next hop: treat-as-withdraw needs its NLRI.
+            mpReach = decodeMpReach(buf, v, nlri, next, ctx);
+            if (!isHostMpNextHop(buf, v + 4, buf[v + 3]!, ctx.rejectLoopbackNextHop === true)) {
+              const text = mpReach.nextHops.join(' ');
+              (errors ??= []).push(malformed(buf, p, next, UpdateSubcode.OptionalAttributeError, `MP_REACH_NLRI next hop ${text} is not a host address`, ErrorAction.TreatAsWithdraw));
+            }
+          }
           break;
         }
         case AttrType.MpUnreachNlri: {
@@ -178,7 +223,8 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
         case AttrType.As4Path: {
           // RFC 6793 4.1: a 4-octet peer must not send it; discard it silently.
           if (fourOctet) break;
-          const r = decodeAsPath(buf, v, next, 4);
+          // RFC 6793 6: confederation segments are dropped, the rest is used.
+          const r = decodeAsPath(buf, v, next, 4, true);
           if (typeof r === 'string') (errors ??= []).push(malformed(buf, p, next, UpdateSubcode.MalformedAsPath, `malformed AS4_PATH: ${r}`));
           else as4Path = r;
           break;
@@ -192,15 +238,13 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
         case AttrType.LargeCommunities:
           // RFC 8092 5: a non-zero multiple of 12.
           if (len === 0 || len % 12 !== 0) (errors ??= []).push(badLength(buf, p, next, 'LARGE_COMMUNITIES'));
-          else {
-            largeCommunities = [];
-            for (let q = v; q < next; q += 12) largeCommunities.push({ global: u32At(buf, q), local1: u32At(buf, q + 4), local2: u32At(buf, q + 8) });
-          }
+          else largeCommunities = decodeLargeCommunities(buf, v, next);
           break;
       }
     }
     p = next;
   }
+  if (duplicateCount > 0) (errors ??= []).push(duplicates(duplicateCount, duplicateTypes!, moreDuplicateTypes));
 
   if (as4Path !== undefined || as4Aggregator !== undefined) {
     // RFC 6793 4.2.3: AGGREGATOR with a real 2-octet AS next to AS4_AGGREGATOR means
@@ -213,7 +257,8 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
   }
 
   // RFC 7606 3d (and RFC 4760 3 for MP_REACH_NLRI): mandatory only when there are routes to announce.
-  if (ipv4NlriPresent || (mpReach !== undefined && mpReach.nlri.length > 0)) {
+  // After a cut attribute (RFC 7606 4) the UPDATE is withdrawn anyway: nothing more to report.
+  if (!cut && (ipv4NlriPresent || (mpReach !== undefined && mpReach.nlri.length > 0))) {
     if (!wasSeen(AttrType.Origin, stamp)) (errors ??= []).push(missing(AttrType.Origin, 'ORIGIN'));
     if (!wasSeen(AttrType.AsPath, stamp)) (errors ??= []).push(missing(AttrType.AsPath, 'AS_PATH'));
     if (ipv4NlriPresent && !wasSeen(AttrType.NextHop, stamp)) (errors ??= []).push(missing(AttrType.NextHop, 'NEXT_HOP'));
@@ -241,4 +286,27 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
   let action: ErrorAction = ErrorAction.AttributeDiscard;
   for (const e of errors) if (e.action > action) action = e.action;
   return { attributes, errors, action };
+}
+
+/** Above this many values, duplicates are found with a Set instead of by comparing every pair. */
+const PAIRWISE_MAX = 16;
+
+/** RFC 8092 5: the values of a LARGE_COMMUNITIES of checked length, duplicates removed silently, first ones kept in order. */
+function decodeLargeCommunities(buf: Uint8Array, v: number, next: number): LargeCommunity[] {
+  const out: LargeCommunity[] = [];
+  const seen = next - v > 12 * PAIRWISE_MAX ? new Set<string>() : undefined;
+  outer: for (let q = v; q < next; q += 12) {
+    const global = u32At(buf, q);
+    const local1 = u32At(buf, q + 4);
+    const local2 = u32At(buf, q + 8);
+    if (seen !== undefined) {
+      const key = `${global}:${local1}:${local2}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    } else {
+      for (const c of out) if (c.global === global && c.local1 === local1 && c.local2 === local2) continue outer;
+    }
+    out.push({ global, local1, local2 });
+  }
+  return out;
 }

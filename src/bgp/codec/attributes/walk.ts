@@ -2,25 +2,33 @@
 //
 //   attribute* : flags (1) | type code (1) | length (1, or 2 with Extended Length) | value
 
-import { AttrFlag, UpdateSubcode } from '../constants.js';
+import { AttrFlag, AttrType, UpdateSubcode } from '../constants.js';
+import { ErrorAction, type BgpDecodeError } from '../errors.js';
 import { updateError } from './rules.js';
 
 /**
  * Validates the attribute header at buf[p] and returns where the next attribute
- * starts. An attribute that runs past the attributes field resets the session:
- * RFC 7606 4 allows treat-as-withdraw only if every NLRI can still be found
- * (5.3), and MP_REACH/MP_UNREACH may be hiding in the unparsed rest.
+ * starts, or -1 when the header or the value runs past `end` (see framingError).
  */
 export function attributeEnd(buf: Uint8Array, p: number, end: number): number {
   const ext = buf[p]! & AttrFlag.ExtendedLength;
-  if (end - p < (ext ? 4 : 3)) {
-    throw updateError(UpdateSubcode.MalformedAttributeList, `attribute header at offset ${p} runs past the path attributes`);
-  }
+  if (end - p < (ext ? 4 : 3)) return -1;
   const next = ext ? p + 4 + ((buf[p + 2]! << 8) | buf[p + 3]!) : p + 3 + buf[p + 2]!;
-  if (next > end) {
-    throw updateError(UpdateSubcode.MalformedAttributeList, `attribute type ${buf[p + 1]!} runs ${next - end} octets past the path attributes`);
-  }
-  return next;
+  return next > end ? -1 : next;
+}
+
+/**
+ * RFC 7606 4: an attribute at buf[p] that runs past the path attributes (header
+ * or value) is treat-as-withdraw, since the Total Path Attribute Length still
+ * locates the NLRI field. It is the last attribute, so only its own NLRI could
+ * be lost: when it is MP_REACH_NLRI or MP_UNREACH_NLRI those cannot be located
+ * (RFC 7606 5.3, 7.11) and the session resets (thrown).
+ */
+export function framingError(buf: Uint8Array, p: number, end: number): BgpDecodeError {
+  const type = end - p >= 2 ? buf[p + 1]! : undefined;
+  const what = type === undefined ? `attribute header at offset ${p} is cut short` : `attribute type ${type} runs past the path attributes`;
+  if (type === AttrType.MpReachNlri || type === AttrType.MpUnreachNlri) throw updateError(UpdateSubcode.MalformedAttributeList, what);
+  return updateError(UpdateSubcode.MalformedAttributeList, what, undefined, ErrorAction.TreatAsWithdraw);
 }
 
 /** Where the value of the attribute at buf[p] starts (after a 3- or 4-octet header). */

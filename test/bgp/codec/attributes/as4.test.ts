@@ -94,7 +94,7 @@ test('2-octet peer: AS4_AGGREGATOR without AGGREGATOR is ignored, AS4_PATH still
 });
 
 test('2-octet peer: a malformed AS4_PATH is discarded and AS_PATH kept (RFC 6793 6)', () => {
-  const bad = 'c0 11 06  03 01 fa56ea00'; // AS_CONFED_SEQUENCE has no place in AS4_PATH
+  const bad = 'c0 11 06  05 01 fa56ea00'; // segment type 5 is no segment type at all
   const r = decodeHex(`40 02 04  02 01 5ba0  ${bad}`, BASE_CONTEXT);
   assert.deepEqual(r.attributes, { asPath: [{ type: 2, asns: [23456] }] });
   assert.equal(r.action, ErrorAction.AttributeDiscard);
@@ -189,4 +189,34 @@ test('a 2-octet round trip restores the 4-octet path and aggregator', () => {
   const r = decodeHex(toHex(out), BASE_CONTEXT);
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.attributes, attrs);
+});
+
+// RFC 6793 6: AS_CONFED_SEQUENCE (3) and AS_CONFED_SET (4) segments in AS4_PATH
+// are dropped and the rest of it used; a 2-octet speaker inside a
+// confederation may have passed them on.
+test('AS4_PATH with confederation segments next to normal ones: only those segments are dropped (RFC 6793 6)', () => {
+  // AS_PATH: SEQ(65001 23456). AS4_PATH: CONFED_SEQ(64512) SEQ(4200000000) CONFED_SET(64513 64514).
+  const as4 = 'c0 11 16  03 01 0000fc00  02 01 fa56ea00  04 02 0000fc01 0000fc02';
+  const r = decodeHex(`40 02 06  02 02 fde9 5ba0  ${as4}`, BASE_CONTEXT);
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.attributes, { asPath: [{ type: 2, asns: [65001, 4200000000] }] });
+});
+
+test('AS4_PATH of confederation segments only: nothing left to merge, AS_PATH kept as it came', () => {
+  const r = decodeHex('40 02 06  02 02 fde9 5ba0  c0 11 06  03 01 0000fc00', BASE_CONTEXT);
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.attributes, { asPath: [{ type: 2, asns: [65001, 23456] }] });
+});
+
+test('AS4_PATH with a malformed confederation segment is still discarded whole (RFC 7606 7.2 framing)', () => {
+  const bad = 'c0 11 08  02 01 fa56ea00  03 00'; // an empty AS_CONFED_SEQUENCE
+  const r = decodeHex(`40 02 04  02 01 5ba0  ${bad}`, BASE_CONTEXT);
+  assert.deepEqual(r.attributes, { asPath: [{ type: 2, asns: [23456] }] });
+  assert.equal(r.action, ErrorAction.AttributeDiscard);
+});
+
+test('AS_PATH (not AS4_PATH) with a confederation segment stays malformed: treat-as-withdraw', () => {
+  const r = decodeHex('40 02 06  03 01 0000fc00', AS4_CONTEXT);
+  assert.equal(r.action, ErrorAction.TreatAsWithdraw);
+  assert.equal(r.attributes.asPath, undefined);
 });

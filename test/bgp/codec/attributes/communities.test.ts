@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatCommunity, formatLargeCommunity, parseCommunity, parseLargeCommunity } from '../../../../src/bgp/codec/attributes/index.js';
+import { decodeHex } from './fixtures.js';
 
 test('communities format as AS:value, well-known ones by name', () => {
   assert.equal(formatCommunity(0xfde80001), '65000:1');
@@ -36,4 +37,32 @@ test('large communities parse and format as global:local1:local2', () => {
   for (const bad of ['', '1:2', '1:2:3:4', '1:2:4294967296', 'a:b:c', '1::3']) {
     assert.throws(() => parseLargeCommunity(bad), TypeError, bad);
   }
+});
+
+// RFC 8092 5: a receiver silently removes duplicate large communities.
+test('RFC 8092 5: duplicate large communities are removed silently, the first of each kept in order', () => {
+  const a = '0000fde8 00000001 00000002';
+  const b = '0000fde8 00000001 00000003';
+  const r = decodeHex(`c0 20 3c ${a} ${b} ${a} ${b} ${a}`);
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.attributes.largeCommunities, [
+    { global: 65000, local1: 1, local2: 2 },
+    { global: 65000, local1: 1, local2: 3 },
+  ]);
+});
+
+test('RFC 8092 5: duplicates are removed from a long list too (values that differ in one field only are kept)', () => {
+  // 300 values, 3 distinct after the first 100: the long-list path.
+  const values: string[] = [];
+  for (let i = 0; i < 300; i++) values.push(`0000fde8 ${(i % 3).toString(16).padStart(8, '0')} 00000007`);
+  const value = values.join('');
+  const r = decodeHex(`d0 20 ${(300 * 12).toString(16).padStart(4, '0')} ${value}`);
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.attributes.largeCommunities, [
+    { global: 65000, local1: 0, local2: 7 },
+    { global: 65000, local1: 1, local2: 7 },
+    { global: 65000, local1: 2, local2: 7 },
+  ]);
+  const distinct = decodeHex(`c0 20 24 0000fde8 00000001 00000002 0000fde9 00000001 00000002 0000fde8 00000001 00000003`);
+  assert.equal(distinct.attributes.largeCommunities?.length, 3);
 });

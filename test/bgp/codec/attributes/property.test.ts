@@ -14,7 +14,9 @@ import type { CodecContext, PathAttributes, Prefix, RawAttribute } from '../../.
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
 const asn = fc.oneof(fc.integer({ min: 1, max: 0xffff }), fc.integer({ min: 1, max: 0xffffffff }), fc.constant(23456));
 const ipv4 = fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => formatIpv4(b));
-const ipv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => formatIpv6(b));
+/** Next hops must be host addresses (RFC 4271 6.3): not 0/8, 127/8, 224/4, 255.255.255.255; not ::, ::1, ff00::/8 (the second too, for simplicity). */
+const hostIpv4 = fc.uint8Array({ minLength: 4, maxLength: 4 }).filter((b) => b[0] !== 0 && b[0] !== 127 && (b[0]! & 0xf0) !== 0xe0 && !b.every((x) => x === 255)).map((b) => formatIpv4(b));
+const hostIpv6 = fc.uint8Array({ minLength: 16, maxLength: 16 }).filter((b) => b[0] !== 0xff && b.subarray(0, 15).some((x) => x !== 0)).map((b) => formatIpv6(b));
 
 const ctxArb: fc.Arbitrary<CodecContext> = fc.record({
   fourOctetAs: fc.boolean(),
@@ -50,7 +52,7 @@ function attrsArb(ctx: CodecContext): fc.Arbitrary<PathAttributes> {
     fc.record({
       afi: fc.constant(afi),
       safi: fc.constant(1),
-      nextHops: afi === 1 ? fc.oneof(fc.tuple(ipv4), fc.tuple(ipv6), fc.tuple(ipv6, ipv6)) : fc.oneof(fc.tuple(ipv6), fc.tuple(ipv6, ipv6)),
+      nextHops: afi === 1 ? fc.oneof(fc.tuple(hostIpv4), fc.tuple(hostIpv6), fc.tuple(hostIpv6, hostIpv6)) : fc.oneof(fc.tuple(hostIpv6), fc.tuple(hostIpv6, hostIpv6)),
       nlri: fc.array(prefixArb(afi, addPath(afi)), { maxLength: 6 }),
     }),
   );
@@ -61,14 +63,15 @@ function attrsArb(ctx: CodecContext): fc.Arbitrary<PathAttributes> {
     {
       origin: fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
       asPath: fc.array(fc.record({ type: fc.constantFrom(1, 2) as fc.Arbitrary<1 | 2>, asns: fc.array(asn, { minLength: 1, maxLength: 12 }) }), { maxLength: 4 }),
-      nextHop: ipv4,
+      nextHop: hostIpv4,
       med: u32,
       localPref: u32,
       atomicAggregate: fc.constant(true),
       aggregator: fc.record({ asn, address: ipv4 }),
       communities: fc.array(u32, { minLength: 1, maxLength: 8 }),
       extendedCommunities: fc.array(fc.uint8Array({ minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 4 }),
-      largeCommunities: fc.array(fc.record({ global: u32, local1: u32, local2: u32 }), { minLength: 1, maxLength: 4 }),
+      // RFC 8092 5: a receiver removes duplicates, so only distinct values round-trip.
+      largeCommunities: fc.uniqueArray(fc.record({ global: u32, local1: u32, local2: u32 }), { minLength: 1, maxLength: 4, selector: (c) => `${c.global}:${c.local1}:${c.local2}` }),
       originatorId: ipv4,
       clusterList: fc.array(ipv4, { minLength: 1, maxLength: 4 }),
       mpReach,

@@ -104,14 +104,26 @@ test('an error data field is a copy that outlives the receive buffer', () => {
   assert.deepEqual(r.errors[0]!.data, hex('40 01 01 07'));
 });
 
-test('duplicates: the first of an attribute counts, later ones are discarded (RFC 7606 3g)', () => {
+test('duplicates: the first of an attribute counts, later ones are discarded and counted in one error (RFC 7606 3g)', () => {
   const r = decodeHex(`${ORIGIN}  40 01 01 02  40 01 02 ffff  ${NEXT_HOP}  c0 63 01 01  c0 63 01 02`);
   assert.deepEqual(r.attributes, { origin: 0, nextHop: '192.0.2.1', unknown: [{ flags: 0xe0, type: 0x63, value: hex('01') }] });
-  assert.equal(r.errors.length, 3);
-  for (const e of r.errors) {
-    assert.equal(e.errorSubcode, UpdateSubcode.MalformedAttributeList);
-    assert.equal(e.action, AttributeDiscard);
-  }
+  assert.equal(r.errors.length, 1);
+  const e = r.errors[0]!;
+  assert.equal(e.errorSubcode, UpdateSubcode.MalformedAttributeList);
+  assert.equal(e.action, AttributeDiscard);
+  assert.equal(e.message, '3 duplicate attributes discarded (type 1, 99)');
+});
+
+test('a flood of duplicate attributes gives one error of bounded size, not one per duplicate (log flooding)', () => {
+  // 21,000 copies of an empty unknown optional attribute, behind ORIGIN, as one extended-length UPDATE could carry.
+  const flood = 'c0 63 00 '.repeat(21000);
+  const dupTypes = ['40 01 01 00', '40 01 01 01', 'c0 64 00', 'c0 65 00', 'c0 66 00', 'c0 67 00', 'c0 66 00'];
+  const r = decodeHex(`${ORIGIN} c0 63 00 c0 64 00 c0 65 00 c0 66 00 c0 67 00 ${flood} ${dupTypes.join(' ')}`);
+  assert.equal(r.errors.length, 1);
+  assert.equal(r.action, AttributeDiscard);
+  const msg = r.errors[0]!.message;
+  assert.equal(msg, `${21000 + dupTypes.length} duplicate attributes discarded (type 99, 1, 100, 101, ...)`);
+  assert.ok(msg.length < 100);
 });
 
 test('an unrecognized well-known attribute resets the session even after an optional one of the same type', () => {
@@ -142,10 +154,9 @@ interface HardCase {
 }
 
 const HARD: HardCase[] = [
-  { name: 'attribute length past the end of the attributes field', attrs: `${ORIGIN} 40 03 05 c0000201`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
-  { name: 'extended length past the end', attrs: `${ORIGIN} 50 03 0004 c00002`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
-  { name: 'two octets left for a header', attrs: `${ORIGIN} 40 03`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
-  { name: 'three octets left for an extended-length header', attrs: `${ORIGIN} 50 03 00`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
+  { name: 'MP_REACH_NLRI running past the attributes field (RFC 7606 4 with 5.3)', attrs: `${ORIGIN} 80 0e 16 0002 01 10 20010db8000000000000000000000001 00`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
+  { name: 'MP_UNREACH_NLRI with extended length past the end (RFC 7606 4 with 5.3)', attrs: `${ORIGIN} 90 0f 0009 0002 01 40 20010db8`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
+  { name: 'MP_UNREACH_NLRI header cut short (RFC 7606 4 with 5.3)', attrs: `${ORIGIN} 90 0f 00`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
   { name: 'MP_REACH_NLRI twice', attrs: `${MP_REACH_V6} ${MP_REACH_V6}`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
   { name: 'MP_UNREACH_NLRI twice', attrs: `${MP_UNREACH_V6} ${ORIGIN} ${MP_UNREACH_V6}`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
   { name: 'MP_UNREACH_NLRI twice, the first of an unsupported family', attrs: `80 0f 03 0019 46 ${MP_UNREACH_V6}`, subcode: UpdateSubcode.MalformedAttributeList, data: '' },
@@ -227,4 +238,59 @@ test('unsupported family in MP_REACH_NLRI: the rest is still decoded', () => {
     asPath: [{ type: 2, asns: [65001] }],
     mpUnreach: { afi: 2, safi: 1, withdrawn: [] },
   });
+});
+
+// RFC 7606 4: an attribute whose length runs past the end of the path
+// attributes, or a header cut short, is treat-as-withdraw: the Total Path
+// Attribute Length still locates the NLRI. Only the attributes before it count.
+const OVERRUN: { name: string; attrs: string }[] = [
+  { name: 'attribute length past the end of the attributes field', attrs: `${ORIGIN} 40 03 05 c0000201` },
+  { name: 'extended length past the end', attrs: `${ORIGIN} 50 03 0004 c00002` },
+  { name: 'two octets left for a header', attrs: `${ORIGIN} 40 03` },
+  { name: 'one octet left for a header', attrs: `${ORIGIN} 40` },
+  { name: 'three octets left for an extended-length header', attrs: `${ORIGIN} 50 03 00` },
+  { name: 'the last of several attributes overruns by one octet', attrs: `${ORIGIN} ${AS_PATH} ${NEXT_HOP} c0 08 05 fde80001` },
+];
+
+for (const c of OVERRUN) {
+  test(`RFC 7606 4, ${c.name}: treat-as-withdraw, not a session reset, in both decode and count`, () => {
+    const b = hex(c.attrs);
+    const r = decodeAttributes(b, 0, b.length, AS4_CONTEXT, true);
+    assert.equal(r.action, TreatAsWithdraw);
+    assert.deepEqual(
+      r.errors.map((e) => [e.errorSubcode, e.action]),
+      [[UpdateSubcode.MalformedAttributeList, TreatAsWithdraw]],
+    );
+    assert.equal(r.attributes.origin, 0);
+    assert.deepEqual(countMpPrefixes(b, 0, b.length, AS4_CONTEXT), { reach: 0, unreach: 0 });
+  });
+}
+
+test('RFC 7606 4: an overrun after MP_REACH_NLRI still counts and keeps its NLRI, so they can be withdrawn', () => {
+  const reach = '80 0e 1a 0002 01 10 20010db8000000000000000000000001 00 20 20010db8';
+  const b = hex(`${ORIGIN} ${AS_PATH} ${reach} c0 08 08 fde80001`);
+  const r = decodeAttributes(b, 0, b.length, AS4_CONTEXT, false);
+  assert.equal(r.action, TreatAsWithdraw);
+  assert.deepEqual(r.attributes.mpReach?.nlri, [{ afi: 2, addr: '2001:db8::', len: 32 }]);
+  assert.deepEqual(countMpPrefixes(b, 0, b.length, AS4_CONTEXT), { reach: 1, unreach: 0 });
+});
+
+// RFC 7606 7.5: LOCAL_PREF from an external peer is discarded if malformed
+// (attribute discard); from an internal one the UPDATE is treat-as-withdraw.
+test('RFC 7606 7.5: a malformed LOCAL_PREF from an external peer is attribute-discard, the route kept', () => {
+  const ebgp = { ...AS4_CONTEXT, external: true };
+  const r = decodeHex(`${ORIGIN} ${AS_PATH} ${NEXT_HOP} 40 05 03 000064`, ebgp, true);
+  assert.equal(r.action, AttributeDiscard);
+  assert.deepEqual(
+    r.errors.map((e) => [e.errorSubcode, e.action, [...e.data]]),
+    [[UpdateSubcode.AttributeLengthError, AttributeDiscard, [...hex('40 05 03 000064')]]],
+  );
+  assert.deepEqual(r.attributes, { origin: 0, asPath: [{ type: 2, asns: [65001] }], nextHop: '192.0.2.1' });
+});
+
+test('RFC 7606 7.5: a malformed LOCAL_PREF from an internal peer (or one of unknown type) is treat-as-withdraw', () => {
+  for (const ctx of [{ ...AS4_CONTEXT, external: false }, AS4_CONTEXT]) {
+    const r = decodeHex(`${ORIGIN} ${AS_PATH} ${NEXT_HOP} 40 05 05 0000006400`, ctx, true);
+    assert.equal(r.action, TreatAsWithdraw);
+  }
 });
