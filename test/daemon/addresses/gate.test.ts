@@ -1,27 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { AddressGate, type AddressGateObservation } from '../../../src/daemon/addresses/gate.js';
 import type { AddressNeed } from '../../../src/daemon/addresses/gate-plan.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { entry, FakePort, FakeWatch, flush, RecordingSink } from './fakes.js';
+import { entry, FakePort, FakeWatch, flush, logCapture, RecordingSink } from './fakes.js';
 
 const P = '192.0.2.10/32';
 const Q = '192.0.2.11/32';
 const STATIC = '198.51.100.0/24';
-
-function logCapture() {
-  const lines: { level: string; msg: string; [k: string]: unknown }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l));
-      cb();
-    },
-  });
-  const log = pino({ level: 'debug', formatters: { level: (label) => ({ level: label }) } }, stream);
-  return { log, lines };
-}
 
 function setup(needs: [string, AddressNeed][], retryMs = 1000) {
   const timeline: string[] = [];
