@@ -42,9 +42,14 @@ export interface LeftoverRelease {
   readonly refused: readonly { readonly interface: string; readonly address: string; readonly why: string }[];
 }
 
+/** Why a link cannot carry traffic: administratively down, or up without carrier. */
+export type LinkDownReason = 'down' | 'no-carrier';
+
 export interface AddressWatch {
-  /** The addresses on the interface as last seen. */
+  /** The addresses on the interface as last seen, less those on a link that is down or has no carrier. */
   current(): readonly InterfaceAddress[];
+  /** Why the link `iface` was unusable at the last read (its addresses are left out of current()); undefined while it is up or unknown. */
+  linkDown?(iface: string): LinkDownReason | undefined;
   /** Called with the full current list whenever it changes (kernel events, plus a periodic re-scan). */
   onChange(listener: (addresses: readonly InterfaceAddress[]) => void): () => void;
   /** Resolves after the first scan. */

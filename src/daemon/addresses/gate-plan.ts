@@ -14,6 +14,12 @@
 // stale) is put back with another add, without withdrawing first: the port's
 // add reads the interface itself, so a stale report costs one read, not a
 // flap. Only an add that fails withdraws an announced prefix.
+//
+// A link that is administratively down or has no carrier holds back every
+// prefix whose addresses live on it: an announced one is withdrawn at once,
+// and none is announced until the link is up again. Its addresses stay (they
+// are present, only unusable), so nothing is added or removed for it; the
+// caller reports `missing` only from a link that is up.
 
 /** Where a prefix's addresses live and when they go away. */
 export interface AddressNeed {
@@ -48,6 +54,8 @@ export interface Slot {
 
 export interface GateState {
   readonly slots: ReadonlyMap<string, Slot>;
+  /** Interfaces whose link is down or without carrier. */
+  readonly down: ReadonlySet<string>;
   readonly closed: boolean;
 }
 
@@ -61,6 +69,8 @@ export type GateEvent =
   | { readonly kind: 'retry'; readonly prefix: string }
   /** A watch no longer sees (some of) the prefix's addresses on the interface. */
   | { readonly kind: 'missing'; readonly prefix: string }
+  /** The link of an interface went down (or lost carrier), or came back up. */
+  | { readonly kind: 'link'; readonly interface: string; readonly up: boolean }
   /** After the final withdraw: nothing more is announced; every address goes. */
   | { readonly kind: 'close' };
 
@@ -72,8 +82,10 @@ export type GateAction =
   /** Send a retry event for the prefix later. */
   | { readonly kind: 'retry-later'; readonly prefix: string }
   | { readonly kind: 'failed'; readonly prefix: string; readonly op: 'add' | 'remove'; readonly error: string }
-  | { readonly kind: 'announce'; readonly prefix: string }
-  | { readonly kind: 'withdraw'; readonly prefix: string };
+  /** `link`: the link came back up (the only thing that held the prefix back). */
+  | { readonly kind: 'announce'; readonly prefix: string; readonly link?: true }
+  /** `link`: withdrawn because the link went down, not because it is no longer wanted. */
+  | { readonly kind: 'withdraw'; readonly prefix: string; readonly link?: true };
 
 const EMPTY: Slot = {
   wanted: false,
@@ -89,12 +101,17 @@ const EMPTY: Slot = {
 export function initialGateState(needs: ReadonlyMap<string, AddressNeed>): GateState {
   const slots = new Map<string, Slot>();
   for (const prefix of needs.keys()) slots.set(prefix, EMPTY);
-  return { slots, closed: false };
+  return { slots, down: new Set(), closed: false };
 }
 
 export function stepGate(state: GateState, needs: ReadonlyMap<string, AddressNeed>, event: GateEvent): { state: GateState; actions: GateAction[] } {
   const slots = new Map(state.slots);
   const closed = state.closed || event.kind === 'close';
+  let down = state.down;
+  const linkUp = (prefix: string): boolean => {
+    const iface = needs.get(prefix)?.interface;
+    return iface === undefined || !down.has(iface);
+  };
   const actions: GateAction[] = [];
   const touched: string[] = [];
   const set = (prefix: string, patch: Partial<Slot>): void => {
@@ -112,7 +129,7 @@ export function stepGate(state: GateState, needs: ReadonlyMap<string, AddressNee
         if (!wanted && slot.announced) actions.push({ kind: 'withdraw', prefix });
         touched.push(prefix);
       }
-      promote(slots, touched, actions);
+      promote(slots, touched, actions, linkUp);
       // The announcer's list changed: the sink gets the new one, withdraws included, before any address moves.
       actions.push({ kind: 'forward' });
       break;
@@ -132,7 +149,7 @@ export function stepGate(state: GateState, needs: ReadonlyMap<string, AddressNee
       if (event.error === undefined) {
         const need = needs.get(event.prefix);
         set(event.prefix, { op: undefined, known: 'present', error: undefined, hold: slot.hold || need?.removeWhenWithdrawn === false });
-        if (promote(slots, [event.prefix], actions)) actions.push({ kind: 'forward' });
+        if (promote(slots, [event.prefix], actions, linkUp)) actions.push({ kind: 'forward' });
       } else {
         const retry = slot.wanted || slot.hold;
         set(event.prefix, { op: undefined, known: 'unknown', error: event.error, waitingRetry: retry && !closed, announced: false });
@@ -169,6 +186,25 @@ export function stepGate(state: GateState, needs: ReadonlyMap<string, AddressNee
       actions.push({ kind: 'add', prefix: event.prefix });
       break;
     }
+    case 'link': {
+      if (closed || down.has(event.interface) === !event.up) return { state, actions };
+      const next = new Set(down);
+      if (event.up) next.delete(event.interface);
+      else next.add(event.interface);
+      down = next;
+      const here = [...slots.keys()].filter((p) => needs.get(p)?.interface === event.interface);
+      let any = false;
+      if (event.up) any = promote(slots, here, actions, linkUp, true);
+      else
+        for (const prefix of here) {
+          if (!slots.get(prefix)?.announced) continue;
+          set(prefix, { announced: false });
+          actions.push({ kind: 'withdraw', prefix, link: true });
+          any = true;
+        }
+      if (any) actions.push({ kind: 'forward' });
+      break;
+    }
     case 'close':
       if (state.closed) return { state, actions };
       for (const [prefix, slot] of slots) {
@@ -180,7 +216,7 @@ export function stepGate(state: GateState, needs: ReadonlyMap<string, AddressNee
   }
 
   for (const prefix of touched) reconcile(prefix, slots, closed, actions);
-  return { state: { slots, closed }, actions };
+  return { state: { slots, down, closed }, actions };
 }
 
 /** Prefixes on `iface` believed present, idle, and missing an address from `present` (addresses without length). */
@@ -194,14 +230,14 @@ export function missingPrefixes(state: GateState, needs: ReadonlyMap<string, Add
   return out;
 }
 
-/** Wanted prefixes whose addresses are in place and idle become announced; true when any did. */
-function promote(slots: Map<string, Slot>, prefixes: readonly string[], actions: GateAction[]): boolean {
+/** Wanted prefixes whose addresses are in place and idle, on a link that is up, become announced; true when any did. */
+function promote(slots: Map<string, Slot>, prefixes: readonly string[], actions: GateAction[], linkUp: (prefix: string) => boolean, link?: true): boolean {
   let any = false;
   for (const prefix of prefixes) {
     const s = slots.get(prefix);
-    if (!s || !s.wanted || s.announced || s.known !== 'present' || s.op !== undefined) continue;
+    if (!s || !s.wanted || s.announced || s.known !== 'present' || s.op !== undefined || !linkUp(prefix)) continue;
     slots.set(prefix, { ...s, announced: true });
-    actions.push({ kind: 'announce', prefix });
+    actions.push({ kind: 'announce', prefix, ...(link ? { link } : {}) });
     any = true;
   }
   return any;

@@ -1,12 +1,14 @@
 // AddressGate: sits between the announcer and the speaker and holds back a
 // prefix until its local addresses are on the interface; withdraws pass at
-// once and the addresses go only afterwards. The rules are in gate-plan.ts;
-// this file runs the port operations, the retry timers and the logging.
+// once and the addresses go only afterwards. A link that goes down (or loses
+// carrier) withdraws its prefixes at once and holds them back until it is up
+// again. The rules are in gate-plan.ts; this file runs the port operations,
+// the retry timers and the logging.
 
 import type { AnnounceConfig } from '../../config/index.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import type { AddressPort, AddressWatch, InterfaceAddress } from '../../net/address-port.js';
+import type { AddressPort, AddressWatch, InterfaceAddress, LinkDownReason } from '../../net/address-port.js';
 import type { AnnouncementSink } from '../announcer.js';
 import { addressesToRemove, initialGateState, missingPrefixes, stepGate, type AddressNeed, type GateAction, type GateEvent, type GateState } from './gate-plan.js';
 
@@ -41,6 +43,8 @@ export interface AddressGateStatus {
   readonly addressState: 'adding' | 'removing' | 'present' | 'absent' | 'unknown';
   readonly wanted: boolean;
   readonly announced: boolean;
+  /** Set while the interface's link is down or without carrier: the prefix is held back. */
+  readonly link?: LinkDownReason;
   readonly error?: string;
 }
 
@@ -51,6 +55,8 @@ export class AddressGate implements AnnouncementSink {
   private entries: readonly AnnounceConfig[] = [];
   private readonly retries = new Map<string, TimerHandle>();
   private readonly logged = new Map<string, string>();
+  /** Interfaces whose link is down, and why. */
+  private readonly linksDown = new Map<string, LinkDownReason>();
   private inflight = 0;
   private idlers: (() => void)[] = [];
 
@@ -86,15 +92,25 @@ export class AddressGate implements AnnouncementSink {
   /**
    * What a watch of `iface` sees now: an address the gate put in place and
    * no longer sees is added again (the prefix stays announced unless that
-   * add fails).
+   * add fails). With `linkDown` the link cannot carry traffic: its prefixes
+   * are withdrawn and held back, and its addresses (which the watch leaves
+   * out) are not taken for missing.
    */
-  interfaceChanged(iface: string, addresses: readonly InterfaceAddress[]): void {
+  interfaceChanged(iface: string, addresses: readonly InterfaceAddress[], linkDown?: LinkDownReason): void {
     if (this.state.closed) return;
+    if (linkDown !== undefined) {
+      this.linksDown.set(iface, linkDown);
+      this.dispatch({ kind: 'link', interface: iface, up: false });
+      return;
+    }
+    // Repairs first, so a link coming back does not announce a prefix whose address went while it was down.
     const present = new Set(addresses.filter((a) => a.interface === iface).map((a) => a.prefix.replace(/\/\d+$/, '')));
     for (const prefix of missingPrefixes(this.state, this.opts.needs, iface, present)) {
       this.opts.log.warn({ prefix, interface: iface }, `an address of ${prefix} went missing from ${iface}; adding it again`);
       this.dispatch({ kind: 'missing', prefix });
     }
+    this.dispatch({ kind: 'link', interface: iface, up: true });
+    this.linksDown.delete(iface);
   }
 
   /**
@@ -103,7 +119,7 @@ export class AddressGate implements AnnouncementSink {
    * leaves the list unchanged), else on each change. Returns the unsubscribe.
    */
   follow(iface: string, watch: AddressWatch & { onScan?: AddressWatch['onChange'] }): () => void {
-    const listener = (list: readonly InterfaceAddress[]): void => this.interfaceChanged(iface, list);
+    const listener = (list: readonly InterfaceAddress[]): void => this.interfaceChanged(iface, list, watch.linkDown?.(iface));
     return watch.onScan ? watch.onScan(listener) : watch.onChange(listener);
   }
 
@@ -130,6 +146,7 @@ export class AddressGate implements AnnouncementSink {
         addressState: s.op === 'add' ? 'adding' : s.op === 'remove' ? 'removing' : s.known,
         wanted: s.wanted,
         announced: s.announced,
+        ...(this.linksDown.has(need.interface) ? { link: this.linksDown.get(need.interface)! } : {}),
         ...(s.error !== undefined ? { error: s.error } : {}),
       });
     }
@@ -179,11 +196,17 @@ export class AddressGate implements AnnouncementSink {
       }
       case 'announce': {
         const need = this.opts.needs.get(a.prefix);
-        log.info({ prefix: a.prefix, addresses: need?.addresses }, `${need?.addresses.join(', ')} present on ${need?.interface}: announcing ${a.prefix}`);
+        const why = a.link ? `link ${need?.interface} is up again and ` : '';
+        log.info({ prefix: a.prefix, addresses: need?.addresses }, `${why}${need?.addresses.join(', ')} present on ${need?.interface}: announcing ${a.prefix}`);
         return;
       }
       case 'withdraw': {
         const need = this.opts.needs.get(a.prefix);
+        if (a.link) {
+          const why = this.linksDown.get(need?.interface ?? '') === 'no-carrier' ? 'has no carrier' : 'is down';
+          log.warn({ prefix: a.prefix, interface: need?.interface }, `withdrawing ${a.prefix}: link ${need?.interface} ${why} (its addresses stay; announced again once it is up)`);
+          return;
+        }
         const then = this.state.closed || need?.removeWhenWithdrawn ? `, then removing ${need?.addresses.join(', ')} from ${need?.interface}` : '';
         log.info({ prefix: a.prefix }, `withdrawing ${a.prefix}${then}`);
         return;

@@ -8,7 +8,7 @@ export { IprouteAddressPort, type IprouteAddressPortOptions } from './iproute-po
 export { FileAddressLedger, formatLedger, ledgerPathFor, parseLedger, type AddressLedger, type LedgerEntry } from './ledger.js';
 export { InterfaceWatch, WATCH_DEFAULTS, type InterfaceWatchOptions } from './interface-watch.js';
 export { ipMonitor, monitorLineInterface, type MonitorHandle, type StartMonitor } from './ip-monitor.js';
-export { parseAddrShow, isUsable, type KernelAddress } from './parse-addr-show.js';
+export { parseAddrShow, parseInterfaces, isUsable, linkStateOf, usableAddresses, type InterfaceScan, type KernelAddress, type KernelLink, type LinkState } from './parse-addr-show.js';
 export { AddressGate, DEFAULT_ADDRESS_RETRY_MS, type AddressGateOptions, type AddressGateObservation, type AddressGateStatus } from './gate.js';
 export { addressesToRemove, initialGateState, missingPrefixes, stepGate, type AddressNeed, type GateAction, type GateEvent, type GateState } from './gate-plan.js';
 export { selectWatchPrefixes, globMatch, type WatchFilter, type WatchSelection, type Ipv6WatchLength } from './watch-filter.js';

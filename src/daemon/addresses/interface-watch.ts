@@ -6,20 +6,24 @@
 // the monitor dies, which it restarts with growing back-off.
 //
 // Addresses still in IPv6 duplicate address detection, or refused by it, are
-// left out: nothing can use them yet.
+// left out: nothing can use them yet. So are the addresses of a link that is
+// administratively down or has no carrier (linkStateOf in parse-addr-show.ts),
+// as BIRD's `protocol direct` with `check link` leaves them out: the kernel
+// keeps them, but no traffic reaches them. The monitor follows link events
+// too, so `ip link set IFACE down` is seen as fast as an address change.
 
-import type { AddressWatch, InterfaceAddress } from '../../net/address-port.js';
+import type { AddressWatch, InterfaceAddress, LinkDownReason } from '../../net/address-port.js';
 import { realClock, type Clock, type TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import { AddressError, type AddressErrorReason } from './errors.js';
 import { monitorLineInterface, type MonitorHandle, type StartMonitor } from './ip-monitor.js';
-import { isUsable, type KernelAddress } from './parse-addr-show.js';
+import { usableAddresses, type InterfaceScan, type KernelAddress, type LinkState } from './parse-addr-show.js';
 import { ALL_INTERFACES } from '../../net/address-names.js';
 
 export interface InterfaceWatchOptions {
   readonly iface: string;
-  /** Reads the interface; an AddressError with reason no-such-interface means "no addresses". */
-  readonly scan: () => Promise<readonly KernelAddress[]>;
+  /** Reads the interface (its link and addresses); an AddressError with reason no-such-interface means "no addresses". */
+  readonly scan: () => Promise<InterfaceScan>;
   readonly startMonitor: StartMonitor;
   readonly clock?: Clock;
   readonly log?: Logger;
@@ -56,6 +60,8 @@ export class InterfaceWatch implements AddressWatch {
   private readonly listeners = new Set<(addresses: readonly InterfaceAddress[]) => void>();
   private readonly scanListeners = new Set<(addresses: readonly InterfaceAddress[]) => void>();
   private list: readonly KernelAddress[] = [];
+  /** Link states of the last read, for the watched interface(s). */
+  private links: ReadonlyMap<string, LinkState> = new Map();
   private error: string | undefined;
   private errorReason: AddressErrorReason | undefined;
   private started: Promise<void> | undefined;
@@ -94,6 +100,11 @@ export class InterfaceWatch implements AddressWatch {
   /** The last read's error, until a read succeeds (a missing interface included). */
   lastError(): string | undefined {
     return this.error;
+  }
+
+  linkDown(iface: string): LinkDownReason | undefined {
+    const s = this.links.get(iface);
+    return s === undefined || s === 'up' ? undefined : s;
   }
 
   /** The running monitor's PID, if one runs. */
@@ -206,8 +217,12 @@ export class InterfaceWatch implements AddressWatch {
       do {
         this.again = false;
         let next: readonly KernelAddress[] | undefined;
+        let links = new Map<string, LinkState>();
         try {
-          next = (await this.opts.scan()).filter((a) => (this.iface === ALL_INTERFACES || a.interface === this.iface) && isUsable(a));
+          const scan = await this.opts.scan();
+          const mine = (name: string): boolean => this.iface === ALL_INTERFACES || name === this.iface;
+          next = usableAddresses(scan).filter((a) => mine(a.interface));
+          links = new Map(scan.links.filter((l) => mine(l.name)).map((l) => [l.name, l.state]));
           this.setError(undefined, undefined);
         } catch (err) {
           const reason = err instanceof AddressError ? err.reason : 'failed';
@@ -215,7 +230,10 @@ export class InterfaceWatch implements AddressWatch {
           if (reason === 'no-such-interface') next = [];
         }
         if (this.stopped) return;
-        if (next !== undefined) this.apply(next);
+        if (next !== undefined) {
+          this.setLinks(links);
+          this.apply(next);
+        }
       } while (this.again && !this.stopped);
     } finally {
       this.scanning = false;
@@ -230,6 +248,20 @@ export class InterfaceWatch implements AddressWatch {
     }
     this.error = message;
     this.errorReason = reason;
+  }
+
+  /** Logs each link that changed state (a link first seen down counts), then keeps the new states. */
+  private setLinks(next: ReadonlyMap<string, LinkState>): void {
+    for (const [name, state] of next) {
+      const before = this.links.get(name);
+      if (state === (before ?? 'up')) continue;
+      if (state === 'up') this.opts.log?.info({ interface: name, link: state }, `link ${name} is up again: its addresses count again`);
+      else {
+        const why = state === 'down' ? 'is administratively down' : 'has no carrier';
+        this.opts.log?.warn({ interface: name, link: state }, `link ${name} ${why}: its addresses are left out until it is up with carrier`);
+      }
+    }
+    this.links = next;
   }
 
   private apply(next: readonly KernelAddress[]): void {

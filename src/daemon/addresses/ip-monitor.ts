@@ -1,10 +1,15 @@
-// `ip -o monitor address`: one line per address event on any interface, e.g.
+// `ip -o monitor link address`: one line per link or address event on any
+// interface (iproute2 6.1), e.g.
+//   "2: va@if2: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 ... state DOWN ..."
+//   "2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 ... state UP ..."
 //   "1: lo    inet 192.0.2.10/32 scope global lo:web\       valid_lft ..."
 //   "Deleted 1: lo    inet 192.0.2.10/32 ..."
-// The lines only say "look again": the watcher re-reads the interface with
-// `ip -j addr show` (iproute2 6.1 ignores -j for monitor). No `dev` filter:
-// ip resolves it to an index once, which goes stale if the interface is
-// re-created; lines are filtered by name here instead.
+// Link events matter because taking a link down or losing carrier leaves its
+// addresses in place: only a link line reports it. The lines only say "look
+// again": the watcher re-reads the interface with `ip -j addr show`
+// (iproute2 6.1 ignores -j for monitor). No `dev` filter: ip resolves it to
+// an index once, which goes stale if the interface is re-created; lines are
+// filtered by name here instead.
 
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -21,12 +26,13 @@ export type StartMonitor = (onLine: (line: string) => void, onExit: (why: string
 
 /** The interface a monitor line is about, or undefined when the line has another shape. */
 export function monitorLineInterface(line: string): string | undefined {
-  return /^(?:Deleted\s+)?\d+:\s+([^\s@]+)/.exec(line)?.[1];
+  // Link lines end the name with ":" (Linux names never hold one) or "@peer:".
+  return /^(?:Deleted\s+)?\d+:\s+([^\s@:]+)/.exec(line)?.[1];
 }
 
 export function ipMonitor(opts: IpCommandOptions = {}): StartMonitor {
   return (onLine, onExit) => {
-    const child = spawn(opts.ip ?? 'ip', ipArgs(opts, ['-o', 'monitor', 'address']), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(opts.ip ?? 'ip', ipArgs(opts, ['-o', 'monitor', 'link', 'address']), { stdio: ['ignore', 'pipe', 'pipe'] });
     let ended = false;
     let stderr = '';
     const end = (why: string): void => {

@@ -16,7 +16,7 @@ import { runIp, type IpCommandOptions } from './ip-command.js';
 import type { AddressLedger, LedgerEntry } from './ledger.js';
 import type { Logger } from '../../util/log.js';
 import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress, type LocalAddress } from '../../net/address-names.js';
-import { parseAddrShow, type KernelAddress } from './parse-addr-show.js';
+import { parseInterfaces, type InterfaceScan, type KernelAddress } from './parse-addr-show.js';
 
 /** Error text of `ip addr add` for an address already there (new and old iproute2 wording). */
 const ALREADY_THERE = /already assigned|File exists/i;
@@ -44,12 +44,17 @@ export class IprouteAddressPort implements AddressPort {
 
   constructor(private readonly opts: IprouteAddressPortOptions = {}) {}
 
-  /** The addresses of `iface` as the kernel holds them now, tentative ones included. */
+  /** The addresses of `iface` as the kernel holds them now, tentative ones and those on a down link included. */
   async scan(iface: string): Promise<KernelAddress[]> {
-    if (iface === ALL_INTERFACES) return parseAddrShow(await runIp(['-j', 'addr', 'show'], this.opts));
+    return [...(await this.read(iface)).addresses];
+  }
+
+  /** The link `iface` (every link for ALL_INTERFACES) with its state, and its addresses. */
+  async read(iface: string): Promise<InterfaceScan> {
+    if (iface === ALL_INTERFACES) return parseInterfaces(await runIp(['-j', 'addr', 'show'], this.opts));
     const problem = interfaceNameProblem(iface);
     if (problem !== undefined) throw new AddressError(problem, 'invalid');
-    return parseAddrShow(await runIp(['-j', 'addr', 'show', 'dev', iface], this.opts), iface);
+    return parseInterfaces(await runIp(['-j', 'addr', 'show', 'dev', iface], this.opts), iface);
   }
 
   async add(iface: string, prefixes: readonly string[], label?: string): Promise<void> {

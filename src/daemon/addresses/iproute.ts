@@ -32,7 +32,7 @@ export class IprouteAddressSystem implements AddressSystem {
       ...this.opts.watch,
       ...timings,
       iface,
-      scan: () => this.port.scan(iface),
+      scan: () => this.port.read(iface),
       startMonitor: ipMonitor(this.opts),
       ...(this.opts.clock ? { clock: this.opts.clock } : {}),
       ...(this.opts.log ? { log: this.opts.log } : {}),

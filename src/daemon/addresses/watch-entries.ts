@@ -1,5 +1,7 @@
 // Watch mode: the announce entries for the addresses found on an interface,
 // kept current from an AddressWatch. The choice itself is selectWatchPrefixes.
+// The watch leaves out the addresses of a link that is down or has no
+// carrier, so their prefixes are withdrawn until the link is back.
 
 import type { AnnounceConfig } from '../../config/index.js';
 import type { Logger } from '../../util/log.js';

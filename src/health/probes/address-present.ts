@@ -3,7 +3,8 @@
 // monitor), so a removed address fails the probe within the watch's debounce
 // plus one read. Composed with a service's own check (all-of), it forces the
 // service down while its address is missing: traffic for an address the host
-// does not hold would be refused.
+// does not hold would be refused. An address on a link that is down or has
+// no carrier counts as missing (the watch leaves it out): nothing reaches it.
 
 import type { AddressWatch, InterfaceAddress } from '../../net/address-port.js';
 import { parseLocalAddress } from '../../net/address-names.js';
@@ -43,7 +44,9 @@ export class AddressPresentProbe implements WatchingProbe {
       if (typeof p !== 'string') have.add(p.address);
     }
     const missing = this.wanted.filter((a) => !have.has(a));
-    const detail = missing.length === 0 ? `${this.label}: present` : `${this.label}: ${missing.join(', ')} missing`;
+    const link = missing.length === 0 ? undefined : this.source.linkDown?.(this.spec.interface);
+    const why = link === 'down' ? ` (link ${this.spec.interface} is down)` : link === 'no-carrier' ? ` (link ${this.spec.interface} has no carrier)` : '';
+    const detail = missing.length === 0 ? `${this.label}: present` : `${this.label}: ${missing.join(', ')} missing${why}`;
     return { ok: missing.length === 0, detail, durationMs: elapsed() };
   }
 

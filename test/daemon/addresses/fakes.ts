@@ -1,8 +1,10 @@
 // Test doubles for address management: a port whose operations the test
 // completes by hand, a watch the test feeds, and a sink that records lists.
 
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import type { AnnounceConfig } from '../../../src/config/index.js';
-import type { AddressPort, AddressWatch, InterfaceAddress } from '../../../src/net/address-port.js';
+import type { AddressPort, AddressWatch, InterfaceAddress, LinkDownReason } from '../../../src/net/address-port.js';
 import type { AnnouncementSink } from '../../../src/daemon/announcer.js';
 
 export interface PortCall {
@@ -115,13 +117,24 @@ export abstract class ListeningWatch implements AddressWatch {
 
 export class FakeWatch extends ListeningWatch {
   private list: readonly InterfaceAddress[] = [];
+  private link: LinkDownReason | undefined;
 
   constructor(readonly iface = 'lo') {
     super();
   }
 
   current(): readonly InterfaceAddress[] {
-    return this.list;
+    return this.link === undefined ? this.list : [];
+  }
+
+  linkDown(iface: string): LinkDownReason | undefined {
+    return iface === this.iface ? this.link : undefined;
+  }
+
+  /** Takes the link down (its addresses leave current(), as the real watch does) or up again, and tells listeners. */
+  setLink(reason: LinkDownReason | undefined): void {
+    this.link = reason;
+    this.tell();
   }
 
   /** Sets the list (prefix, or prefix + label) and tells listeners. */
@@ -146,3 +159,16 @@ export const entry = (prefix: string, med?: number): AnnounceConfig => ({
 
 /** Lets pending promise callbacks run. */
 export const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** A debug-level logger whose lines the test reads back. */
+export function logCapture() {
+  const lines: { level: string; msg: string; [k: string]: unknown }[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l));
+      cb();
+    },
+  });
+  const log = pino({ level: 'debug', formatters: { level: (label) => ({ level: label }) } }, stream);
+  return { log, lines };
+}

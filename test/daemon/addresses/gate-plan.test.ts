@@ -181,7 +181,56 @@ test('completions for unknown prefixes or without a running operation change not
   }
 });
 
-test('property: never announced without the address; never removed while announced; one operation at a time; stale missing reports are harmless; converges', () => {
+const link = (up: boolean, iface = 'lo'): GateEvent => ({ kind: 'link', interface: iface, up });
+
+test('link down: the announced prefix is withdrawn at once and its address stays; up again: announced at once', () => {
+  const needs = new Map([[P, need(true)]]);
+  const { steps, state } = run(needs, [wanted(P), { kind: 'added', prefix: P }, link(false), link(false), link(true), link(true)]);
+  assert.deepEqual(steps[2], [`withdraw ${P}`, 'forward'], 'no remove: the address is present, only unusable');
+  assert.deepEqual(steps[3], [], 'a second report of the same state is no event');
+  assert.deepEqual(steps[4], [`announce ${P}`, 'forward']);
+  assert.deepEqual(steps[5], []);
+  assert.equal(state.slots.get(P)?.known, 'present');
+  const r = stepGate(initialGateState(needs), needs, link(false));
+  assert.equal(stepGate(r.state, needs, link(false)).state, r.state);
+});
+
+test('while the link is down nothing is announced: not when wanted, not when an add completes; withdraws still pass', () => {
+  const needs = new Map([[P, need(true)]]);
+  const { steps, state } = run(needs, [link(false), wanted(P), { kind: 'added', prefix: P }, wanted(), { kind: 'removed', prefix: P }, wanted(P), { kind: 'added', prefix: P }, link(true)]);
+  assert.deepEqual(steps[1], ['forward', `add ${P}`], 'the address is put in place on the down link');
+  assert.deepEqual(steps[2], [], 'present, but the link holds the prefix back');
+  assert.deepEqual(steps[3], ['forward', `remove ${P}`], 'not wanted: nothing was announced, the address goes (remove-when-withdrawn)');
+  assert.deepEqual(steps[6], []);
+  assert.deepEqual(steps[7], [`announce ${P}`, 'forward']);
+  assert.equal(state.slots.get(P)?.announced, true);
+});
+
+test('a link affects only the prefixes whose addresses live on it; close ignores link events', () => {
+  const V6 = '2001:db8::10/128';
+  const needs = new Map([
+    [P, need(false)],
+    [V6, { interface: 'eth0', addresses: [V6], removeWhenWithdrawn: false }],
+  ]);
+  const up = [wanted(P, V6), { kind: 'added', prefix: P }, { kind: 'added', prefix: V6 }] as GateEvent[];
+  const { steps, state } = run(needs, [...up, link(false, 'eth0'), link(true, 'lo')]);
+  assert.deepEqual(steps[3], [`withdraw ${V6}`, 'forward']);
+  assert.deepEqual(steps[4], [], 'lo was up all along');
+  assert.equal(state.slots.get(P)?.announced, true);
+  assert.deepEqual([...state.down], ['eth0']);
+  const closed = run(needs, [...up, { kind: 'close' }, link(false)]);
+  assert.deepEqual(closed.steps.at(-1), []);
+});
+
+test('a link back up with an address that went while it was down: repaired first, announced once the add is done', () => {
+  const needs = new Map([[P, need(false)]]);
+  const { steps } = run(needs, [wanted(P), { kind: 'added', prefix: P }, link(false), { kind: 'missing', prefix: P }, link(true), { kind: 'added', prefix: P }]);
+  assert.deepEqual(steps[3], [`add ${P}`]);
+  assert.deepEqual(steps[4], [], 'the add is still running');
+  assert.deepEqual(steps[5], [`announce ${P}`, 'forward']);
+});
+
+test('property: never announced without the address nor on a down link; never removed while announced; one operation at a time; stale missing reports are harmless; converges', () => {
   const prefixes = [P, Q, '2001:db8::10/128'];
   const ev = fc.oneof(
     fc.subarray(prefixes).map((ps) => ({ t: 'wanted' as const, ps })),
@@ -189,6 +238,7 @@ test('property: never announced without the address; never removed while announc
     fc.record({ t: fc.constant('retry' as const), i: fc.nat() }),
     fc.constant({ t: 'prepare' as const }),
     fc.record({ t: fc.constant('missing' as const), i: fc.nat() }),
+    fc.record({ t: fc.constant('link' as const), up: fc.boolean() }),
   );
   fc.assert(
     fc.property(fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.array(ev, { maxLength: 60 }), fc.subarray(prefixes), (removal, events, finalWanted) => {
@@ -210,7 +260,7 @@ test('property: never announced without the address; never removed while announc
             running.set(a.prefix, a.kind);
           }
         }
-        for (const [p, s] of state.slots) if (s.announced) assert.ok(s.wanted && s.known === 'present' && s.op !== 'remove', `${p} announced in a bad state`);
+        for (const [p, s] of state.slots) if (s.announced) assert.ok(s.wanted && s.known === 'present' && s.op !== 'remove' && !state.down.has('lo'), `${p} announced in a bad state`);
       };
       const complete = (p: string, ok: boolean): void => {
         const op = running.get(p)!;
@@ -224,12 +274,14 @@ test('property: never announced without the address; never removed while announc
         else if (e.t === 'retry') step({ kind: 'retry', prefix: prefixes[e.i % prefixes.length]! });
         // A stale report: the address is still there.
         else if (e.t === 'missing') step({ kind: 'missing', prefix: prefixes[e.i % prefixes.length]! });
+        else if (e.t === 'link') step(link(e.up));
         else {
           const keys = [...running.keys()];
           if (keys.length > 0) complete(keys[e.i % keys.length]!, e.ok);
         }
       }
-      // From here on every operation succeeds and every retry fires: the sink ends with exactly the wanted prefixes.
+      // From here on the link is up, every operation succeeds and every retry fires: the sink ends with exactly the wanted prefixes.
+      step(link(true));
       step(wanted(...finalWanted));
       for (let n = 0; n < 20; n++) {
         for (const p of prefixes) step({ kind: 'retry', prefix: p });

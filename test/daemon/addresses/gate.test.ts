@@ -1,27 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { AddressGate, type AddressGateObservation } from '../../../src/daemon/addresses/gate.js';
 import type { AddressNeed } from '../../../src/daemon/addresses/gate-plan.js';
 import { FakeClock } from '../../../src/util/clock.js';
-import { entry, FakePort, FakeWatch, flush, RecordingSink } from './fakes.js';
+import { entry, FakePort, FakeWatch, flush, logCapture, RecordingSink } from './fakes.js';
 
 const P = '192.0.2.10/32';
 const Q = '192.0.2.11/32';
 const STATIC = '198.51.100.0/24';
-
-function logCapture() {
-  const lines: { level: string; msg: string; [k: string]: unknown }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n')) if (l.trim() !== '') lines.push(JSON.parse(l));
-      cb();
-    },
-  });
-  const log = pino({ level: 'debug', formatters: { level: (label) => ({ level: label }) } }, stream);
-  return { log, lines };
-}
 
 function setup(needs: [string, AddressNeed][], retryMs = 1000) {
   const timeline: string[] = [];
@@ -252,4 +239,61 @@ test('follow: an address gone from the interface is added again; the route is wi
   off();
   watch.set(['127.0.0.1/8']);
   assert.equal(port.calls.length, 3, 'unsubscribed');
+});
+
+test('follow: a link down withdraws at once and re-adds nothing, however often the watch reports; up again announces', async () => {
+  const { port, gate, sink, lines } = setup([
+    [P, lo([P], false)],
+    [Q, { interface: 'eth0', addresses: [Q], removeWhenWithdrawn: false }],
+  ]);
+  const watch = new FakeWatch('lo');
+  gate.follow('lo', watch);
+  port.auto = () => undefined;
+  gate.setAnnouncements([entry(STATIC), entry(P), entry(Q)]);
+  await gate.idle();
+  watch.set([P]);
+  assert.deepEqual(sink.last(), [STATIC, P, Q]);
+  const calls = port.calls.length;
+
+  watch.setLink('down');
+  assert.deepEqual(sink.last(), [STATIC, Q], 'withdrawn in the same turn, before any port work');
+  for (let i = 0; i < 5; i++) watch.setLink('down');
+  await gate.idle();
+  assert.equal(port.calls.length, calls, 'the address is present, only unusable: never added again');
+  assert.ok(!lines.some((l) => /went missing/.test(l.msg)));
+  assert.ok(lines.some((l) => l.level === 'warn' && l.msg === `withdrawing ${P}: link lo is down (its addresses stay; announced again once it is up)`));
+  assert.deepEqual(gate.status().find((s) => s.prefix === P), { prefix: P, interface: 'lo', addresses: [P], addressState: 'present', wanted: true, announced: false, link: 'down' });
+
+  // The announcer's list changes while the link is down: nothing of lo goes out.
+  gate.setAnnouncements([entry(STATIC), entry(P, 50), entry(Q)]);
+  assert.deepEqual(sink.last(), [STATIC, Q]);
+
+  watch.setLink('no-carrier');
+  assert.deepEqual(sink.last(), [STATIC, Q]);
+  watch.setLink(undefined);
+  assert.deepEqual(sink.last(), [STATIC, P, Q], 'announced again at once');
+  assert.equal(sink.lists.at(-1)?.find((e) => e.prefix === P)?.med, 50, 'with the latest attributes');
+  assert.ok(lines.some((l) => l.level === 'info' && l.msg === `link lo is up again and ${P} present on lo: announcing ${P}`));
+  assert.equal(gate.status().find((s) => s.prefix === P)?.link, undefined);
+  assert.equal(port.calls.length, calls);
+});
+
+test('follow: an address deleted while its link was down is added again when the link returns, and announced after the add', async () => {
+  const { port, gate, sink, timeline } = setup([[P, lo([P], false)]]);
+  const watch = new FakeWatch('lo');
+  gate.follow('lo', watch);
+  port.auto = () => undefined;
+  gate.setAnnouncements([entry(P)]);
+  await gate.idle();
+  watch.set([P]);
+  watch.setLink('down');
+  port.auto = undefined;
+  watch.set([]);
+  watch.setLink(undefined);
+  assert.deepEqual(sink.last(), [], 'not announced while the add runs');
+  assert.deepEqual(port.pending().map((c) => c.op), ['add']);
+  port.pending()[0]!.resolve();
+  await flush();
+  assert.deepEqual(sink.last(), [P]);
+  assert.deepEqual(timeline.slice(-4), [`sink []`, `add ${P}`, `add done ${P}`, `sink [${P}]`]);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AddressError } from '../../../src/daemon/addresses/errors.js';
-import { isUsable, parseAddrShow } from '../../../src/daemon/addresses/parse-addr-show.js';
+import { isUsable, linkStateOf, parseAddrShow, parseInterfaces, usableAddresses } from '../../../src/daemon/addresses/parse-addr-show.js';
 
 // Printed by iproute2 6.1 (`ip -j addr show dev lo`) in a namespace after
 // `ip addr add 192.0.2.11/32 dev lo`, `... 192.0.2.12/32 dev lo label xx:a`,
@@ -95,4 +95,72 @@ test('empty output is no addresses; text that is not a JSON list is an AddressEr
     (e: unknown) => e instanceof AddressError && e.code === 'ERR_ADDRESS' && /not JSON/.test(e.message) && /does not exist/.test(e.message),
   );
   assert.throws(() => parseAddrShow('{"ifname":"lo"}', 'lo'), (e: unknown) => e instanceof AddressError && /instead of a list/.test(e.message));
+});
+
+// Printed by iproute2 6.1 (`ip -j addr show dev va`) in a namespace, for one
+// end of a veth pair holding 192.0.2.50/32: after `ip link set va down`, and
+// after `ip link set vb down` on the far end (va up, without carrier).
+const VETH_DOWN =
+  '[{"ifindex":2,"link_index":2,"ifname":"va","flags":["BROADCAST","MULTICAST"],"mtu":1500,"qdisc":"noqueue","operstate":"DOWN","group":"default","txqlen":1000,"link_type":"ether","address":"22:e6:5e:7b:70:c1","broadcast":"ff:ff:ff:ff:ff:ff","link_netnsid":0,"addr_info":[{"family":"inet","local":"192.0.2.50","prefixlen":32,"scope":"global","label":"va","valid_life_time":4294967295,"preferred_life_time":4294967295}]}]\n';
+const VETH_NO_CARRIER =
+  '[{"ifindex":2,"link_index":2,"ifname":"va","flags":["NO-CARRIER","BROADCAST","MULTICAST","UP"],"mtu":1500,"qdisc":"noqueue","operstate":"DOWN","group":"default","txqlen":1000,"link_type":"ether","address":"22:e6:5e:7b:70:c1","broadcast":"ff:ff:ff:ff:ff:ff","link_netnsid":0,"addr_info":[{"family":"inet","local":"192.0.2.50","prefixlen":32,"scope":"global","label":"va","valid_life_time":4294967295,"preferred_life_time":4294967295}]}]\n';
+const VETH_UP =
+  '[{"ifindex":2,"link_index":2,"ifname":"va","flags":["BROADCAST","MULTICAST","UP","LOWER_UP"],"mtu":1500,"qdisc":"noqueue","operstate":"UP","group":"default","txqlen":1000,"link_type":"ether","address":"22:e6:5e:7b:70:c1","broadcast":"ff:ff:ff:ff:ff:ff","link_netnsid":0,"addr_info":[{"family":"inet","local":"192.0.2.50","prefixlen":32,"scope":"global","label":"va","valid_life_time":4294967295,"preferred_life_time":4294967295},{"family":"inet6","local":"fe80::20e6:5eff:fe7b:70c1","prefixlen":64,"scope":"link","tentative":true,"valid_life_time":4294967295,"preferred_life_time":4294967295}]}]\n';
+
+test('real captures: a link down or without carrier keeps its addresses, which are then not usable; lo (operstate UNKNOWN) is up', () => {
+  for (const [json, state] of [
+    [VETH_DOWN, 'down'],
+    [VETH_NO_CARRIER, 'no-carrier'],
+    [VETH_UP, 'up'],
+  ] as const) {
+    const scan = parseInterfaces(json, 'va');
+    assert.deepEqual(scan.links, [{ name: 'va', state }]);
+    assert.equal(scan.addresses[0]?.prefix, '192.0.2.50/32', 'the kernel keeps the address whatever the link does');
+    assert.deepEqual(
+      usableAddresses(scan).map((a) => a.prefix),
+      state === 'up' ? ['192.0.2.50/32'] : [],
+      `${state}: the tentative link-local address is never usable`,
+    );
+  }
+  const lo = parseInterfaces(CAPTURE, 'lo');
+  assert.deepEqual(lo.links, [{ name: 'lo', state: 'up' }]);
+  assert.equal(usableAddresses(lo).length, 6);
+  assert.deepEqual(parseAddrShow(VETH_DOWN, 'va').map((a) => a.prefix), ['192.0.2.50/32'], 'parseAddrShow lists addresses whatever the link state');
+});
+
+test('link rule: UP and LOWER_UP, no NO-CARRIER, operstate UP or UNKNOWN (or none printed)', () => {
+  const cases: [unknown, unknown, string][] = [
+    [['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], 'UP', 'up'],
+    [['LOOPBACK', 'UP', 'LOWER_UP'], 'UNKNOWN', 'up'],
+    [['POINTOPOINT', 'NOARP', 'UP', 'LOWER_UP'], undefined, 'up'],
+    [['BROADCAST', 'MULTICAST'], 'DOWN', 'down'],
+    [['LOOPBACK'], 'DOWN', 'down'],
+    [['BROADCAST', 'MULTICAST', 'LOWER_UP'], 'DOWN', 'down'],
+    [['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'], 'DOWN', 'no-carrier'],
+    // Seen from `ip monitor` for a moment after `ip link set up`: lower layer up, not yet running.
+    [['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], 'DOWN', 'no-carrier'],
+    [['BROADCAST', 'MULTICAST', 'UP'], 'UP', 'no-carrier'],
+    [['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], 'DORMANT', 'no-carrier'],
+    [['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], 'LOWERLAYERDOWN', 'no-carrier'],
+    [undefined, undefined, 'up'],
+    ['UP', 'UP', 'up'],
+  ];
+  for (const [flags, operstate, want] of cases) assert.equal(linkStateOf(flags, operstate), want, `${JSON.stringify(flags)} ${String(operstate)}`);
+});
+
+test('every link is listed with its state, with or without addresses; "*" reads keep each address with its own link', () => {
+  const json = JSON.stringify([
+    { ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], operstate: 'UNKNOWN', addr_info: [{ family: 'inet', local: '192.0.2.1', prefixlen: 32 }] },
+    { ifname: 'eth0', flags: ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'], operstate: 'DOWN', addr_info: [{ family: 'inet', local: '192.0.2.2', prefixlen: 32 }] },
+    { ifname: 'eth1', flags: ['BROADCAST', 'MULTICAST'], operstate: 'DOWN', addr_info: [] },
+  ]);
+  const all = parseInterfaces(json);
+  assert.deepEqual(all.links, [
+    { name: 'lo', state: 'up' },
+    { name: 'eth0', state: 'no-carrier' },
+    { name: 'eth1', state: 'down' },
+  ]);
+  assert.deepEqual(usableAddresses(all).map((a) => `${a.interface} ${a.prefix}`), ['lo 192.0.2.1/32']);
+  assert.deepEqual(parseInterfaces(json, 'eth1'), { links: [{ name: 'eth1', state: 'down' }], addresses: [] });
+  assert.deepEqual(parseInterfaces('', 'lo'), { links: [], addresses: [] });
 });

@@ -46,6 +46,25 @@ test('watch reports each change of health, not the first observation nor unchang
   assert.equal(watch.listenerCount(), 0);
 });
 
+test('an address on a link that is down or without carrier is missing, and the detail says why', async () => {
+  const watch = new FakeWatch('lo');
+  watch.set(['192.0.2.10/32', '2001:db8::10/128']);
+  const probe = new AddressPresentProbe(spec, watch);
+  const seen: ProbeResult[] = [];
+  probe.watch((r) => seen.push(r));
+  watch.setLink('down');
+  let r = await probe.run(new AbortController().signal);
+  assert.deepEqual([r.ok, r.detail], [false, 'address 192.0.2.10, 2001:DB8::10/128 on lo: 192.0.2.10, 2001:db8::10 missing (link lo is down)']);
+  watch.setLink('no-carrier');
+  r = await probe.run(new AbortController().signal);
+  assert.equal(r.detail, 'address 192.0.2.10, 2001:DB8::10/128 on lo: 192.0.2.10, 2001:db8::10 missing (link lo has no carrier)');
+  watch.setLink(undefined);
+  assert.deepEqual(seen.map((x) => [x.ok, x.detail]), [
+    [false, 'address 192.0.2.10, 2001:DB8::10/128 on lo: 192.0.2.10, 2001:db8::10 missing (link lo is down)'],
+    [true, 'address 192.0.2.10, 2001:DB8::10/128 on lo: present'],
+  ]);
+});
+
 test('an aborted run reports the abort', async () => {
   const ac = new AbortController();
   ac.abort();
