@@ -3,7 +3,7 @@ import { familyOf, parsePrefixText, prefixCovers } from './addresses.js';
 import type { Family, Parsed, ParsedPrefix } from './addresses.js';
 import { communities, hostAddress, largeCommunities, nextHop, prefixField } from './bgp-fields.js';
 import type { IssueSink } from './cross-checks.js';
-import { bool, expecting, integer, list, parsedText, section, text } from './fields.js';
+import { bool, integer, list, parsedText, seconds, section, text } from './fields.js';
 import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress } from '../daemon/addresses/names.js';
 import type { ProbeSpec } from '../health/probe-spec.js';
 
@@ -46,18 +46,6 @@ const hostPrefix = () =>
     if (a.length !== max) return fail(`${s} is not a single address (expected an address such as ${a.address}, or ${a.address}/${max})`);
     return ok(a.text);
   });
-
-/** Whole seconds or decimals, kept as milliseconds. */
-const seconds = (min: number, max: number) => {
-  const what = `a number of seconds ${min}..${max}`;
-  return z.number({ errorMap: expecting(what) }).transform((n, ctx) => {
-    if (!(n >= min && n <= max)) {
-      ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
-      return z.NEVER;
-    }
-    return Math.round(n * 1000);
-  });
-};
 
 const duplicates = (items: readonly string[], path: string, what: string, ctx: z.RefinementCtx): void => {
   items.forEach((x, i) => {

@@ -41,6 +41,18 @@ export const integer = (min: number, max: number, what = `an integer ${min}..${m
 
 export const text = (what = 'a string') => z.string({ errorMap: expecting(what) });
 
+/** Seconds with decimals, kept as whole milliseconds. */
+export const seconds = (min: number, max: number) => {
+  const what = `a number of seconds ${min}..${max}`;
+  return z.number({ errorMap: expecting(what) }).transform((n, ctx) => {
+    if (!(n >= min && n <= max)) {
+      ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
+      return z.NEVER;
+    }
+    return Math.round(n * 1000);
+  });
+};
+
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, what = `one of ${values.join(', ')}`) =>
   z.enum(values as unknown as [T[number], ...T[number][]], { errorMap: expecting(what) });
 

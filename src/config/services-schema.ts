@@ -4,7 +4,7 @@ import type { Family, Parsed, ParsedPrefix } from './addresses.js';
 import { communities, hostAddress, ipAddress, largeCommunities, nextHop, port, prefixField } from './bgp-fields.js';
 import { resolveServiceAddress, serviceAddressChecks, serviceAddressSchema } from './address-schema.js';
 import type { IssueSink } from './cross-checks.js';
-import { bool, expecting, integer, list, oneOf, parsedText, section, text } from './fields.js';
+import { bool, expecting, integer, list, oneOf, parsedText, seconds, section, text } from './fields.js';
 import { HEALTH_DEFAULTS } from '../health/defaults.js';
 import type { HookSpec, HookTrigger } from '../health/hooks.js';
 import type { CompositePart, ProbeSpec, StatusMatch } from '../health/probe-spec.js';
@@ -30,18 +30,6 @@ export const DEFAULT_ROLE_COMMUNITIES: Readonly<Record<Role, number>> = {
 
 const absolutePath = (what = 'an absolute path') =>
   parsedText(what, (s): Parsed<string> => (s.startsWith('/') ? ok(s) : fail(`${JSON.stringify(s)} is not absolute (expected ${what})`)));
-
-/** Seconds with decimals, kept as whole milliseconds. */
-const seconds = (min: number, max: number) => {
-  const what = `a number of seconds ${min}..${max}`;
-  return z.number({ errorMap: expecting(what) }).transform((n, ctx) => {
-    if (!(n >= min && n <= max)) {
-      ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
-      return z.NEVER;
-    }
-    return Math.round(n * 1000);
-  });
-};
 
 const statusMatch = () =>
   z.union([z.number(), z.string()], { errorMap: expecting('a status code such as 200 or a range such as "200-299"') }).transform((v, ctx): StatusMatch => {
