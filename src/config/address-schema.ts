@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { familyOf, parsePrefixText, prefixCovers } from './addresses.js';
 import type { Family, Parsed, ParsedPrefix } from './addresses.js';
-import { communities, hostAddress, largeCommunities, nextHop, prefixField } from './bgp-fields.js';
+import { attributeFields, hostAddress, nextHop, prefixField } from './bgp-fields.js';
 import type { IssueSink } from './cross-checks.js';
 import { bool, integer, list, parsedText, seconds, section, text } from './fields.js';
 import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress } from '../daemon/addresses/names.js';
@@ -242,11 +242,7 @@ export const watchSchema = () =>
       'rescan-interval': seconds(1, 3600).default(30),
       /** Absent: the next hop configured on each neighbor. */
       'next-hop': nextHop().optional(),
-      med: integer(0, 0xffffffff, 'a MED 0..4294967295').optional(),
-      prepend: integer(0, 32, 'a number of extra AS copies 0..32').default(0),
-      communities: communities().default([]),
-      'large-communities': largeCommunities().default([]),
-      'local-pref': integer(0, 0xffffffff, 'a LOCAL_PREF 0..4294967295').optional(),
+      ...attributeFields(),
       neighbors: list(hostAddress('a neighbor address'), 'a list of neighbor addresses').optional(),
     },
     'a mapping with at least prefixes',

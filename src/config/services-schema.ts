@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { familyOf, parsePrefixText, prefixCovers } from './addresses.js';
 import type { Family, Parsed, ParsedPrefix } from './addresses.js';
-import { communities, hostAddress, ipAddress, largeCommunities, nextHop, port, prefixField } from './bgp-fields.js';
+import { hostAddress, ipAddress, localPref, med, nextHop, optionalAttributeFields, port, prefixField } from './bgp-fields.js';
 import { resolveServiceAddress, serviceAddressChecks, serviceAddressSchema } from './address-schema.js';
 import type { IssueSink } from './cross-checks.js';
 import { bool, expecting, integer, list, oneOf, parsedText, seconds, section, text } from './fields.js';
@@ -376,7 +376,7 @@ const drainSchema = () =>
   section(
     {
       time: seconds(0, 3600).default(DEFAULT_DRAIN.timeMs / 1000),
-      'local-pref': integer(0, 0xffffffff, 'a LOCAL_PREF 0..4294967295').default(DEFAULT_DRAIN.localPref),
+      'local-pref': localPref().default(DEFAULT_DRAIN.localPref),
     },
     'a mapping with time and local-pref',
   ).transform((d): DrainSettings => ({ timeMs: d.time, localPref: d.localPref }));
@@ -394,8 +394,6 @@ const LOAD_RANGE: Readonly<Partial<Record<LoadSource, { low: number; high: numbe
   memory: { low: 0.5, high: 0.95 },
 };
 
-const MED_WHAT = 'a MED 0..4294967295';
-
 const medFromLoadSchema = () =>
   section(
     {
@@ -404,8 +402,8 @@ const medFromLoadSchema = () =>
       window: loadWindow().optional(),
       low: decimal(0, Number.MAX_SAFE_INTEGER, 'the load at which the MED is min').optional(),
       high: decimal(0, Number.MAX_SAFE_INTEGER, 'the load at which the MED is max').optional(),
-      min: integer(0, 0xffffffff, MED_WHAT).default(0),
-      max: integer(0, 0xffffffff, MED_WHAT),
+      min: med().default(0),
+      max: med(),
       step: integer(1, 0xffffffff, 'a MED step 1..4294967295').optional(),
       hysteresis: decimal(0, 0.5, 'a part of a step 0..0.5').default(0.5),
       interval: seconds(0.1, 3600).default(5),
@@ -437,14 +435,6 @@ const medFromLoadSchema = () =>
     };
   });
 
-const attributeShape = {
-  med: integer(0, 0xffffffff, 'a MED 0..4294967295').optional(),
-  prepend: integer(0, 32, 'a number of extra AS copies 0..32').optional(),
-  communities: communities().optional(),
-  'large-communities': largeCommunities().optional(),
-  'local-pref': integer(0, 0xffffffff, 'a LOCAL_PREF 0..4294967295').optional(),
-};
-
 const attributesOf = (a: {
   med?: number | undefined;
   prepend?: number | undefined;
@@ -459,7 +449,7 @@ const attributesOf = (a: {
   ...(a.localPref !== undefined ? { localPref: a.localPref } : {}),
 });
 
-const attributeSection = () => section(attributeShape, 'withdraw or a mapping of attributes (med, prepend, communities, large-communities, local-pref)');
+const attributeSection = () => section(optionalAttributeFields(), 'withdraw or a mapping of attributes (med, prepend, communities, large-communities, local-pref)');
 
 /** `withdraw`, or the attributes to announce with in that state. */
 const stateAction = () =>
@@ -494,7 +484,7 @@ const serviceShape = {
   'disable-file': absolutePath().optional(),
   /** Absent: the next hop configured on each neighbor. */
   'next-hop': nextHop().optional(),
-  ...attributeShape,
+  ...optionalAttributeFields(),
   'when-down': stateAction().optional(),
   'when-disabled': stateAction().optional(),
   role: oneOf(['primary', 'secondary', 'tertiary']).optional(),
