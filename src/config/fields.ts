@@ -41,6 +41,13 @@ export const integer = (min: number, max: number, what = `an integer ${min}..${m
 
 export const text = (what = 'a string') => z.string({ errorMap: expecting(what) });
 
+/** A finite number in min..max, for fields that need not be whole numbers. */
+export const decimal = (min: number, max: number, what: string) =>
+  z.number({ errorMap: expecting(what) }).superRefine((n, ctx) => {
+    if (Number.isFinite(n) && n >= min && n <= max) return;
+    ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
+  });
+
 /** Seconds with decimals, kept as whole milliseconds. */
 export const seconds = (min: number, max: number) => {
   const what = `a number of seconds ${min}..${max}`;

@@ -4,11 +4,13 @@ import type { Family, Parsed, ParsedPrefix } from './addresses.js';
 import { hostAddress, ipAddress, localPref, med, nextHop, optionalAttributeFields, port, prefixField } from './bgp-fields.js';
 import { resolveServiceAddress, serviceAddressChecks, serviceAddressSchema } from './address-schema.js';
 import type { IssueSink } from './cross-checks.js';
-import { bool, expecting, integer, list, oneOf, parsedText, seconds, section, text } from './fields.js';
+import { bool, decimal, expecting, integer, list, oneOf, parsedText, seconds, section, text } from './fields.js';
+import { checkLoadSource, LOAD_SOURCES, LOAD_UNITS, loadValueFits, loadWindow, measureOf } from './load-fields.js';
+import type { LoadSource } from './load-fields.js';
+import type { LoadMeasure } from '../health/probes/load.js';
 import { HEALTH_DEFAULTS } from '../health/defaults.js';
 import type { HookSpec, HookTrigger } from '../health/hooks.js';
 import type { CompositePart, ProbeSpec, StatusMatch } from '../health/probe-spec.js';
-import type { LoadMeasure } from '../health/probes/load.js';
 import { DEFAULT_DRAIN, type DrainSettings } from '../announce/drain.js';
 import type { LoadMedSettings } from '../announce/load-med.js';
 import type { AnnounceAttributes, Role, RoleStyle, StateAction } from '../announce/policy.js';
@@ -155,13 +157,6 @@ const listenerCheck = () =>
     (l): ProbeSpec => ({ kind: 'listener', port: l.port, ...(l.address !== undefined ? { address: l.address } : {}) }),
   );
 
-/** A finite number in min..max, for fields that need not be whole numbers. */
-const decimal = (min: number, max: number, what: string) =>
-  z.number({ errorMap: expecting(what) }).superRefine((n, ctx) => {
-    if (Number.isFinite(n) && n >= min && n <= max) return;
-    ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
-  });
-
 const dnsName = () =>
   parsedText('a domain name', (s): Parsed<string> =>
     s !== '' && Buffer.byteLength(s) <= 253 && !/\s/.test(s) ? ok(s) : fail(`${JSON.stringify(s)} is not a domain name (expected a domain name of 1..253 bytes without spaces)`),
@@ -193,47 +188,6 @@ const dnsCheck = () =>
       ...(d.expect !== undefined ? { expect: d.expect } : {}),
     };
   });
-
-const LOAD_SOURCES = ['cpu', 'memory', 'connections'] as const;
-type LoadSource = (typeof LOAD_SOURCES)[number];
-
-/** The 1-, 5- or 15-minute load average. */
-const loadWindow = () =>
-  z.number({ errorMap: expecting('1, 5 or 15 (minutes of load average)') }).transform((n, ctx): 1 | 5 | 15 => {
-    if (n === 1 || n === 5 || n === 15) return n;
-    ctx.addIssue({ code: 'custom', message: `${n} is not allowed (expected 1, 5 or 15 (minutes of load average))` });
-    return z.NEVER;
-  });
-
-/** What a load figure means, for messages about thresholds. */
-const LOAD_UNITS: Readonly<Record<LoadSource, string>> = {
-  cpu: 'a load average per CPU, 0 or more',
-  memory: 'a fraction of memory in use, 0..1',
-  connections: 'a number of established connections, 0 or more',
-};
-
-/** `port` only for connections (and required there), `window` only for cpu. */
-function checkLoadSource(l: { source: LoadSource; port?: number | undefined; window?: number | undefined }, ctx: z.RefinementCtx): void {
-  if (l.source === 'connections' && l.port === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['port'], message: 'missing (expected the local TCP port whose established connections are counted)' });
-  }
-  if (l.source !== 'connections' && l.port !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['port'], message: `port applies to source connections only (expected no port for source ${l.source})` });
-  }
-  if (l.source !== 'cpu' && l.window !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['window'], message: `window applies to source cpu only (expected no window for source ${l.source})` });
-  }
-}
-
-/** A threshold in the unit of `source`; adds an issue at `key` and returns false when it does not fit. */
-function loadValueFits(source: LoadSource, key: string, n: number, ctx: z.RefinementCtx): boolean {
-  const fits = n >= 0 && (source !== 'memory' || n <= 1) && (source !== 'connections' || Number.isInteger(n));
-  if (!fits) ctx.addIssue({ code: 'custom', path: [key], message: `${n} does not fit source ${source} (expected ${LOAD_UNITS[source]})` });
-  return fits;
-}
-
-const measureOf = (source: LoadSource, port: number | undefined, window: 1 | 5 | 15 | undefined): LoadMeasure =>
-  source === 'cpu' ? { metric: 'cpu', ...(window !== undefined ? { window } : {}) } : source === 'memory' ? { metric: 'memory' } : { metric: 'connections', port: port ?? 0 };
 
 const loadCheck = () =>
   section(
