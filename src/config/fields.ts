@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fail, ok } from './addresses.js';
 import type { Parsed } from './addresses.js';
 
 /**
@@ -74,6 +75,9 @@ export const parsedText = <T>(what: string, parse: (s: string) => Parsed<T>) =>
     return z.NEVER;
   });
 
+export const absolutePath = (what = 'an absolute path') =>
+  parsedText(what, (s): Parsed<string> => (s.startsWith('/') ? ok(s) : fail(`${JSON.stringify(s)} is not absolute (expected ${what})`)));
+
 /** A field of any YAML type, for values with several spellings (`true` or a number); `parse` also sees `undefined`. */
 export const parsedAny = <T>(parse: (v: unknown) => Parsed<T>) =>
   z.unknown().transform((v, ctx): T => {
@@ -89,6 +93,9 @@ export type CamelKeys<T> = { [K in keyof T as K extends string ? Camel<K> : K]: 
 
 export const camelCase = (key: string): string => key.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 export const kebabCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** A mapping without its absent values, so the file form shows only what is set. */
+export const defined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
