@@ -5,10 +5,11 @@ import { hostAddress, localPref, nextHop, optionalAttributeFields, prefixField }
 import { resolveServiceAddress, serviceAddressChecks, serviceAddressSchema } from './address-schema.js';
 import { checkSchema, memberTimeouts } from './checks/index.js';
 import type { IssueSink } from './cross-checks.js';
-import { absolutePath, bool, defined, integer, list, oneOf, parsedText, seconds, section, text } from './fields.js';
+import { absolutePath, bool, defined, integer, list, oneOf, parsedText, seconds, section } from './fields.js';
+import { hooksSchema, hooksToFile } from './hooks-schema.js';
 import { medFromLoadSchema, medFromLoadToFile } from './med-from-load-schema.js';
 import { HEALTH_DEFAULTS } from '../health/defaults.js';
-import type { HookSpec, HookTrigger } from '../health/hooks.js';
+import type { HookSpec } from '../health/hooks.js';
 import { DEFAULT_DRAIN, type DrainSettings } from '../announce/drain.js';
 import type { AnnounceAttributes, Role, RoleStyle, StateAction } from '../announce/policy.js';
 
@@ -26,33 +27,6 @@ export const DEFAULT_ROLE_COMMUNITIES: Readonly<Record<Role, number>> = {
   secondary: 65000 * 65536 + 2,
   tertiary: 65000 * 65536 + 3,
 };
-
-const HOOK_TRIGGERS: readonly HookTrigger[] = ['any', 'up', 'down', 'disabled'];
-
-const hookCommand = () =>
-  list(text('a program or argument'), 'a list: the program and its arguments')
-    .min(1, 'the list is empty (expected the program and its arguments)')
-    .refine((c) => c[0] !== '', 'the program is empty (expected a program path)');
-
-/** `hooks`: one command per trigger, all under one time limit. `any` runs before the state's own hook. */
-const hooksSchema = () =>
-  section(
-    {
-      any: hookCommand().optional(),
-      up: hookCommand().optional(),
-      down: hookCommand().optional(),
-      disabled: hookCommand().optional(),
-      timeout: seconds(0.1, 3600).default(HEALTH_DEFAULTS.hookTimeoutMs / 1000),
-    },
-    'a mapping with one or more of any, up, down, disabled (each a program and its arguments), and optionally timeout',
-  ).transform((h, ctx): HookSpec[] => {
-    const hooks = HOOK_TRIGGERS.flatMap((on): HookSpec[] => {
-      const command = h[on];
-      return command === undefined ? [] : [{ on, command, timeoutMs: h.timeout }];
-    });
-    if (hooks.length === 0) ctx.addIssue({ code: 'custom', message: `no hook given (expected one or more of ${HOOK_TRIGGERS.join(', ')})` });
-    return hooks;
-  });
 
 const drainSchema = () =>
   section(
@@ -264,14 +238,9 @@ export type ServiceSchemaOutput = z.output<ReturnType<typeof serviceSchema>>;
 
 /** hooks, drain, drain-on-stop and med-from-load of a parsed service, in the file's form. */
 export function serviceExtrasToFile(s: Pick<ServiceSchemaOutput, 'hooks' | 'drain' | 'drainOnStop' | 'medFromLoad'>): Record<string, unknown> {
-  const hooks: Record<string, unknown> = {};
-  for (const h of s.hooks) {
-    hooks[h.on] = h.command;
-    if (h.timeoutMs !== undefined) hooks['timeout'] = h.timeoutMs / 1000;
-  }
   const m = s.medFromLoad;
   return defined({
-    hooks: s.hooks.length > 0 ? hooks : undefined,
+    hooks: s.hooks.length > 0 ? hooksToFile(s.hooks) : undefined,
     drain: { time: s.drain.timeMs / 1000, 'local-pref': s.drain.localPref },
     'drain-on-stop': s.drainOnStop,
     'med-from-load': m === undefined ? undefined : medFromLoadToFile(m),
