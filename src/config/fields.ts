@@ -75,6 +75,12 @@ export const parsedText = <T>(what: string, parse: (s: string) => Parsed<T>) =>
     return z.NEVER;
   });
 
+/** A program and its arguments, run without a shell. */
+export const commandLine = () =>
+  list(text('a program or argument'), 'a list: the program and its arguments')
+    .min(1, 'the list is empty (expected the program and its arguments)')
+    .refine((c) => c[0] !== '', 'the program is empty (expected a program path)');
+
 export const absolutePath = (what = 'an absolute path') =>
   parsedText(what, (s): Parsed<string> => (s.startsWith('/') ? ok(s) : fail(`${JSON.stringify(s)} is not absolute (expected ${what})`)));
 

@@ -1,22 +1,17 @@
-import { list, seconds, section, text } from './fields.js';
+import { commandLine, seconds, section } from './fields.js';
 import { HEALTH_DEFAULTS } from '../health/defaults.js';
 import type { HookSpec, HookTrigger } from '../health/hooks.js';
 
 const HOOK_TRIGGERS: readonly HookTrigger[] = ['any', 'up', 'down', 'disabled'];
 
-const hookCommand = () =>
-  list(text('a program or argument'), 'a list: the program and its arguments')
-    .min(1, 'the list is empty (expected the program and its arguments)')
-    .refine((c) => c[0] !== '', 'the program is empty (expected a program path)');
-
 /** `hooks`: one command per trigger, all under one time limit. `any` runs before the state's own hook. */
 export const hooksSchema = () =>
   section(
     {
-      any: hookCommand().optional(),
-      up: hookCommand().optional(),
-      down: hookCommand().optional(),
-      disabled: hookCommand().optional(),
+      any: commandLine().optional(),
+      up: commandLine().optional(),
+      down: commandLine().optional(),
+      disabled: commandLine().optional(),
       timeout: seconds(0.1, 3600).default(HEALTH_DEFAULTS.hookTimeoutMs / 1000),
     },
     'a mapping with one or more of any, up, down, disabled (each a program and its arguments), and optionally timeout',

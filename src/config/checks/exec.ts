@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { absolutePath, defined, expecting, list, section, text } from '../fields.js';
+import { absolutePath, commandLine, defined, expecting, section, text } from '../fields.js';
 import type { ProbeSpec } from '../../health/probe-spec.js';
 import type { CheckKindModule } from './kind.js';
 
@@ -9,9 +9,7 @@ export const execCheck: CheckKindModule<'exec'> = {
     exec: () =>
       section(
         {
-          command: list(text('a program or argument'), 'a list: the program and its arguments')
-            .min(1, 'the list is empty (expected the program and its arguments)')
-            .refine((c) => c[0] !== '', 'the program is empty (expected a program path)'),
+          command: commandLine(),
           env: z.record(text('a value'), { errorMap: expecting('a mapping of variable names to values') }).optional(),
           cwd: absolutePath().optional(),
         },
