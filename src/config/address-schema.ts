@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { familyOf, parsePrefixText, prefixCovers } from './addresses.js';
+import { fail, familyOf, ok, parsePrefixText, prefixCovers } from './addresses.js';
 import type { Family, Parsed, ParsedPrefix } from './addresses.js';
 import { attributeFields, hostAddress, nextHop, prefixField } from './bgp-fields.js';
 import type { IssueSink } from './cross-checks.js';
@@ -25,9 +25,6 @@ import type { ProbeSpec } from '../health/probe-spec.js';
  *
  *   watch: { interface: lo, label: "lo:bgp*", prefixes: [192.0.2.0/24], ipv6-length: 64, med: 100 }
  */
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 export const interfaceName = (what = 'an interface name such as lo', allowAll = false) =>
   parsedText(what, (s): Parsed<string> => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isUnspecified, parseAddress, parsePrefixText } from './addresses.js';
+import { fail, isUnspecified, ok, parseAddress, parsePrefixText } from './addresses.js';
 import type { Parsed } from './addresses.js';
 import { parseCommunity, parseLargeCommunity } from './communities.js';
 import { expecting, integer, list, parsedText } from './fields.js';
@@ -25,9 +25,6 @@ export const asn = () =>
   });
 
 export const port = () => integer(1, 65535, 'a TCP port 1..65535');
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 /** Any IPv4 or IPv6 address, in canonical text. */
 export const ipAddress = (what = 'an IPv4 or IPv6 address') =>

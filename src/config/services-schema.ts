@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { familyOf, parsePrefixText, prefixCovers } from './addresses.js';
+import { fail, familyOf, ok, parsePrefixText, prefixCovers } from './addresses.js';
 import type { Family, Parsed, ParsedPrefix } from './addresses.js';
 import { hostAddress, localPref, nextHop, optionalAttributeFields, prefixField } from './bgp-fields.js';
 import { resolveServiceAddress, serviceAddressChecks, serviceAddressSchema } from './address-schema.js';
@@ -17,9 +17,6 @@ import type { AnnounceAttributes, Role, RoleStyle, StateAction } from '../announ
  * `services`: prefixes announced while a health check passes. Each entry maps
  * onto a health ProbeSpec, the service thresholds and an announce policy.
  */
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 /** Linode's route servers prefer 65000:1 over 65000:2 over 65000:3. */
 export const DEFAULT_ROLE_COMMUNITIES: Readonly<Record<Role, number>> = {
