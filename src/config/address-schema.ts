@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { familyOf, parsePrefixText, prefixCovers } from './addresses.js';
+import { fail, familyOf, ok, parsePrefixText, prefixCovers } from './addresses.js';
 import type { Family, Parsed, ParsedPrefix } from './addresses.js';
-import { communities, hostAddress, largeCommunities, nextHop, prefixField } from './bgp-fields.js';
+import { attributeFields, hostAddress, nextHop, prefixField } from './bgp-fields.js';
 import type { IssueSink } from './cross-checks.js';
-import { bool, expecting, integer, list, parsedText, section, text } from './fields.js';
+import { bool, integer, list, parsedText, seconds, section, text } from './fields.js';
 import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress } from '../net/address-names.js';
 import type { ProbeSpec } from '../health/probe-spec.js';
 
@@ -26,9 +26,6 @@ import type { ProbeSpec } from '../health/probe-spec.js';
  *   watch: { interface: lo, label: "lo:bgp*", prefixes: [192.0.2.0/24], ipv6-length: 64, med: 100 }
  */
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
-
 export const interfaceName = (what = 'an interface name such as lo', allowAll = false) =>
   parsedText(what, (s): Parsed<string> => {
     if (s === ALL_INTERFACES && !allowAll) return fail(`"*" (every interface) is only for watch (expected ${what})`);
@@ -46,18 +43,6 @@ const hostPrefix = () =>
     if (a.length !== max) return fail(`${s} is not a single address (expected an address such as ${a.address}, or ${a.address}/${max})`);
     return ok(a.text);
   });
-
-/** Whole seconds or decimals, kept as milliseconds. */
-const seconds = (min: number, max: number) => {
-  const what = `a number of seconds ${min}..${max}`;
-  return z.number({ errorMap: expecting(what) }).transform((n, ctx) => {
-    if (!(n >= min && n <= max)) {
-      ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
-      return z.NEVER;
-    }
-    return Math.round(n * 1000);
-  });
-};
 
 const duplicates = (items: readonly string[], path: string, what: string, ctx: z.RefinementCtx): void => {
   items.forEach((x, i) => {
@@ -254,11 +239,7 @@ export const watchSchema = () =>
       'rescan-interval': seconds(1, 3600).default(30),
       /** Absent: the next hop configured on each neighbor. */
       'next-hop': nextHop().optional(),
-      med: integer(0, 0xffffffff, 'a MED 0..4294967295').optional(),
-      prepend: integer(0, 32, 'a number of extra AS copies 0..32').default(0),
-      communities: communities().default([]),
-      'large-communities': largeCommunities().default([]),
-      'local-pref': integer(0, 0xffffffff, 'a LOCAL_PREF 0..4294967295').optional(),
+      ...attributeFields(),
       neighbors: list(hostAddress('a neighbor address'), 'a list of neighbor addresses').optional(),
     },
     'a mapping with at least prefixes',

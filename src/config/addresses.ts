@@ -15,8 +15,8 @@ export interface ParsedPrefix {
 /** Result of a parse that can fail: the value, or what is wrong (ending in "(expected ...)"). */
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
+export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+export const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 /** Canonical text and family of an IPv4 or IPv6 address; zone ids (fe80::1%eth0) are not supported. */
 export function parseAddress(text: string): Parsed<{ family: Family; addr: string }> {

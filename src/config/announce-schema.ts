@@ -1,18 +1,12 @@
 import { familyOf, parsePrefixText } from './addresses.js';
-import { communities, hostAddress, largeCommunities, nextHop, prefixField } from './bgp-fields.js';
-import { integer, list, section } from './fields.js';
+import { attributeFields, hostAddress, nextHop, prefixField } from './bgp-fields.js';
+import { list, section } from './fields.js';
 
 const announceShape = {
   prefix: prefixField(),
   /** Absent: the next hop configured on each neighbor. */
   'next-hop': nextHop().optional(),
-  med: integer(0, 0xffffffff, 'a MED 0..4294967295').optional(),
-  /** Extra copies of our AS; more than a handful only gets the route filtered upstream. */
-  prepend: integer(0, 32, 'a number of extra AS copies 0..32').default(0),
-  communities: communities().default([]),
-  'large-communities': largeCommunities().default([]),
-  /** Sent to iBGP neighbors only (RFC 4271 5.1.5). */
-  'local-pref': integer(0, 0xffffffff, 'a LOCAL_PREF 0..4294967295').optional(),
+  ...attributeFields(),
   neighbors: list(hostAddress('a neighbor address'), 'a list of neighbor addresses').optional(),
 };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isUnspecified, parseAddress, parsePrefixText } from './addresses.js';
+import { fail, isUnspecified, ok, parseAddress, parsePrefixText } from './addresses.js';
 import type { Parsed } from './addresses.js';
 import { parseCommunity, parseLargeCommunity } from './communities.js';
 import { expecting, integer, list, parsedText } from './fields.js';
@@ -25,9 +25,6 @@ export const asn = () =>
   });
 
 export const port = () => integer(1, 65535, 'a TCP port 1..65535');
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 /** Any IPv4 or IPv6 address, in canonical text. */
 export const ipAddress = (what = 'an IPv4 or IPv6 address') =>
@@ -68,9 +65,36 @@ export const nextHop = () =>
     return isUnspecified(r.value.addr) ? fail(`${r.value.addr} is the unspecified address (expected self or an IP address)`) : ok(r.value.addr);
   });
 
+/** RFC 4271 5.1.4. */
+export const med = () => integer(0, 0xffffffff, 'a MED 0..4294967295');
+
+/** Extra copies of our AS; more than a handful only gets the route filtered upstream. */
+export const prepend = () => integer(0, 32, 'a number of extra AS copies 0..32');
+
 export const communities = () => list(parsedText('a community such as "65000:1" or no-export', parseCommunity), 'a list of communities');
 
 export const largeCommunities = () => list(parsedText('a large community such as "65001:1:2"', parseLargeCommunity), 'a list of large communities');
+
+/** Sent to iBGP neighbors only (RFC 4271 5.1.5). */
+export const localPref = () => integer(0, 0xffffffff, 'a LOCAL_PREF 0..4294967295');
+
+/** The attributes of a route as `announce` and `watch` take them: no prepend and no communities unless given. */
+export const attributeFields = () => ({
+  med: med().optional(),
+  prepend: prepend().default(0),
+  communities: communities().default([]),
+  'large-communities': largeCommunities().default([]),
+  'local-pref': localPref().optional(),
+});
+
+/** The same attributes with nothing filled in, for a service's states, each of which sets only what it names. */
+export const optionalAttributeFields = () => ({
+  med: med().optional(),
+  prepend: prepend().optional(),
+  communities: communities().optional(),
+  'large-communities': largeCommunities().optional(),
+  'local-pref': localPref().optional(),
+});
 
 /** Environment variable names as POSIX shells accept them. */
 export const envName = () =>

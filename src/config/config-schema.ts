@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { addressCrossChecks, watchChecks, watchSchema } from './address-schema.js';
-import { isUnspecified, parseAddress } from './addresses.js';
+import { fail, isUnspecified, ok, parseAddress } from './addresses.js';
 import type { Parsed } from './addresses.js';
 import { announceSchema } from './announce-schema.js';
 import { asn, ipAddress, port, prefixField, routerId, socketPath } from './bgp-fields.js';
@@ -20,9 +20,6 @@ export interface ConfigEnvironment extends SecretSources {
   /** The machine's IPv4 addresses, read only when router-id is absent. */
   readonly ipv4Addresses?: () => readonly string[];
 }
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 export const listenSchema = () =>
   section(

@@ -5,7 +5,8 @@ import { formatCommunity, formatLargeCommunity } from './communities.js';
 import { formatHostPort, formatMode } from './config-schema.js';
 import type { Config, ServiceConfig } from './config-schema.js';
 import { kebabCase } from './fields.js';
-import { checkToFile, serviceExtrasToFile } from './services-schema.js';
+import { checkToFile } from './checks/index.js';
+import { serviceExtrasToFile } from './services-schema.js';
 import { Secret } from './secret.js';
 
 /** camelCase keys back to the file's kebab-case; absent values dropped; secrets redacted. */

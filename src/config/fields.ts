@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fail, ok } from './addresses.js';
 import type { Parsed } from './addresses.js';
 
 /**
@@ -41,6 +42,25 @@ export const integer = (min: number, max: number, what = `an integer ${min}..${m
 
 export const text = (what = 'a string') => z.string({ errorMap: expecting(what) });
 
+/** A finite number in min..max, for fields that need not be whole numbers. */
+export const decimal = (min: number, max: number, what: string) =>
+  z.number({ errorMap: expecting(what) }).superRefine((n, ctx) => {
+    if (Number.isFinite(n) && n >= min && n <= max) return;
+    ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
+  });
+
+/** Seconds with decimals, kept as whole milliseconds. */
+export const seconds = (min: number, max: number) => {
+  const what = `a number of seconds ${min}..${max}`;
+  return z.number({ errorMap: expecting(what) }).transform((n, ctx) => {
+    if (!(n >= min && n <= max)) {
+      ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
+      return z.NEVER;
+    }
+    return Math.round(n * 1000);
+  });
+};
+
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T, what = `one of ${values.join(', ')}`) =>
   z.enum(values as unknown as [T[number], ...T[number][]], { errorMap: expecting(what) });
 
@@ -54,6 +74,15 @@ export const parsedText = <T>(what: string, parse: (s: string) => Parsed<T>) =>
     ctx.addIssue({ code: 'custom', message: r.error });
     return z.NEVER;
   });
+
+/** A program and its arguments, run without a shell. */
+export const commandLine = () =>
+  list(text('a program or argument'), 'a list: the program and its arguments')
+    .min(1, 'the list is empty (expected the program and its arguments)')
+    .refine((c) => c[0] !== '', 'the program is empty (expected a program path)');
+
+export const absolutePath = (what = 'an absolute path') =>
+  parsedText(what, (s): Parsed<string> => (s.startsWith('/') ? ok(s) : fail(`${JSON.stringify(s)} is not absolute (expected ${what})`)));
 
 /** A field of any YAML type, for values with several spellings (`true` or a number); `parse` also sees `undefined`. */
 export const parsedAny = <T>(parse: (v: unknown) => Parsed<T>) =>
@@ -70,6 +99,9 @@ export type CamelKeys<T> = { [K in keyof T as K extends string ? Camel<K> : K]: 
 
 export const camelCase = (key: string): string => key.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 export const kebabCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** A mapping without its absent values, so the file form shows only what is set. */
+export const defined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);

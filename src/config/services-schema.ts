@@ -1,25 +1,22 @@
 import { z } from 'zod';
-import { familyOf, parsePrefixText, prefixCovers } from './addresses.js';
+import { fail, familyOf, ok, parsePrefixText, prefixCovers } from './addresses.js';
 import type { Family, Parsed, ParsedPrefix } from './addresses.js';
-import { communities, hostAddress, ipAddress, largeCommunities, nextHop, port, prefixField } from './bgp-fields.js';
+import { hostAddress, localPref, nextHop, optionalAttributeFields, prefixField } from './bgp-fields.js';
 import { resolveServiceAddress, serviceAddressChecks, serviceAddressSchema } from './address-schema.js';
+import { checkSchema, memberTimeouts } from './checks/index.js';
 import type { IssueSink } from './cross-checks.js';
-import { bool, expecting, integer, list, oneOf, parsedText, section, text } from './fields.js';
+import { absolutePath, bool, defined, integer, list, oneOf, parsedText, seconds, section } from './fields.js';
+import { hooksSchema, hooksToFile } from './hooks-schema.js';
+import { medFromLoadSchema, medFromLoadToFile } from './med-from-load-schema.js';
 import { HEALTH_DEFAULTS } from '../health/defaults.js';
-import type { HookSpec, HookTrigger } from '../health/hooks.js';
-import type { CompositePart, ProbeSpec, StatusMatch } from '../health/probe-spec.js';
-import type { LoadMeasure } from '../health/probes/load.js';
+import type { HookSpec } from '../health/hooks.js';
 import { DEFAULT_DRAIN, type DrainSettings } from '../announce/drain.js';
-import type { LoadMedSettings } from '../announce/load-med.js';
 import type { AnnounceAttributes, Role, RoleStyle, StateAction } from '../announce/policy.js';
 
 /**
  * `services`: prefixes announced while a health check passes. Each entry maps
  * onto a health ProbeSpec, the service thresholds and an announce policy.
  */
-
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
 /** Linode's route servers prefer 65000:1 over 65000:2 over 65000:3. */
 export const DEFAULT_ROLE_COMMUNITIES: Readonly<Record<Role, number>> = {
@@ -28,434 +25,14 @@ export const DEFAULT_ROLE_COMMUNITIES: Readonly<Record<Role, number>> = {
   tertiary: 65000 * 65536 + 3,
 };
 
-const absolutePath = (what = 'an absolute path') =>
-  parsedText(what, (s): Parsed<string> => (s.startsWith('/') ? ok(s) : fail(`${JSON.stringify(s)} is not absolute (expected ${what})`)));
-
-/** Seconds with decimals, kept as whole milliseconds. */
-const seconds = (min: number, max: number) => {
-  const what = `a number of seconds ${min}..${max}`;
-  return z.number({ errorMap: expecting(what) }).transform((n, ctx) => {
-    if (!(n >= min && n <= max)) {
-      ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
-      return z.NEVER;
-    }
-    return Math.round(n * 1000);
-  });
-};
-
-const statusMatch = () =>
-  z.union([z.number(), z.string()], { errorMap: expecting('a status code such as 200 or a range such as "200-299"') }).transform((v, ctx): StatusMatch => {
-    const what = 'a status code 100..599 or a range such as "200-299"';
-    const codeOk = (n: number): boolean => Number.isInteger(n) && n >= 100 && n <= 599;
-    if (typeof v === 'number') {
-      if (codeOk(v)) return v;
-    } else {
-      const m = /^(\d{3})-(\d{3})$/.exec(v);
-      const lo = Number(m?.[1]);
-      const hi = Number(m?.[2]);
-      if (m && codeOk(lo) && codeOk(hi) && lo <= hi) return [lo, hi];
-    }
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(v)} is not a status (expected ${what})` });
-    return z.NEVER;
-  });
-
-interface UrlParts {
-  readonly kind: 'http' | 'https';
-  readonly host: string;
-  readonly port?: number;
-  readonly path: string;
-}
-
-const httpUrl = () =>
-  parsedText('an http:// or https:// URL', (s): Parsed<UrlParts> => {
-    let u: URL;
-    try {
-      u = new URL(s);
-    } catch {
-      return fail(`${JSON.stringify(s)} is not a URL (expected an http:// or https:// URL)`);
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return fail(`${u.protocol} is not supported (expected an http:// or https:// URL)`);
-    if (u.username !== '' || u.password !== '') return fail('credentials in the URL would be logged (expected a URL without user:password@; use headers)');
-    return ok({
-      kind: u.protocol === 'https:' ? 'https' : 'http',
-      host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
-      ...(u.port !== '' ? { port: Number(u.port) } : {}),
-      path: `${u.pathname}${u.search}`,
-    });
-  });
-
-const tcpCheck = () =>
-  section({ host: text('a host name or address'), port: port(), 'local-address': hostAddress().optional() }, 'a mapping with host and port').transform(
-    (t): ProbeSpec => ({ kind: 'tcp', host: t.host, port: t.port, ...(t.localAddress !== undefined ? { localAddress: t.localAddress } : {}) }),
-  );
-
-/** Compiled here once, so a bad pattern is a config error at its line rather than a probe that always fails. */
-const bodyRegex = () =>
-  parsedText('a JavaScript regular expression', (s): Parsed<string> => {
-    try {
-      new RegExp(s);
-      return ok(s);
-    } catch (e) {
-      return fail(`${JSON.stringify(s)} is not a valid pattern: ${(e as Error).message} (expected a JavaScript regular expression)`);
-    }
-  });
-
-const httpCheck = () =>
-  section(
-    {
-      url: httpUrl(),
-      method: oneOf(['GET', 'HEAD', 'POST']).optional(),
-      'expect-status': list(statusMatch(), 'a list of status codes').min(1, 'the list is empty (expected at least one status)').optional(),
-      'body-contains': text().optional(),
-      'body-regex': bodyRegex().optional(),
-      headers: z.record(text('a header value'), { errorMap: expecting('a mapping of header names to values') }).optional(),
-      'host-header': text().optional(),
-      servername: text('a TLS server name').optional(),
-      insecure: bool().default(false),
-    },
-    'a mapping with at least url',
-  ).transform(
-    (h): ProbeSpec => ({
-      ...h.url,
-      ...(h.method !== undefined ? { method: h.method } : {}),
-      ...(h.expectStatus !== undefined ? { status: h.expectStatus } : {}),
-      ...(h.bodyContains !== undefined ? { bodyContains: h.bodyContains } : {}),
-      ...(h.bodyRegex !== undefined ? { bodyRegex: h.bodyRegex } : {}),
-      ...(h.headers !== undefined ? { headers: h.headers } : {}),
-      ...(h.hostHeader !== undefined ? { hostHeader: h.hostHeader } : {}),
-      ...(h.servername !== undefined ? { servername: h.servername } : {}),
-      ...(h.insecure ? { insecure: true } : {}),
-    }),
-  );
-
-const execCheck = () =>
-  section(
-    {
-      command: list(text('a program or argument'), 'a list: the program and its arguments')
-        .min(1, 'the list is empty (expected the program and its arguments)')
-        .refine((c) => c[0] !== '', 'the program is empty (expected a program path)'),
-      env: z.record(text('a value'), { errorMap: expecting('a mapping of variable names to values') }).optional(),
-      cwd: absolutePath().optional(),
-    },
-    'a mapping with command',
-  ).transform(
-    (e): ProbeSpec => ({
-      kind: 'exec',
-      command: e.command,
-      ...(e.env !== undefined ? { env: e.env } : {}),
-      ...(e.cwd !== undefined ? { cwd: e.cwd } : {}),
-    }),
-  );
-
-const processCheck = () =>
-  section(
-    { 'pid-file': absolutePath().optional(), pid: integer(1, 4194304, 'a process id').optional(), unit: text('a systemd unit name').optional() },
-    'a mapping with one of pid-file, pid, unit',
-  ).transform((p, ctx): ProbeSpec => {
-    const given = [p.pidFile !== undefined, p.pid !== undefined, p.unit !== undefined].filter(Boolean).length;
-    if (given !== 1) {
-      ctx.addIssue({ code: 'custom', message: `${given === 0 ? 'nothing to watch' : 'more than one thing to watch'} (expected exactly one of pid-file, pid, unit)` });
-      return z.NEVER;
-    }
-    if (p.pidFile !== undefined) return { kind: 'process', pidFile: p.pidFile };
-    if (p.pid !== undefined) return { kind: 'process', pid: p.pid };
-    return { kind: 'process', unit: p.unit! };
-  });
-
-const listenerCheck = () =>
-  section({ port: port(), address: hostAddress().optional() }, 'a mapping with port').transform(
-    (l): ProbeSpec => ({ kind: 'listener', port: l.port, ...(l.address !== undefined ? { address: l.address } : {}) }),
-  );
-
-/** A finite number in min..max, for fields that need not be whole numbers. */
-const decimal = (min: number, max: number, what: string) =>
-  z.number({ errorMap: expecting(what) }).superRefine((n, ctx) => {
-    if (Number.isFinite(n) && n >= min && n <= max) return;
-    ctx.addIssue({ code: 'custom', message: `${n} is out of range (expected ${what})` });
-  });
-
-const dnsName = () =>
-  parsedText('a domain name', (s): Parsed<string> =>
-    s !== '' && Buffer.byteLength(s) <= 253 && !/\s/.test(s) ? ok(s) : fail(`${JSON.stringify(s)} is not a domain name (expected a domain name of 1..253 bytes without spaces)`),
-  );
-
-const dnsCheck = () =>
-  section(
-    {
-      name: dnsName(),
-      server: hostAddress('the resolver\'s IPv4 or IPv6 address'),
-      port: port().optional(),
-      type: oneOf(['A', 'AAAA']).default('A'),
-      expect: list(ipAddress('an address the answer must hold'), 'a list of addresses').optional(),
-    },
-    'a mapping with name and server',
-  ).transform((d, ctx): ProbeSpec => {
-    d.expect?.forEach((a, i) => {
-      const v6 = a.includes(':');
-      if (v6 !== (d.type === 'AAAA')) {
-        ctx.addIssue({ code: 'custom', path: ['expect', i], message: `${a} cannot be in an answer of type ${d.type} (expected ${d.type === 'A' ? 'IPv4' : 'IPv6'} addresses, or type ${v6 ? 'AAAA' : 'A'})` });
-      }
-    });
-    return {
-      kind: 'dns',
-      name: d.name,
-      server: d.server,
-      type: d.type,
-      ...(d.port !== undefined ? { port: d.port } : {}),
-      ...(d.expect !== undefined ? { expect: d.expect } : {}),
-    };
-  });
-
-const LOAD_SOURCES = ['cpu', 'memory', 'connections'] as const;
-type LoadSource = (typeof LOAD_SOURCES)[number];
-
-/** The 1-, 5- or 15-minute load average. */
-const loadWindow = () =>
-  z.number({ errorMap: expecting('1, 5 or 15 (minutes of load average)') }).transform((n, ctx): 1 | 5 | 15 => {
-    if (n === 1 || n === 5 || n === 15) return n;
-    ctx.addIssue({ code: 'custom', message: `${n} is not allowed (expected 1, 5 or 15 (minutes of load average))` });
-    return z.NEVER;
-  });
-
-/** What a load figure means, for messages about thresholds. */
-const LOAD_UNITS: Readonly<Record<LoadSource, string>> = {
-  cpu: 'a load average per CPU, 0 or more',
-  memory: 'a fraction of memory in use, 0..1',
-  connections: 'a number of established connections, 0 or more',
-};
-
-/** `port` only for connections (and required there), `window` only for cpu. */
-function checkLoadSource(l: { source: LoadSource; port?: number | undefined; window?: number | undefined }, ctx: z.RefinementCtx): void {
-  if (l.source === 'connections' && l.port === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['port'], message: 'missing (expected the local TCP port whose established connections are counted)' });
-  }
-  if (l.source !== 'connections' && l.port !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['port'], message: `port applies to source connections only (expected no port for source ${l.source})` });
-  }
-  if (l.source !== 'cpu' && l.window !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['window'], message: `window applies to source cpu only (expected no window for source ${l.source})` });
-  }
-}
-
-/** A threshold in the unit of `source`; adds an issue at `key` and returns false when it does not fit. */
-function loadValueFits(source: LoadSource, key: string, n: number, ctx: z.RefinementCtx): boolean {
-  const fits = n >= 0 && (source !== 'memory' || n <= 1) && (source !== 'connections' || Number.isInteger(n));
-  if (!fits) ctx.addIssue({ code: 'custom', path: [key], message: `${n} does not fit source ${source} (expected ${LOAD_UNITS[source]})` });
-  return fits;
-}
-
-const measureOf = (source: LoadSource, port: number | undefined, window: 1 | 5 | 15 | undefined): LoadMeasure =>
-  source === 'cpu' ? { metric: 'cpu', ...(window !== undefined ? { window } : {}) } : source === 'memory' ? { metric: 'memory' } : { metric: 'connections', port: port ?? 0 };
-
-const loadCheck = () =>
-  section(
-    {
-      source: oneOf(LOAD_SOURCES),
-      max: decimal(0, Number.MAX_SAFE_INTEGER, 'a threshold, 0 or more'),
-      port: port().optional(),
-      window: loadWindow().optional(),
-    },
-    'a mapping with source and max',
-  ).transform((l, ctx): ProbeSpec => {
-    checkLoadSource(l, ctx);
-    loadValueFits(l.source, 'max', l.max, ctx);
-    return { kind: 'load', max: l.max, ...measureOf(l.source, l.port, l.window) };
-  });
-
-/** Probe kinds a check (or a member of all-of / any-of) may name. */
-export const CHECK_KINDS = ['tcp', 'http', 'exec', 'process', 'listener', 'dns', 'load', 'all-of', 'any-of'] as const;
-type CheckKind = (typeof CHECK_KINDS)[number];
-
-const probeShape = () => ({
-  tcp: tcpCheck().optional(),
-  http: httpCheck().optional(),
-  exec: execCheck().optional(),
-  process: processCheck().optional(),
-  listener: listenerCheck().optional(),
-  dns: dnsCheck().optional(),
-  load: loadCheck().optional(),
-  'all-of': z.lazy(() => partsSchema('all')).optional(),
-  'any-of': z.lazy(() => partsSchema('any')).optional(),
-});
-
-type ProbeFields = { [K in CheckKind as K extends 'all-of' ? 'allOf' : K extends 'any-of' ? 'anyOf' : K]?: ProbeSpec | undefined };
-
-/** The one probe named in a mapping of probe kinds, with its kind's key. */
-function pickProbe(c: ProbeFields, ctx: z.RefinementCtx): { kind: CheckKind; spec: ProbeSpec } | undefined {
-  const given = CHECK_KINDS.flatMap((k) => {
-    const spec = c[k === 'all-of' ? 'allOf' : k === 'any-of' ? 'anyOf' : k];
-    return spec === undefined ? [] : [{ kind: k, spec }];
-  });
-  if (given.length === 1) return given[0];
-  ctx.addIssue({
-    code: 'custom',
-    message: `${given.length === 0 ? 'no probe given' : `${given.length} probes given`} (expected exactly one of ${CHECK_KINDS.join(', ')})`,
-  });
-  return undefined;
-}
-
-interface Member {
-  readonly kind: CheckKind;
-  readonly name: string | undefined;
-  readonly timeoutMs: number | undefined;
-  readonly probe: ProbeSpec;
-}
-
-const memberName = () =>
-  parsedText('a name of letters, digits, ., _ and -', (s): Parsed<string> =>
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(s) ? ok(s) : fail(`${JSON.stringify(s)} is not a check name (expected 1..63 letters, digits, ., _ and -)`),
-  );
-
-function memberSchema(): z.ZodType<Member, z.ZodTypeDef, unknown> {
-  return section(
-    { ...probeShape(), name: memberName().optional(), timeout: seconds(0.05, 600).optional() },
-    `a mapping with one of ${CHECK_KINDS.join(', ')}, and optionally name and timeout`,
-  ).transform((m, ctx): Member => {
-    const picked = pickProbe(m, ctx);
-    if (!picked) return z.NEVER;
-    return { kind: picked.kind, name: m.name, timeoutMs: m.timeout, probe: picked.spec };
-  });
-}
-
-/**
- * The members of all-of / any-of. A member without a name is called by its
- * kind ("http"), or by kind and position ("http-2") when its kind is there twice.
- */
-function partsSchema(mode: 'all' | 'any'): z.ZodType<ProbeSpec, z.ZodTypeDef, unknown> {
-  return list(z.lazy(memberSchema), 'a list of checks, each a mapping with one probe')
-    .min(1, 'the list is empty (expected at least one check)')
-    .transform((members, ctx): ProbeSpec => {
-      const probes: CompositePart[] = [];
-      const seen = new Map<string, number>();
-      members.forEach((m, i) => {
-        const twice = members.filter((x) => x.kind === m.kind && x.name === undefined).length > 1;
-        const name = m.name ?? (twice ? `${m.kind}-${i + 1}` : m.kind);
-        const first = seen.get(name);
-        if (first !== undefined) {
-          ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `${name} is already the name of check ${first + 1} in this list (expected each name once; give name: to one of them)` });
-        } else seen.set(name, i);
-        probes.push({ name, probe: m.probe, ...(m.timeoutMs !== undefined ? { timeoutMs: m.timeoutMs } : {}) });
-      });
-      return { kind: 'composite', mode, probes };
-    });
-}
-
-/** Exactly one probe kind. */
-export const checkSchema = () =>
-  section(probeShape(), `a mapping with one of ${CHECK_KINDS.join(', ')}`).transform((c, ctx): ProbeSpec => {
-    const picked = pickProbe(c, ctx);
-    return picked ? picked.spec : z.NEVER;
-  });
-
-/** Every composite member's own timeout, with its key path below `check`. */
-function memberTimeouts(spec: ProbeSpec, path: (string | number)[] = []): { path: (string | number)[]; timeoutMs: number }[] {
-  if (spec.kind !== 'composite') return [];
-  const key = spec.mode === 'all' ? 'all-of' : 'any-of';
-  return spec.probes.flatMap((p, i) => [
-    ...(p.timeoutMs !== undefined ? [{ path: [...path, key, i, 'timeout'], timeoutMs: p.timeoutMs }] : []),
-    ...memberTimeouts(p.probe, [...path, key, i]),
-  ]);
-}
-
-const HOOK_TRIGGERS: readonly HookTrigger[] = ['any', 'up', 'down', 'disabled'];
-
-const hookCommand = () =>
-  list(text('a program or argument'), 'a list: the program and its arguments')
-    .min(1, 'the list is empty (expected the program and its arguments)')
-    .refine((c) => c[0] !== '', 'the program is empty (expected a program path)');
-
-/** `hooks`: one command per trigger, all under one time limit. `any` runs before the state's own hook. */
-const hooksSchema = () =>
-  section(
-    {
-      any: hookCommand().optional(),
-      up: hookCommand().optional(),
-      down: hookCommand().optional(),
-      disabled: hookCommand().optional(),
-      timeout: seconds(0.1, 3600).default(HEALTH_DEFAULTS.hookTimeoutMs / 1000),
-    },
-    'a mapping with one or more of any, up, down, disabled (each a program and its arguments), and optionally timeout',
-  ).transform((h, ctx): HookSpec[] => {
-    const hooks = HOOK_TRIGGERS.flatMap((on): HookSpec[] => {
-      const command = h[on];
-      return command === undefined ? [] : [{ on, command, timeoutMs: h.timeout }];
-    });
-    if (hooks.length === 0) ctx.addIssue({ code: 'custom', message: `no hook given (expected one or more of ${HOOK_TRIGGERS.join(', ')})` });
-    return hooks;
-  });
-
 const drainSchema = () =>
   section(
     {
       time: seconds(0, 3600).default(DEFAULT_DRAIN.timeMs / 1000),
-      'local-pref': integer(0, 0xffffffff, 'a LOCAL_PREF 0..4294967295').default(DEFAULT_DRAIN.localPref),
+      'local-pref': localPref().default(DEFAULT_DRAIN.localPref),
     },
     'a mapping with time and local-pref',
   ).transform((d): DrainSettings => ({ timeMs: d.time, localPref: d.localPref }));
-
-/** A load-driven MED: what is measured, how often, and how load maps onto MED. */
-export interface LoadMedConfig extends LoadMedSettings {
-  readonly measure: LoadMeasure;
-  /** Time between two readings. */
-  readonly intervalMs: number;
-}
-
-/** Defaults of low and high where the unit allows one; connections need both given. */
-const LOAD_RANGE: Readonly<Partial<Record<LoadSource, { low: number; high: number }>>> = {
-  cpu: { low: 0.2, high: 1 },
-  memory: { low: 0.5, high: 0.95 },
-};
-
-const MED_WHAT = 'a MED 0..4294967295';
-
-const medFromLoadSchema = () =>
-  section(
-    {
-      source: oneOf(LOAD_SOURCES),
-      port: port().optional(),
-      window: loadWindow().optional(),
-      low: decimal(0, Number.MAX_SAFE_INTEGER, 'the load at which the MED is min').optional(),
-      high: decimal(0, Number.MAX_SAFE_INTEGER, 'the load at which the MED is max').optional(),
-      min: integer(0, 0xffffffff, MED_WHAT).default(0),
-      max: integer(0, 0xffffffff, MED_WHAT),
-      step: integer(1, 0xffffffff, 'a MED step 1..4294967295').optional(),
-      hysteresis: decimal(0, 0.5, 'a part of a step 0..0.5').default(0.5),
-      interval: seconds(0.1, 3600).default(5),
-      'min-interval': seconds(0, 86400).default(30),
-    },
-    'a mapping with at least source and max',
-  ).transform((m, ctx): LoadMedConfig => {
-    checkLoadSource(m, ctx);
-    const range = LOAD_RANGE[m.source];
-    const low = m.low ?? range?.low;
-    const high = m.high ?? range?.high;
-    for (const [key, v] of [['low', low], ['high', high]] as const) {
-      if (v === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `missing (expected ${LOAD_UNITS[m.source]}: source ${m.source} has no default)` });
-    }
-    const fits = low !== undefined && high !== undefined && loadValueFits(m.source, 'low', low, ctx) && loadValueFits(m.source, 'high', high, ctx);
-    if (fits && high <= low) ctx.addIssue({ code: 'custom', path: ['high'], message: `${high} is not above low ${low} (expected more than ${low})` });
-    if (m.max <= m.min) ctx.addIssue({ code: 'custom', path: ['max'], message: `${m.max} is not above min ${m.min} (expected more than ${m.min})` });
-    return {
-      measure: measureOf(m.source, m.port, m.window),
-      intervalMs: m.interval,
-      low: low ?? 0,
-      high: high ?? 0,
-      minMed: m.min,
-      maxMed: m.max,
-      // Ten steps by default: fine enough to rank instances, coarse enough that a step is a real change in load.
-      step: m.step ?? Math.max(1, Math.ceil((m.max - m.min) / 10)),
-      hysteresis: m.hysteresis,
-      minIntervalMs: m.minInterval,
-    };
-  });
-
-const attributeShape = {
-  med: integer(0, 0xffffffff, 'a MED 0..4294967295').optional(),
-  prepend: integer(0, 32, 'a number of extra AS copies 0..32').optional(),
-  communities: communities().optional(),
-  'large-communities': largeCommunities().optional(),
-  'local-pref': integer(0, 0xffffffff, 'a LOCAL_PREF 0..4294967295').optional(),
-};
 
 const attributesOf = (a: {
   med?: number | undefined;
@@ -471,7 +48,7 @@ const attributesOf = (a: {
   ...(a.localPref !== undefined ? { localPref: a.localPref } : {}),
 });
 
-const attributeSection = () => section(attributeShape, 'withdraw or a mapping of attributes (med, prepend, communities, large-communities, local-pref)');
+const attributeSection = () => section(optionalAttributeFields(), 'withdraw or a mapping of attributes (med, prepend, communities, large-communities, local-pref)');
 
 /** `withdraw`, or the attributes to announce with in that state. */
 const stateAction = () =>
@@ -506,7 +83,7 @@ const serviceShape = {
   'disable-file': absolutePath().optional(),
   /** Absent: the next hop configured on each neighbor. */
   'next-hop': nextHop().optional(),
-  ...attributeShape,
+  ...optionalAttributeFields(),
   'when-down': stateAction().optional(),
   'when-disabled': stateAction().optional(),
   role: oneOf(['primary', 'secondary', 'tertiary']).optional(),
@@ -656,80 +233,13 @@ export function serviceChecks(c: ServiceCheckInput, issue: IssueSink): string[][
 
 export type ServiceSchemaOutput = z.output<ReturnType<typeof serviceSchema>>;
 
-const defined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-
-/** A parsed check back in the file's form (every kind, composites with their names and timeouts), for `floatd check`. */
-export function checkToFile(c: ProbeSpec): Record<string, unknown> {
-  switch (c.kind) {
-    case 'tcp':
-      return { tcp: defined({ host: c.host, port: c.port, 'local-address': c.localAddress }) };
-    case 'http':
-    case 'https': {
-      const host = c.host.includes(':') ? `[${c.host}]` : c.host;
-      return {
-        http: defined({
-          url: `${c.kind}://${host}${c.port === undefined ? '' : `:${c.port}`}${c.path ?? '/'}`,
-          method: c.method,
-          'expect-status': c.status?.map((m) => (typeof m === 'number' ? m : `${m[0]}-${m[1]}`)),
-          'body-contains': c.bodyContains,
-          'body-regex': c.bodyRegex,
-          headers: c.headers,
-          'host-header': c.hostHeader,
-          servername: c.servername,
-          insecure: c.insecure ?? false,
-        }),
-      };
-    }
-    case 'exec':
-      return { exec: defined({ command: c.command, env: c.env, cwd: c.cwd }) };
-    case 'process':
-      return { process: 'pidFile' in c ? { 'pid-file': c.pidFile } : 'pid' in c ? { pid: c.pid } : { unit: c.unit } };
-    case 'listener':
-      return { listener: defined({ port: c.port, address: c.address }) };
-    case 'dns':
-      return { dns: defined({ name: c.name, server: c.server, port: c.port, type: c.type ?? 'A', expect: c.expect }) };
-    case 'load':
-      return {
-        load: defined({ source: c.metric, max: c.max, port: c.metric === 'connections' ? c.port : undefined, window: c.metric === 'cpu' ? c.window : undefined }),
-      };
-    case 'composite':
-      return {
-        [c.mode === 'all' ? 'all-of' : 'any-of']: c.probes.map((p) => ({
-          name: p.name,
-          ...checkToFile(p.probe),
-          ...(p.timeoutMs !== undefined ? { timeout: p.timeoutMs / 1000 } : {}),
-        })),
-      };
-  }
-}
-
 /** hooks, drain, drain-on-stop and med-from-load of a parsed service, in the file's form. */
 export function serviceExtrasToFile(s: Pick<ServiceSchemaOutput, 'hooks' | 'drain' | 'drainOnStop' | 'medFromLoad'>): Record<string, unknown> {
-  const hooks: Record<string, unknown> = {};
-  for (const h of s.hooks) {
-    hooks[h.on] = h.command;
-    if (h.timeoutMs !== undefined) hooks['timeout'] = h.timeoutMs / 1000;
-  }
   const m = s.medFromLoad;
   return defined({
-    hooks: s.hooks.length > 0 ? hooks : undefined,
+    hooks: s.hooks.length > 0 ? hooksToFile(s.hooks) : undefined,
     drain: { time: s.drain.timeMs / 1000, 'local-pref': s.drain.localPref },
     'drain-on-stop': s.drainOnStop,
-    'med-from-load':
-      m === undefined
-        ? undefined
-        : defined({
-            source: m.measure.metric,
-            port: m.measure.metric === 'connections' ? m.measure.port : undefined,
-            window: m.measure.metric === 'cpu' ? m.measure.window : undefined,
-            low: m.low,
-            high: m.high,
-            min: m.minMed,
-            max: m.maxMed,
-            step: m.step,
-            hysteresis: m.hysteresis,
-            interval: m.intervalMs / 1000,
-            'min-interval': m.minIntervalMs / 1000,
-          }),
+    'med-from-load': m === undefined ? undefined : medFromLoadToFile(m),
   });
 }

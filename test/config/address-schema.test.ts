@@ -13,7 +13,7 @@ import {
 } from '../../src/config/address-schema.js';
 import { list, section } from '../../src/config/fields.js';
 import { prefixField } from '../../src/config/bgp-fields.js';
-import { checkSchema } from '../../src/config/services-schema.js';
+import { checkSchema } from '../../src/config/checks/index.js';
 import { formatPath } from '../../src/config/errors.js';
 import { addressNeeds, addressPresentSpec, watchAttributesOf, watchFilterOf } from '../../src/daemon/addresses/from-config.js';
 import { parseConfigText } from '../../src/config/load.js';

@@ -1,44 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, parseConfigText } from '../../src/config/index.js';
-import type { Config, ConfigProblem } from '../../src/config/index.js';
-import { checkToFile, serviceExtrasToFile } from '../../src/config/services-schema.js';
+import { checkToFile } from '../../src/config/checks/index.js';
+import { serviceExtrasToFile } from '../../src/config/services-schema.js';
 import { HEALTH_DEFAULTS } from '../../src/health/defaults.js';
 import { stringify } from 'yaml';
-
-const HEAD = [
-  'router-id: 192.0.2.1',
-  'local-as: 65001',
-  'neighbors:',
-  '  - address: 192.0.2.254',
-  '    peer-as: 64512',
-  '    families: [ipv4, ipv6]',
-  '  - address: 192.0.2.253',
-  '    peer-as: 64513',
-];
-
-/** A config whose `services:` key is on line 9; `lines` follow it. */
-const withServices = (lines: string[], extra: string[] = []): string => [...HEAD, 'services:', ...lines, ...extra, ''].join('\n');
-
-const parse = (text: string): Config => parseConfigText(text, 'floatd.yaml', { env: {}, hostname: 'h' });
-
-function problems(text: string): readonly ConfigProblem[] {
-  try {
-    parse(text);
-  } catch (e) {
-    assert.ok(e instanceof ConfigError, String(e));
-    return e.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
-
-const service = (check: string[], more: string[] = []): string[] => [
-  '  - name: web',
-  '    prefixes: [192.0.2.10/32]',
-  '    check:',
-  ...check.map((l) => `      ${l}`),
-  ...more.map((l) => `    ${l}`),
-];
+import { HEAD, parse, problemLines, problems, service, withServices } from './helpers/service-text.js';
 
 test('no services key: services stays undefined', () => {
   assert.equal(parse([...HEAD, ''].join('\n')).services, undefined);
@@ -64,33 +30,6 @@ test('an http service with defaults from the health module', () => {
   assert.equal(s.failback, true);
   // Both neighbors carry IPv4.
   assert.deepEqual(s.targets, [['192.0.2.254', '192.0.2.253']]);
-});
-
-test('http body-regex and servername; a bad pattern is refused at its line', () => {
-  const s = parse(withServices(service(['http: { url: "https://192.0.2.5/ready", body-regex: "^ok( |$)", servername: svc.example }']))).services![0]!;
-  assert.deepEqual(s.check, { kind: 'https', host: '192.0.2.5', path: '/ready', bodyRegex: '^ok( |$)', servername: 'svc.example' });
-  const p = problems(withServices(service(['http: { url: "http://127.0.0.1/", body-regex: "(" }'])));
-  assert.equal(p[0]!.path, 'services[0].check.http.body-regex');
-  assert.equal(p[0]!.line, 13);
-  assert.match(p[0]!.message, /^"\(" is not a valid pattern: .* \(expected a JavaScript regular expression\)$/);
-});
-
-test('https URL, IPv6 host, headers and insecure', () => {
-  const s = parse(withServices(service(['http: { url: "https://[2001:db8::5]/", headers: { X-Check: floatd }, insecure: true }'])))
-    .services![0]!;
-  assert.deepEqual(s.check, { kind: 'https', host: '2001:db8::5', path: '/', headers: { 'X-Check': 'floatd' }, insecure: true });
-});
-
-test('tcp, exec, process and listener probes map onto probe specs', () => {
-  const kinds: [string, unknown][] = [
-    ['tcp: { host: 127.0.0.1, port: 5432 }', { kind: 'tcp', host: '127.0.0.1', port: 5432 }],
-    ['exec: { command: [/usr/bin/pg_isready, -q] }', { kind: 'exec', command: ['/usr/bin/pg_isready', '-q'] }],
-    ['process: { pid-file: /run/nginx.pid }', { kind: 'process', pidFile: '/run/nginx.pid' }],
-    ['process: { unit: nginx.service }', { kind: 'process', unit: 'nginx.service' }],
-    ['listener: { port: 443 }', { kind: 'listener', port: 443 }],
-    ['listener: { port: 53, address: "::1" }', { kind: 'listener', port: 53, address: '::1' }],
-  ];
-  for (const [line, spec] of kinds) assert.deepEqual(parse(withServices(service([line]))).services![0]!.check, spec, line);
 });
 
 test('every key: timings in seconds with decimals, attributes, states, roles', () => {
@@ -131,43 +70,6 @@ test('every key: timings in seconds with decimals, attributes, states, roles', (
   assert.deepEqual(s.roleStyle, { kind: 'community', communities: { primary: 65000 * 65536 + 1, secondary: 65000 * 65536 + 2, tertiary: 65000 * 65536 + 3 } });
   assert.equal(s.failback, false);
   assert.deepEqual(s.targets, [['192.0.2.253']]);
-});
-
-test('a bad probe is reported at its line', () => {
-  // Line 9 is `services:`, 10 the name, 11 prefixes, 12 check:, 13 the probe.
-  const p = problems(withServices(service(['tcp: { host: 127.0.0.1, port: 70000 }'])));
-  assert.equal(p.length, 1);
-  assert.equal(p[0]!.line, 13);
-  assert.equal(p[0]!.path, 'services[0].check.tcp.port');
-  assert.match(p[0]!.message, /out of range \(expected a TCP port/);
-});
-
-test('an unknown probe kind is reported at its key, with a suggestion', () => {
-  const p = problems(withServices(service(['htp: { url: "http://127.0.0.1/" }'])));
-  assert.ok(p.some((x) => x.line === 13 && x.col === 7 && /unknown key "htp", did you mean http\?/.test(x.message)), JSON.stringify(p));
-});
-
-test('no probe, or two probes, is refused', () => {
-  const none = problems(withServices(['  - name: web', '    prefixes: [192.0.2.10/32]', '    check: {}']));
-  assert.equal(none[0]!.line, 12);
-  assert.match(none[0]!.message, /no probe given \(expected exactly one of tcp, http, exec, process, listener, dns, load, all-of, any-of\)/);
-  const two = problems(withServices(service(['tcp: { host: 127.0.0.1, port: 80 }', 'listener: { port: 80 }'])));
-  assert.match(two[0]!.message, /2 probes given/);
-});
-
-test('bad probe values: URL scheme, empty command, process with two targets, relative path', () => {
-  const cases: [string, RegExp][] = [
-    ['http: { url: "ftp://127.0.0.1/" }', /ftp: is not supported/],
-    ['http: { url: "http://u:p@127.0.0.1/" }', /credentials in the URL/],
-    ['http: { url: "http://127.0.0.1/", expect-status: [700] }', /700 is not a status/],
-    ['exec: { command: [] }', /the list is empty/],
-    ['process: { pid-file: /run/a.pid, pid: 5 }', /more than one thing to watch/],
-    ['process: { pid-file: run/a.pid }', /is not absolute/],
-  ];
-  for (const [line, match] of cases) {
-    const p = problems(withServices(service([line])));
-    assert.ok(p.some((x) => x.line === 13 && match.test(x.message)), `${line}: ${JSON.stringify(p)}`);
-  }
 });
 
 test('when-down: a word other than withdraw, or a bad attribute, is refused where written', () => {
@@ -232,165 +134,6 @@ test('service neighbors must exist and carry the family', () => {
   assert.deepEqual(ok.services![0]!.targets, [['192.0.2.254']]);
 });
 
-/** Every problem of `text` as "path: message", for compact assertions. */
-const problemLines = (text: string): string[] => problems(text).map((x) => `${x.path}: ${x.message}`);
-
-test('dns and load checks map onto probe specs', () => {
-  const kinds: [string, unknown][] = [
-    ['dns: { name: www.example.org, server: 192.0.2.53 }', { kind: 'dns', name: 'www.example.org', server: '192.0.2.53', type: 'A' }],
-    [
-      'dns: { name: www.example.org, server: "2001:db8::53", port: 5353, type: AAAA, expect: ["2001:db8:0::10"] }',
-      { kind: 'dns', name: 'www.example.org', server: '2001:db8::53', port: 5353, type: 'AAAA', expect: ['2001:db8::10'] },
-    ],
-    ['load: { source: cpu, max: 1.5 }', { kind: 'load', metric: 'cpu', max: 1.5 }],
-    ['load: { source: cpu, max: 2, window: 5 }', { kind: 'load', metric: 'cpu', max: 2, window: 5 }],
-    ['load: { source: memory, max: 0.9 }', { kind: 'load', metric: 'memory', max: 0.9 }],
-    ['load: { source: connections, port: 443, max: 5000 }', { kind: 'load', metric: 'connections', port: 443, max: 5000 }],
-  ];
-  for (const [line, spec] of kinds) assert.deepEqual(parse(withServices(service([line]))).services![0]!.check, spec, line);
-});
-
-test('bad dns and load checks name the key and what is expected', () => {
-  const cases: [string, string][] = [
-    ['dns: { server: 192.0.2.53 }', 'services[0].check.dns.name: missing (expected a domain name)'],
-    ['dns: { name: "a b", server: 192.0.2.53 }', 'services[0].check.dns.name: "a b" is not a domain name (expected a domain name of 1..253 bytes without spaces)'],
-    ['dns: { name: a.test, server: 0.0.0.0 }', "services[0].check.dns.server: 0.0.0.0 is the unspecified address (expected the resolver's IPv4 or IPv6 address)"],
-    ['dns: { name: a.test, server: 192.0.2.53, type: MX }', 'services[0].check.dns.type: "MX" is not allowed (expected one of A, AAAA)'],
-    ['dns: { name: a.test, server: 192.0.2.53, expect: ["2001:db8::1"] }', 'services[0].check.dns.expect[0]: 2001:db8::1 cannot be in an answer of type A (expected IPv4 addresses, or type AAAA)'],
-    ['load: { max: 1 }', 'services[0].check.load.source: missing (expected one of cpu, memory, connections)'],
-    ['load: { source: disk, max: 1 }', 'services[0].check.load.source: "disk" is not allowed (expected one of cpu, memory, connections)'],
-    ['load: { source: connections, max: 10 }', 'services[0].check.load.port: missing (expected the local TCP port whose established connections are counted)'],
-    ['load: { source: cpu, max: 1, port: 80 }', 'services[0].check.load.port: port applies to source connections only (expected no port for source cpu)'],
-    ['load: { source: memory, max: 0.5, window: 5 }', 'services[0].check.load.window: window applies to source cpu only (expected no window for source memory)'],
-    ['load: { source: cpu, max: 1, window: 3 }', 'services[0].check.load.window: 3 is not allowed (expected 1, 5 or 15 (minutes of load average))'],
-    ['load: { source: memory, max: 90 }', 'services[0].check.load.max: 90 does not fit source memory (expected a fraction of memory in use, 0..1)'],
-    ['load: { source: connections, port: 80, max: 1.5 }', 'services[0].check.load.max: 1.5 does not fit source connections (expected a number of established connections, 0 or more)'],
-    ['load: { source: cpu, max: -1 }', 'services[0].check.load.max: -1 is out of range (expected a threshold, 0 or more)'],
-    ['load: { source: cpu, max: 1, maxx: 2 }', 'services[0].check.load.maxx: unknown key "maxx", did you mean max? (expected one of: source, max, port, window)'],
-  ];
-  for (const [line, want] of cases) {
-    const got = problemLines(withServices(service([line])));
-    assert.ok(got.includes(want), `${line}:\n${got.join('\n')}`);
-    assert.ok(problems(withServices(service([line]))).every((x) => x.line === 13), `${line}: reported at its line`);
-  }
-});
-
-test('all-of and any-of: members named by kind (kind-N when a kind is there twice, or name:), nested, with their own timeouts', () => {
-  const s = parse(
-    withServices(
-      service(
-        [
-          'all-of:',
-          '  - http: { url: "http://127.0.0.1:8080/health" }',
-          '    timeout: 0.5',
-          '  - any-of:',
-          '      - tcp: { host: 127.0.0.1, port: 5432 }',
-          '      - tcp: { host: 127.0.0.1, port: 5433 }',
-          '      - name: replica',
-          '        exec: { command: [/usr/bin/pg_isready] }',
-          '  - listener: { port: 8080 }',
-        ],
-        // The service timeout must not pass the interval.
-        ['interval: 2', 'timeout: 1'],
-      ),
-    ),
-  ).services![0]!;
-  assert.deepEqual(s.check, {
-    kind: 'composite',
-    mode: 'all',
-    probes: [
-      { name: 'http', probe: { kind: 'http', host: '127.0.0.1', port: 8080, path: '/health' }, timeoutMs: 500 },
-      {
-        name: 'any-of',
-        probe: {
-          kind: 'composite',
-          mode: 'any',
-          probes: [
-            { name: 'tcp-1', probe: { kind: 'tcp', host: '127.0.0.1', port: 5432 } },
-            { name: 'tcp-2', probe: { kind: 'tcp', host: '127.0.0.1', port: 5433 } },
-            { name: 'replica', probe: { kind: 'exec', command: ['/usr/bin/pg_isready'] } },
-          ],
-        },
-      },
-      { name: 'listener', probe: { kind: 'listener', port: 8080 } },
-    ],
-  });
-});
-
-test('bad composite checks: empty, two probes in a member, unknown keys, a name twice, a member timeout past the service timeout', () => {
-  const cases: [string[], string[], string][] = [
-    [['all-of: []'], [], 'services[0].check.all-of: the list is empty (expected at least one check)'],
-    [['any-of: { tcp: { host: 127.0.0.1, port: 80 } }'], [], 'services[0].check.any-of: got a mapping (expected a list of checks, each a mapping with one probe)'],
-    [
-      ['all-of:', '  - tcp: { host: 127.0.0.1, port: 80 }', '    listener: { port: 80 }'],
-      [],
-      'services[0].check.all-of[0]: 2 probes given (expected exactly one of tcp, http, exec, process, listener, dns, load, all-of, any-of)',
-    ],
-    [
-      ['all-of:', '  - tcp: { host: 127.0.0.1, port: 80 }', '    timout: 1'],
-      [],
-      'services[0].check.all-of[0].timout: unknown key "timout", did you mean timeout? (expected one of: tcp, http, exec, process, listener, dns, load, all-of, any-of, name, timeout)',
-    ],
-    [
-      ['all-of:', '  - { name: db, tcp: { host: 127.0.0.1, port: 80 } }', '  - { name: db, listener: { port: 80 } }'],
-      [],
-      'services[0].check.all-of[1].name: db is already the name of check 1 in this list (expected each name once; give name: to one of them)',
-    ],
-    [
-      ['all-of:', '  - { name: "no spaces", listener: { port: 80 } }'],
-      [],
-      'services[0].check.all-of[0].name: "no spaces" is not a check name (expected 1..63 letters, digits, ., _ and -)',
-    ],
-    [
-      ['all-of:', '  - listener: { port: 80 }', '  - any-of:', '      - tcp: { host: 127.0.0.1, port: 80 }', '        timeout: 1.5'],
-      ['timeout: 1'],
-      "services[0].check.all-of[1].any-of[0].timeout: 1.5 s is longer than the service's timeout (expected at most 1 s)",
-    ],
-    [['any-of:', '  - tcp: { host: 127.0.0.1, port: 99999 }'], [], 'services[0].check.any-of[0].tcp.port: 99999 is out of range (expected a TCP port 1..65535)'],
-  ];
-  for (const [check, more, want] of cases) {
-    const got = problemLines(withServices(service(check, more)));
-    assert.ok(got.includes(want), `${check.join(' / ')}:\n${got.join('\n')}`);
-  }
-  // Reported at the member's own line: `services:` is line 9, `check:` 12, the list from 13.
-  const nested = problems(withServices(service(['all-of:', '  - listener: { port: 80 }', '  - any-of:', '      - tcp: { host: 127.0.0.1, port: 0 }'])));
-  assert.equal(nested[0]!.line, 16);
-});
-
-test('hooks: one command per trigger (any first), one time limit, 10 s by default', () => {
-  const s = parse(
-    withServices(
-      service(
-        ['listener: { port: 80 }'],
-        ['hooks:', '  down: [/usr/local/bin/page, "$SERVICE is down"]', '  any: [/usr/bin/logger, -t, floatd]', '  timeout: 2.5'],
-      ),
-    ),
-  ).services![0]!;
-  assert.deepEqual(s.hooks, [
-    { on: 'any', command: ['/usr/bin/logger', '-t', 'floatd'], timeoutMs: 2500 },
-    { on: 'down', command: ['/usr/local/bin/page', '$SERVICE is down'], timeoutMs: 2500 },
-  ]);
-  const plain = parse(withServices(service(['listener: { port: 80 }'], ['hooks: { up: [/bin/true] }']))).services![0]!;
-  assert.deepEqual(plain.hooks, [{ on: 'up', command: ['/bin/true'], timeoutMs: 10_000 }]);
-  assert.deepEqual(parse(withServices(service(['listener: { port: 80 }']))).services![0]!.hooks, []);
-});
-
-test('bad hooks name the key and what is expected', () => {
-  const cases: [string, string][] = [
-    ['hooks: {}', 'services[0].hooks: no hook given (expected one or more of any, up, down, disabled)'],
-    ['hooks: { timeout: 5 }', 'services[0].hooks: no hook given (expected one or more of any, up, down, disabled)'],
-    ['hooks: { upp: [/bin/true] }', 'services[0].hooks.upp: unknown key "upp", did you mean up? (expected one of: any, up, down, disabled, timeout)'],
-    ['hooks: { up: [] }', 'services[0].hooks.up: the list is empty (expected the program and its arguments)'],
-    ['hooks: { up: /bin/true }', 'services[0].hooks.up: got a string (expected a list: the program and its arguments)'],
-    ['hooks: { up: [/bin/true], timeout: 0 }', 'services[0].hooks.timeout: 0 is out of range (expected a number of seconds 0.1..3600)'],
-    ['hooks: [/bin/true]', 'services[0].hooks: got a list (expected a mapping with one or more of any, up, down, disabled (each a program and its arguments), and optionally timeout)'],
-  ];
-  for (const [line, want] of cases) {
-    const got = problemLines(withServices(service(['listener: { port: 80 }'], [line])));
-    assert.ok(got.includes(want), `${line}:\n${got.join('\n')}`);
-  }
-});
-
 test('drain and drain-on-stop: defaults 3 s at LOCAL_PREF 0, off on stop; both settable', () => {
   const d = parse(withServices(service(['listener: { port: 80 }']))).services![0]!;
   assert.deepEqual(d.drain, { timeMs: 3000, localPref: 0 });
@@ -409,77 +152,6 @@ test('drain and drain-on-stop: defaults 3 s at LOCAL_PREF 0, off on stop; both s
     const got = problemLines(withServices(service(['listener: { port: 80 }'], [line])));
     assert.ok(got.includes(want), `${line}:\n${got.join('\n')}`);
   }
-});
-
-test('med-from-load: defaults per source, every key, and the settings the announcer gets', () => {
-  const cpu = parse(withServices(service(['listener: { port: 80 }'], ['med-from-load: { source: cpu, max: 1000 }']))).services![0]!;
-  assert.deepEqual(cpu.medFromLoad, {
-    measure: { metric: 'cpu' },
-    intervalMs: 5000,
-    low: 0.2,
-    high: 1,
-    minMed: 0,
-    maxMed: 1000,
-    step: 100,
-    hysteresis: 0.5,
-    minIntervalMs: 30_000,
-  });
-  const mem = parse(withServices(service(['listener: { port: 80 }'], ['med-from-load: { source: memory, min: 50, max: 75 }']))).services![0]!;
-  assert.deepEqual({ low: mem.medFromLoad!.low, high: mem.medFromLoad!.high, step: mem.medFromLoad!.step }, { low: 0.5, high: 0.95, step: 3 });
-  const conns = parse(
-    withServices(
-      service(
-        ['listener: { port: 443 }'],
-        [
-          'med-from-load:',
-          '  source: connections',
-          '  port: 443',
-          '  low: 100',
-          '  high: 5000',
-          '  min: 100',
-          '  max: 600',
-          '  step: 50',
-          '  hysteresis: 0.25',
-          '  interval: 2',
-          '  min-interval: 60',
-        ],
-      ),
-    ),
-  ).services![0]!;
-  assert.deepEqual(conns.medFromLoad, {
-    measure: { metric: 'connections', port: 443 },
-    intervalMs: 2000,
-    low: 100,
-    high: 5000,
-    minMed: 100,
-    maxMed: 600,
-    step: 50,
-    hysteresis: 0.25,
-    minIntervalMs: 60_000,
-  });
-  assert.equal(parse(withServices(service(['listener: { port: 80 }']))).services![0]!.medFromLoad, undefined);
-});
-
-test('bad med-from-load settings name the key and what is expected', () => {
-  const cases: [string, string][] = [
-    ['med-from-load: { source: cpu }', 'services[0].med-from-load.max: missing (expected a MED 0..4294967295)'],
-    ['med-from-load: { source: connections, max: 100 }', 'services[0].med-from-load.port: missing (expected the local TCP port whose established connections are counted)'],
-    ['med-from-load: { source: connections, port: 80, max: 100 }', 'services[0].med-from-load.low: missing (expected a number of established connections, 0 or more: source connections has no default)'],
-    ['med-from-load: { source: connections, port: 80, low: 10, max: 100 }', 'services[0].med-from-load.high: missing (expected a number of established connections, 0 or more: source connections has no default)'],
-    ['med-from-load: { source: cpu, low: 1, high: 0.5, max: 100 }', 'services[0].med-from-load.high: 0.5 is not above low 1 (expected more than 1)'],
-    ['med-from-load: { source: memory, high: 2, max: 100 }', 'services[0].med-from-load.high: 2 does not fit source memory (expected a fraction of memory in use, 0..1)'],
-    ['med-from-load: { source: cpu, min: 500, max: 500 }', 'services[0].med-from-load.max: 500 is not above min 500 (expected more than 500)'],
-    ['med-from-load: { source: cpu, max: 500, hysteresis: 0.8 }', 'services[0].med-from-load.hysteresis: 0.8 is out of range (expected a part of a step 0..0.5)'],
-    ['med-from-load: { source: cpu, max: 500, step: 0 }', 'services[0].med-from-load.step: 0 is out of range (expected a MED step 1..4294967295)'],
-    ['med-from-load: { source: cpu, max: 500, window: 5, port: 1 }', 'services[0].med-from-load.port: port applies to source connections only (expected no port for source cpu)'],
-    ['med-from-load: { source: cpu, max: 500, min-intervall: 5 }', 'services[0].med-from-load.min-intervall: unknown key "min-intervall", did you mean min-interval? (expected one of: source, port, window, low, high, min, max, step, hysteresis, interval, min-interval)'],
-  ];
-  for (const [line, want] of cases) {
-    const got = problemLines(withServices(service(['listener: { port: 80 }'], [line])));
-    assert.ok(got.includes(want), `${line}:\n${got.join('\n')}`);
-  }
-  const both = problemLines(withServices(service(['listener: { port: 80 }'], ['med: 100', 'med-from-load: { source: cpu, max: 500 }'])));
-  assert.deepEqual(both, ['services[0].med: med-from-load sets the MED while up (expected either med or med-from-load, not both)']);
 });
 
 test('the file form of every new key loads back to the same service', () => {

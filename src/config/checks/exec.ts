@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { absolutePath, commandLine, defined, expecting, section, text } from '../fields.js';
+import type { ProbeSpec } from '../../health/probe-spec.js';
+import type { CheckKindModule } from './kind.js';
+
+/** `exec`: a program exits 0. */
+export const execCheck: CheckKindModule<'exec'> = {
+  keys: {
+    exec: () =>
+      section(
+        {
+          command: commandLine(),
+          env: z.record(text('a value'), { errorMap: expecting('a mapping of variable names to values') }).optional(),
+          cwd: absolutePath().optional(),
+        },
+        'a mapping with command',
+      ).transform(
+        (e): ProbeSpec => ({
+          kind: 'exec',
+          command: e.command,
+          ...(e.env !== undefined ? { env: e.env } : {}),
+          ...(e.cwd !== undefined ? { cwd: e.cwd } : {}),
+        }),
+      ),
+  },
+  toFile: (c) => ({ exec: defined({ command: c.command, env: c.env, cwd: c.cwd }) }),
+};
