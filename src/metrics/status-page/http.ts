@@ -66,8 +66,10 @@ function readBody(req: http.IncomingMessage): Promise<string | undefined> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
+        // Answered at once; the rest is read and dropped, and the connection closed after the answer.
         resolve(undefined);
-        req.destroy();
+        req.removeAllListeners('data');
+        req.resume();
         return;
       }
       chunks.push(c);
@@ -108,7 +110,7 @@ async function action(req: http.IncomingMessage, res: http.ServerResponse, name:
   }
   if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return json(res, 415, { error: 'expected Content-Type: application/json' });
   const text = await readBody(req);
-  if (text === undefined) return json(res, 413, { error: `the body is larger than ${MAX_BODY} bytes` });
+  if (text === undefined) return json(res, 413, { error: `the body is larger than ${MAX_BODY} bytes` }, { Connection: 'close' });
   const parsed = parseAction(text, name === 'maintenance');
   if (typeof parsed === 'string') return json(res, 400, { error: parsed });
   if (!page.views.services().some((s) => s.name === parsed.service)) return json(res, 404, { error: `no service ${JSON.stringify(parsed.service)}` });
