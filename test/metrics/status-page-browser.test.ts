@@ -106,6 +106,16 @@ test('the page refreshes itself: a changed state, a BFD column and a VRRP sectio
 });
 
 test('a stopped server marks the page stale instead of showing old figures as current', async () => {
+  // web back up and a service in maintenance, for a screenshot with every colour.
+  st.now += 2000;
+  st.services[0] = service('web', 'UP', {
+    since: st.now - 1500,
+    role: 'primary',
+    transitions: [{ reason: '3 checks passed (rise 3)', at: st.now - 1500 }],
+    lastProbes: [0, 1, 2, 3, 4, 5].map((i) => ({ ok: i !== 2, durationMs: 3 + i, timedOut: false, detail: i === 2 ? 'HTTP 503' : 'HTTP 200', atMs: st.now - 6000 + i * 1000 })),
+  });
+  st.services.push(service('mail', 'DISABLED', { since: st.now - 600_000, disabledBy: ['operator'], role: 'secondary', transitions: [{ reason: 'maintenance on: operator command', at: st.now - 600_000 }] }));
+  await page.waitFor(`document.querySelector('#services tr[data-service="mail"] td.state')?.innerText.startsWith('DISABLED')`, 8000);
   const shot = await page.screenshot();
   assert.deepEqual([...shot.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   if (process.env['FLOATD_SCREENSHOT']) writeFileSync(process.env['FLOATD_SCREENSHOT'], shot);
