@@ -6,6 +6,7 @@ import { announceSchema } from './announce-schema.js';
 import { asn, ipAddress, port, prefixField, routerId, socketPath } from './bgp-fields.js';
 import { crossChecks } from './cross-checks.js';
 import { list, parsedAny, section, text } from './fields.js';
+import { metricsActionsSchema } from './metrics-actions-schema.js';
 import { neighborSchema } from './neighbor-schema.js';
 import { serviceChecks, servicesSchema } from './services-schema.js';
 import type { SecretSources } from './neighbor-schema.js';
@@ -68,14 +69,16 @@ function hostPort(v: unknown): Parsed<HostPort> {
   return ok({ host: addr.value.addr, port: p });
 }
 
-export const metricsSchema = () =>
+export const metricsSchema = (io: SecretSources) =>
   section(
     {
-      /** Where the Prometheus HTTP endpoint listens. */
+      /** Where the Prometheus HTTP endpoint and the status page listen. */
       listen: parsedAny(hostPort),
+      /** The status page's maintenance and drain buttons; absent: read-only. */
+      actions: metricsActionsSchema(io).optional(),
     },
     'a mapping with listen',
-  );
+  ).transform(({ actions, ...m }): { listen: HostPort; actions?: NonNullable<typeof actions> } => (actions ? { ...m, actions } : m));
 
 const MODE_WHAT = 'an octal mode in quotes, such as "0660"';
 /** Octal text only: YAML 1.2 reads an unquoted 0660 as the decimal number 660. */
@@ -137,7 +140,7 @@ export const configSchema = (environment: ConfigEnvironment) =>
       'control-socket-group': parsedAny(socketGroup),
       hostname: hostname().optional(),
       listen: listenSchema().optional(),
-      metrics: metricsSchema().optional(),
+      metrics: metricsSchema(environment).optional(),
       neighbors: list(neighborSchema(environment), 'a list of neighbors').min(1, 'the list is empty (expected at least one neighbor)'),
       announce: list(announceSchema(), 'a list of prefixes to announce').default([]),
       allow: list(prefixField(), 'a list of prefixes').optional(),

@@ -96,7 +96,7 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
     ...cfg,
     controlSocketMode: formatMode(cfg.controlSocketMode),
     listen: cfg.listen && plain(cfg.listen),
-    metrics: cfg.metrics && { listen: formatHostPort(cfg.metrics.listen) },
+    metrics: cfg.metrics && plain({ listen: formatHostPort(cfg.metrics.listen), actions: cfg.metrics.actions && { 'token-file': cfg.metrics.actions.tokenFile } }),
     neighbors: cfg.neighbors.map((n) =>
       plain({
         ...n,

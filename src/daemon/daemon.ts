@@ -13,7 +13,7 @@ import { createProbe } from '../health/create-probe.js';
 import type { Probe } from '../health/probe-result.js';
 import { AddressPresentProbe } from '../health/probes/address-present.js';
 import { CompositeProbe } from '../health/probes/composite.js';
-import { DaemonMetrics, ProcessSampler, startMetricsServer } from '../metrics/index.js';
+import { DaemonMetrics, ProcessSampler, startMetricsServer, type StatusPage } from '../metrics/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { parseLocalAddress } from '../net/address-names.js';
@@ -139,8 +139,23 @@ export class Daemon {
         version: opts.version,
       });
       this.announcer.observe(metrics);
-      this.closables.push(await startMetricsServer(cfg.metrics.listen, () => metrics.render(), opts.log));
-      opts.log.info({ listen: cfg.metrics.listen }, 'metrics served at /metrics');
+      const control = this.control();
+      const actions = cfg.metrics.actions;
+      const status: StatusPage = {
+        views: {
+          clock: opts.clock,
+          version: opts.version,
+          speaker: () => this.speaker.status(),
+          services: () => {
+            const roles = new Map((this.cfg.services ?? []).map((s) => [s.name, s.role]));
+            return this.announcer.status().map((s) => ({ ...s, role: roles.get(s.name) }));
+          },
+          events: (limit) => this.announcer.events(limit),
+        },
+        ...(actions ? { actions: { token: actions.token, maintenance: control.maintenance, drain: control.drain } } : {}),
+      };
+      this.closables.push(await startMetricsServer(cfg.metrics.listen, () => metrics.render(), opts.log, status));
+      opts.log.info({ listen: cfg.metrics.listen, actions: actions !== undefined }, 'metrics served at /metrics, the status page at /');
     }
     this.closables.push(
       await startControlServer(cfg.controlSocket, this.control(), opts.log, {

@@ -70,11 +70,19 @@ export class DaemonMetrics implements AnnouncerObserver {
   private readonly probeTimeouts: Counter;
   private readonly transitions: Counter;
   private readonly withdrawLatency: Histogram;
+  private readonly withdraws: Counter;
+  /** Clock time (ms) of each service's last passed probe. */
+  private readonly lastSuccess = new Map<string, number>();
+  /** Clock time (ms) from which a service that never passed counts: start, or when a reload added it. */
+  private readonly firstSeen = new Map<string, number>();
+  private readonly startedAt: number;
+  private rendered = false;
   /** Read once per scrape, so every family of a scrape shows the same moment. */
   private snap: { peers: readonly PeerSnapshot[]; services: readonly ServiceSnapshot[]; now: number; process: ProcessSample } | undefined;
 
   constructor(private readonly o: DaemonMetricsOptions) {
     const r = this.registry;
+    this.startedAt = o.clock.now();
     const peers = (): readonly PeerSnapshot[] => this.snap?.peers ?? [];
     const services = (): readonly ServiceSnapshot[] => this.snap?.services ?? [];
     const perPeer = (name: string, help: string, type: 'counter' | 'gauge', value: (p: PeerSnapshot) => number): void =>
@@ -109,6 +117,9 @@ export class DaemonMetrics implements AnnouncerObserver {
     );
     perService('floatd_service_serving', 'Whether the service counts as healthy for announcing (1) or not (0).', (s) => (s.serving ? 1 : 0));
     perService('floatd_service_seconds_since_change', 'Seconds since the service entered its current state.', (s) => finiteSeconds((this.snap?.now ?? 0) - s.since));
+    perService('floatd_service_seconds_since_last_success', 'Seconds since a probe of the service last passed; since floatd started (or a reload added the service) when none has.', (s) =>
+      finiteSeconds((this.snap?.now ?? 0) - (this.lastSuccess.get(s.name) ?? this.firstSeen.get(s.name) ?? this.startedAt)),
+    );
     perService('floatd_service_prefixes_announced', "The service's prefixes announced now (held back by the flap guard or withdrawn: not counted).", (s) => s.announced.length);
 
     this.probes = r.counter('floatd_probe_total', 'Health probes finished, by result (success or failure; a timeout is a failure).', ['service', 'result']);
@@ -121,6 +132,7 @@ export class DaemonMetrics implements AnnouncerObserver {
       WITHDRAW_LATENCY_BUCKETS,
       ['service'],
     );
+    this.withdraws = r.counter('floatd_service_withdraws_total', "Times the service's prefixes were withdrawn (a failed check, maintenance, a drain's end or a reload).", ['service']);
 
     proc('floatd_process_resident_memory_bytes', 'Resident set size of the floatd process.', 'gauge', (p) => p.residentMemoryBytes);
     proc('floatd_process_cpu_seconds_total', 'User and system CPU time used by the floatd process.', 'counter', (p) => p.cpuSeconds);
@@ -143,6 +155,7 @@ export class DaemonMetrics implements AnnouncerObserver {
 
   probe(o: ProbeObservation): void {
     this.probes.inc({ service: o.service, result: o.ok ? 'success' : 'failure' });
+    if (o.ok) this.lastSuccess.set(o.service, o.atMs);
     this.probeDuration.observe({ service: o.service }, finiteSeconds(o.durationMs));
     if (o.timedOut) this.probeTimeouts.inc({ service: o.service });
     else this.probeTimeouts.init({ service: o.service });
@@ -154,18 +167,26 @@ export class DaemonMetrics implements AnnouncerObserver {
 
   withdraw(o: WithdrawObservation): void {
     this.withdrawLatency.observe({ service: o.service }, finiteSeconds(o.latencyMs));
+    this.withdraws.inc({ service: o.service });
   }
 
   /** The exposition text for one scrape. */
   render(): string {
     const services = this.o.services();
+    const now = this.o.clock.now();
+    const known = new Set(services.map((s) => s.name));
+    // A service a reload removed is forgotten; one it adds counts from now.
+    for (const m of [this.lastSuccess, this.firstSeen]) for (const name of m.keys()) if (!known.has(name)) m.delete(name);
+    for (const s of services) if (!this.firstSeen.has(s.name)) this.firstSeen.set(s.name, this.rendered ? now : this.startedAt);
+    this.rendered = true;
     // Both results of every known service exist from the first scrape, so a first failure is a rate, not a new series.
     for (const s of services) {
       this.probes.init({ service: s.name, result: 'success' });
       this.probes.init({ service: s.name, result: 'failure' });
       this.probeTimeouts.init({ service: s.name });
+      this.withdraws.init({ service: s.name });
     }
-    this.snap = { peers: this.o.peers().peers, services, now: this.o.clock.now(), process: this.o.process() };
+    this.snap = { peers: this.o.peers().peers, services, now, process: this.o.process() };
     try {
       return renderExposition(this.registry.collect());
     } finally {

@@ -7,3 +7,6 @@ export { Counter, Gauge, Histogram, MetricsError, Registry } from './registry.js
 export type { FamilySnapshot, LabelSet, MetricType, Sample } from './registry.js';
 export { MetricsListenError, startMetricsServer } from './server.js';
 export type { MetricsListen } from './server.js';
+export { serveStatusPage } from './status-page/http.js';
+export type { StatusPage } from './status-page/http.js';
+export type { EventView, ExtraSection, PeerView, ServiceView, StatusActions, StatusViews } from './status-page/views.js';

@@ -1,9 +1,11 @@
-// The HTTP endpoint Prometheus scrapes: GET (or HEAD) /metrics, nothing else.
-// Read-only and cheap: each scrape renders from the current state.
+// The HTTP endpoint Prometheus scrapes: GET (or HEAD) /metrics; with a
+// status page, also / and /status.json (and the page's actions when the
+// config enables them). Cheap: each request renders from the current state.
 
 import http from 'node:http';
 import type { Logger } from '../util/log.js';
 import { CONTENT_TYPE } from './exposition.js';
+import { serveStatusPage, type StatusPage } from './status-page/http.js';
 
 export interface MetricsListen {
   readonly host: string;
@@ -37,10 +39,22 @@ function listenError(l: MetricsListen, e: NodeJS.ErrnoException): MetricsListenE
   }
 }
 
-/** Listens on `listen` and serves `render()` at /metrics. Resolves once listening; closing the server is the caller's job. */
-export async function startMetricsServer(listen: MetricsListen, render: () => string, log: Logger): Promise<http.Server> {
+/**
+ * Listens on `listen` and serves `render()` at /metrics, and the status page
+ * when one is given. Resolves once listening; closing the server is the caller's job.
+ */
+export async function startMetricsServer(listen: MetricsListen, render: () => string, log: Logger, status?: StatusPage): Promise<http.Server> {
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (status && path !== '/metrics') {
+      try {
+        if (serveStatusPage(req, res, path, status, log)) return;
+      } catch (e) {
+        log.error({ err: (e as Error).message }, `status page failed: ${(e as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('the status page could not be rendered\n');
+        return;
+      }
+    }
     if (path !== '/metrics') {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found: metrics are at /metrics\n');
       return;
@@ -69,6 +83,6 @@ export async function startMetricsServer(listen: MetricsListen, render: () => st
   server.on('error', (e) => log.error({ err: e.message }, `metrics server error: ${e.message}`));
   const a = server.address();
   const actual = { host: listen.host, port: typeof a === 'object' && a ? a.port : listen.port };
-  log.info(actual, `metrics at http://${hostPort(actual)}/metrics`);
+  log.info(actual, `metrics at http://${hostPort(actual)}/metrics${status ? `, status page at http://${hostPort(actual)}/` : ''}`);
   return server;
 }

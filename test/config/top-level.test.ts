@@ -79,7 +79,7 @@ interface Case {
 const cases: Case[] = [
   { name: 'metrics not a mapping', text: withTop(['metrics: "127.0.0.1:9179"']), line: 6, col: 10, path: 'metrics', match: /got a string \(expected a mapping with listen\)/ },
   { name: 'metrics without listen', text: withTop(['metrics: {}']), line: 6, col: 10, path: 'metrics.listen', match: /^missing \(expected an address and port such as 127\.0\.0\.1:9179 or \[::1\]:9179\)/ },
-  { name: 'metrics unknown key', text: withTop(['metrics:', '  listen: "127.0.0.1:9179"', '  path: /metrics']), line: 8, col: 3, path: 'metrics.path', match: /unknown key "path" \(expected one of: listen\)/ },
+  { name: 'metrics unknown key', text: withTop(['metrics:', '  listen: "127.0.0.1:9179"', '  path: /metrics']), line: 8, col: 3, path: 'metrics.path', match: /unknown key "path" \(expected one of: listen, actions\)/ },
   { name: 'metrics listen without port', text: withTop(['metrics: { listen: "127.0.0.1" }']), line: 6, col: 20, path: 'metrics.listen', match: /"127\.0\.0\.1" is not an address and port: no port \(expected an address and port/ },
   { name: 'metrics IPv6 without brackets', text: withTop(['metrics: { listen: "::1:9179" }']), line: 6, col: 20, path: 'metrics.listen', match: /an IPv6 address needs brackets/ },
   { name: 'metrics IPv4 in brackets', text: withTop(['metrics: { listen: "[127.0.0.1]:9179" }']), line: 6, col: 20, path: 'metrics.listen', match: /does not start with an IP address/ },
