@@ -10,7 +10,7 @@ export { presetSchema, vultrPresetSchema, linodePresetSchema, genericPresetSchem
 export type { Preset, PresetName, PresetRole, VultrPreset, LinodePreset, GenericPreset } from './preset-schema.js';
 export type { PresetPlan, PresetNeighbor, PresetRolePlan } from './plan.js';
 export { VULTR } from './vultr.js';
-export { LINODE, linodeRouteServers, routeServerPrefixProblem } from './linode.js';
+export { LINODE, linodeRouteServers, routeServerPrefixProblem } from './linode-route-servers.js';
 export { chooseRouterId, hashedRouterId } from './linode-router-id.js';
 export type { LinodeHost, RouterIdChoice } from './linode-router-id.js';
 export { LINODE_DCIDS, dcidProblem } from './linode-dcids.js';

@@ -4,7 +4,7 @@
 
 import { parseAddress } from '../addresses.js';
 import { MAX_DCID, dcidProblem } from './linode-dcids.js';
-import { LINODE, routeServerPrefixProblem } from './linode.js';
+import { LINODE, routeServerPrefixProblem } from './linode-route-servers.js';
 import { chooseRouterId, type LinodeHost } from './linode-router-id.js';
 
 export const LINODE_CLI_USAGE = `Usage: floatd linode --dcid N (--primary | --secondary) [options]

@@ -5,7 +5,7 @@ import { asn } from '../bgp-fields.js';
 import { bool, expecting, integer, list, oneOf, parsedText, section } from '../fields.js';
 import { passwordEnvField, passwordFileField } from '../neighbor-schema.js';
 import { MAX_DCID, dcidProblem } from './linode-dcids.js';
-import { LINODE, routeServerPrefixProblem } from './linode.js';
+import { LINODE, routeServerPrefixProblem } from './linode-route-servers.js';
 
 /** The `preset` section: a few values from which neighbors and policy are filled in. */
 
