@@ -279,12 +279,18 @@ static void become_subreaper(void) {
  * neither a command floatd started nor in the group of one still running.
  * libuv waits only for the pids it started, so nobody else reaps these.
  */
+static size_t sweep_once(void);
+
 static void sweep_adopted(void) {
   pthread_mutex_lock(&sweep_lock);
-  if (!subreaper) {
-    pthread_mutex_unlock(&sweep_lock);
-    return;
+  /* A killed process's own children are adopted in turn: look again while there were some. */
+  for (int round = 0; subreaper && round < 4 && sweep_once() > 0; round++) {
   }
+  pthread_mutex_unlock(&sweep_lock);
+}
+
+/* One look through /proc; returns how many processes it killed. Called with sweep_lock held. */
+static size_t sweep_once(void) {
   pid_t me = getpid(), own_group = getpgrp();
   size_t n = 0;
   /* Under running_lock no command is being started: a leader not yet listed is not taken for an orphan. */
@@ -314,7 +320,7 @@ static void sweep_adopted(void) {
     }
   }
   free(all);
-  pthread_mutex_unlock(&sweep_lock);
+  return keep;
 }
 
 /* Everything the command started: its group, its cgroup or (without one) its descendants. */
