@@ -31,8 +31,8 @@ export function ownCgroupDir(procCgroup: string, mountinfo: string): string | un
     const root = unescape(fields[3] ?? '');
     const mountPoint = unescape(fields[4] ?? '');
     if (root === '' || mountPoint === '') continue;
-    if (root === '/') return join(mountPoint, path);
-    if (path === root || path.startsWith(`${root}/`)) return join(mountPoint, path.slice(root.length));
+    const rel = root === '/' ? path : path === root || path.startsWith(`${root}/`) ? path.slice(root.length) : undefined;
+    if (rel !== undefined) return rel === '/' || rel === '' ? mountPoint : join(mountPoint, rel);
   }
   return undefined;
 }
