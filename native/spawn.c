@@ -6,11 +6,12 @@
  * page tables of a process holding tens or hundreds of MiB, which took 3 to
  * 40 ms per check on a busy 2-core machine: time in which no timer fires, no
  * socket is read and no WITHDRAW is written. Here a short-lived thread per
- * command does all of it: posix_spawn (vfork-style, no page tables copied),
+ * command does all of it: starting it (clone with CLONE_VM | CLONE_VFORK, as
+ * posix_spawn does: no page tables copied),
  * reading the output, waiting for the exit through a pidfd, killing the
  * process group, and hands one result back through a thread-safe function.
  *
- * run(file, args, env, cwd, tailBytes, callback) -> handle
+ * run(file, args, env, cwd, tailBytes, cgroupBase, callback) -> handle
  *   file       program; without a '/', looked up on the PATH of `env` the way
  *              execvp does (relative entries from `cwd`; a file without #!
  *              runs with /bin/sh)
@@ -18,17 +19,34 @@
  *   env        ["NAME=value", ...], the whole environment of the command
  *   cwd        working directory or null
  *   tailBytes  how much of the output (stdout and stderr interleaved) to keep
+ *   cgroupBase a cgroup v2 folder floatd may create cgroups in, or null
  *   callback   called once with { pid, code, signal, output, aborted,
- *              spawnError, durationMs } (pid 0 and spawnError set when the
- *              command could not be started; code -1 when a signal ended it)
+ *              spawnError, durationMs, contained } (pid 0 and spawnError set
+ *              when the command could not be started; code -1 when a signal
+ *              ended it; contained "cgroup" or "process-group")
  * abort(handle) kills the command's process group with SIGKILL; the result
  * then says aborted. Calling it after the result is harmless.
  *
  * The command leads its own process group, with stdin from /dev/null, signal
- * dispositions and mask reset. When it exits, whatever it left in its group
- * is killed, and the output is read for at most OUTPUT_GRACE_MS more (a
- * process that left the group may hold the pipe open forever). When floatd
- * exits, the groups of commands still running are killed.
+ * dispositions and mask reset, no descriptor above 2, no ambient capabilities
+ * and, unless it runs as root, no capabilities at all: floatd may hold
+ * CAP_NET_ADMIN and CAP_NET_BIND_SERVICE (the systemd unit gives them as
+ * ambient ones), and a check must not be able to move floating addresses or
+ * take port 179. A root floatd's commands are root and keep what exec gives
+ * root; only the bounding set could take that away, and hooks that manage
+ * addresses need it.
+ *
+ * Containment: with a cgroupBase, the command runs in a cgroup of its own
+ * (cgroupBase/job-N), and at its exit or its time limit the whole cgroup is
+ * killed (cgroup.kill), so a process that called setsid goes too. Without
+ * one (no writable cgroup v2), floatd becomes a child subreaper: a process
+ * whose parent is gone is re-parented to floatd instead of init. Then at the
+ * time limit the command's descendants are found through /proc and killed,
+ * and after every command floatd kills and reaps the processes it adopted
+ * (those outside its own process group and outside the groups of commands
+ * still running). In both cases the output is read for at most
+ * OUTPUT_GRACE_MS after the exit. When floatd exits, the groups and cgroups
+ * of commands still running are killed.
  */
 #define _GNU_SOURCE
 #define NAPI_VERSION 8
@@ -39,13 +57,18 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sched.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -56,7 +79,27 @@
 #define SYS_pidfd_open 434
 #endif
 
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#endif
+#ifndef PR_CAP_AMBIENT_CLEAR_ALL
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+#ifndef PR_SET_CHILD_SUBREAPER
+#define PR_SET_CHILD_SUBREAPER 36
+#endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
 #define OUTPUT_GRACE_MS 100
+#define CHILD_STACK_BYTES (64 * 1024)
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
 
 typedef struct job job_t;
@@ -66,7 +109,10 @@ struct job {
   char **argv;
   char **envp;
   char *cwd;
+  char *cgroup_base;
   size_t tail_limit;
+  /* The command's own cgroup folder while it has one. */
+  char *cgroup_dir;
   /* Shared with abort(): the eventfd that wakes the thread, and the two owners (thread, JS handle). */
   pthread_mutex_t lock;
   int wake_fd;
@@ -78,6 +124,9 @@ struct job {
   int signal;
   bool aborted;
   int spawn_errno;
+  const char *spawn_step; /* what failed before the exec, or NULL */
+  /* The leader exited and is being reaped: no more kills through its pid. */
+  bool leader_gone;
   double duration_ms;
   char *tail; /* ring of tail_limit bytes */
   size_t tail_start, tail_len;
@@ -90,11 +139,10 @@ struct job {
 static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
 static job_t *running_jobs = NULL;
 
-static void running_add(job_t *j) {
-  pthread_mutex_lock(&running_lock);
+/* Called with running_lock held. */
+static void running_add_locked(job_t *j) {
   j->next_running = running_jobs;
   running_jobs = j;
-  pthread_mutex_unlock(&running_lock);
 }
 
 static void running_remove(job_t *j) {
@@ -108,6 +156,16 @@ static void running_remove(job_t *j) {
   pthread_mutex_unlock(&running_lock);
 }
 
+/* Writes "1" to the cgroup's cgroup.kill (Linux 5.14): SIGKILL to every process in it. */
+static void cgroup_kill(const char *dir) {
+  char path[4096];
+  if (snprintf(path, sizeof path, "%s/cgroup.kill", dir) >= (int)sizeof path) return;
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  if (write(fd, "1", 1) < 0) { /* already removed: nothing left to kill */ }
+  close(fd);
+}
+
 static void kill_running(void *arg);
 static void kill_running_at_exit(void) { kill_running(NULL); }
 
@@ -115,9 +173,171 @@ static void kill_running_at_exit(void) { kill_running(NULL); }
 static void kill_running(void *arg) {
   pthread_mutex_lock(&running_lock);
   for (job_t *j = running_jobs; j != NULL; j = j->next_running) {
-    if (j->pid > 0) kill(-j->pid, SIGKILL);
+    if (j->pid > 0 && !j->leader_gone) kill(-j->pid, SIGKILL);
+    if (j->cgroup_dir != NULL) cgroup_kill(j->cgroup_dir);
   }
   pthread_mutex_unlock(&running_lock);
+}
+
+/* One line of /proc/PID/stat: parent and process group. */
+static bool proc_stat(pid_t pid, pid_t *ppid, pid_t *pgrp) {
+  char path[64], buf[512];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return false;
+  buf[n] = '\0';
+  /* The command name may hold spaces and parentheses: the fields start after the last ')'. */
+  char *p = strrchr(buf, ')');
+  char state;
+  int pp, pg;
+  if (p == NULL || sscanf(p + 1, " %c %d %d", &state, &pp, &pg) != 3) return false;
+  *ppid = pp;
+  *pgrp = pg;
+  return true;
+}
+
+typedef struct {
+  pid_t pid, ppid, pgrp;
+} proc_t;
+
+/* Every process in /proc with its parent and group; the caller frees the list. */
+static proc_t *list_processes(size_t *count) {
+  *count = 0;
+  int dir = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return NULL;
+  size_t cap = 256, n = 0;
+  proc_t *list = malloc(cap * sizeof *list);
+  char buf[8192];
+  while (list != NULL) {
+    long got = syscall(SYS_getdents64, dir, buf, sizeof buf);
+    if (got <= 0) break;
+    for (long at = 0; at < got;) {
+      struct dirent64 *d = (struct dirent64 *)(buf + at);
+      at += d->d_reclen;
+      char *end;
+      long pid = strtol(d->d_name, &end, 10);
+      if (*end != '\0' || pid <= 0) continue;
+      proc_t p = {.pid = (pid_t)pid};
+      if (!proc_stat(p.pid, &p.ppid, &p.pgrp)) continue;
+      if (n == cap) {
+        proc_t *more = realloc(list, 2 * cap * sizeof *list);
+        if (more == NULL) break;
+        list = more;
+        cap *= 2;
+      }
+      list[n++] = p;
+    }
+  }
+  close(dir);
+  *count = n;
+  return list;
+}
+
+/*
+ * Without a cgroup: SIGKILL to every descendant of `leader` still linked to
+ * it by parents, whatever its group or session. Repeated a few times, since a
+ * process may fork between the look and the kill.
+ */
+static void kill_descendants(pid_t leader) {
+  for (int round = 0; round < 3; round++) {
+    size_t n = 0;
+    proc_t *all = list_processes(&n);
+    if (all == NULL) return;
+    pid_t *tree = malloc((n + 1) * sizeof *tree);
+    size_t found = 0;
+    if (tree != NULL) {
+      tree[found++] = leader;
+      for (size_t i = 0; i < found; i++) {
+        for (size_t k = 0; k < n; k++) {
+          if (all[k].ppid == tree[i] && all[k].pid != leader) tree[found++] = all[k].pid;
+        }
+      }
+      for (size_t i = 1; i < found; i++) kill(tree[i], SIGKILL);
+    }
+    free(tree);
+    free(all);
+    if (found <= 1) return;
+  }
+}
+
+static pthread_mutex_t sweep_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool subreaper = false;
+
+/* Without a cgroup, floatd adopts what its commands leave when their parents are gone. */
+static void become_subreaper(void) {
+  pthread_mutex_lock(&sweep_lock);
+  if (!subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0) subreaper = true;
+  pthread_mutex_unlock(&sweep_lock);
+}
+
+/*
+ * Kills and reaps the processes floatd adopted as a subreaper: its children
+ * outside its own process group (Node's own children stay there) that are
+ * neither a command floatd started nor in the group of one still running.
+ * libuv waits only for the pids it started, so nobody else reaps these.
+ */
+static size_t sweep_once(void);
+
+static void sweep_adopted(void) {
+  pthread_mutex_lock(&sweep_lock);
+  /* A killed process's own children are adopted in turn: look again while there were some. */
+  for (int round = 0; subreaper && round < 4 && sweep_once() > 0; round++) {
+  }
+  pthread_mutex_unlock(&sweep_lock);
+}
+
+/* One look through /proc; returns how many processes it killed. Called with sweep_lock held. */
+static size_t sweep_once(void) {
+  pid_t me = getpid(), own_group = getpgrp();
+  size_t n = 0;
+  /* Under running_lock no command is being started: a leader not yet listed is not taken for an orphan. */
+  pthread_mutex_lock(&running_lock);
+  proc_t *all = list_processes(&n);
+  size_t keep = 0;
+  for (size_t i = 0; all != NULL && i < n; i++) {
+    if (all[i].ppid != me || all[i].pgrp == own_group) continue;
+    bool ours = false;
+    for (job_t *j = running_jobs; j != NULL && !ours; j = j->next_running) ours = all[i].pid == j->pid || all[i].pgrp == j->pid;
+    if (!ours) all[keep++] = all[i];
+  }
+  pthread_mutex_unlock(&running_lock);
+  for (size_t i = 0; i < keep; i++) {
+    /* A child of floatd keeps its pid until floatd reaps it, so the pidfd names the right process. */
+    int fd = (int)syscall(SYS_pidfd_open, all[i].pid, 0);
+    if (fd >= 0) {
+      syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+      struct pollfd p = {.fd = fd, .events = POLLIN};
+      poll(&p, 1, 1000);
+      siginfo_t si;
+      waitid((idtype_t)P_PIDFD, (id_t)fd, &si, WEXITED | WNOHANG);
+      close(fd);
+    } else {
+      kill(all[i].pid, SIGKILL);
+      for (int t = 0; t < 100 && waitpid(all[i].pid, NULL, WNOHANG) == 0; t++) usleep(10000);
+    }
+  }
+  free(all);
+  return keep;
+}
+
+/* Everything the command started: its group, its cgroup or (without one) its descendants. */
+static void kill_job(job_t *j, bool leader_alive) {
+  kill(-j->pid, SIGKILL);
+  if (j->cgroup_dir != NULL) cgroup_kill(j->cgroup_dir);
+  else if (leader_alive) kill_descendants(j->pid);
+}
+
+/* A cgroup can be removed once its last process is gone; SIGKILLed ones go within milliseconds. */
+static void cgroup_remove(job_t *j) {
+  if (j->cgroup_dir == NULL) return;
+  for (int t = 0; t < 200; t++) {
+    if (rmdir(j->cgroup_dir) == 0 || errno != EBUSY) break;
+    if (t % 20 == 0) cgroup_kill(j->cgroup_dir);
+    usleep(5000);
+  }
 }
 
 static double now_ms(void) {
@@ -142,6 +362,8 @@ static void job_unref(job_t *j) {
   free_strv(j->argv);
   free_strv(j->envp);
   free(j->cwd);
+  free(j->cgroup_base);
+  free(j->cgroup_dir);
   free(j->tail);
   free(j);
 }
@@ -228,20 +450,172 @@ static int resolve_program(const char *file, char **envp, const char *cwd, char 
   return found_err;
 }
 
-/* posix_spawn, and, for a file without a #! line, /bin/sh running it (as execvp does). */
-static int spawn_program(pid_t *pid, const char *program, const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr, char **argv, char **envp) {
-  int err = posix_spawn(pid, program, fa, attr, argv, envp);
-  if (err != ENOEXEC) return err;
+/* What the child needs between clone and exec; it shares floatd's memory until then (CLONE_VFORK). */
+typedef struct {
+  const char *program;
+  char **argv;
+  char **sh_argv; /* /bin/sh program args..., for a file without a #! line (as execvp does) */
+  char **envp;
+  const char *cwd;
+  int out_fd;
+  int cgroup_procs_fd; /* cgroup.procs of the command's own cgroup, or -1 */
+  bool drop_caps;
+  /* Set by the child when it cannot exec: the errno, and what failed. */
+  int err;
+  const char *step;
+} child_t;
+
+static const char STEP_CGROUP[] = "cannot join its cgroup";
+static const char STEP_CAPS[] = "cannot drop capabilities";
+
+static int child_fail(child_t *c, const char *step) {
+  c->err = errno != 0 ? errno : EINVAL;
+  c->step = step;
+  _exit(127);
+}
+
+/* Descriptors above 2: close_range (Linux 5.9), else those /proc lists, else all up to the limit. */
+static void close_from_3(void) {
+  if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0) return;
+  int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) {
+    struct rlimit rl;
+    long max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur : 65536;
+    for (long fd = 3; fd < max && fd < (1L << 20); fd++) close((int)fd);
+    return;
+  }
+  char buf[1024];
+  for (;;) {
+    long got = syscall(SYS_getdents64, dir, buf, sizeof buf);
+    if (got <= 0) break;
+    for (long at = 0; at < got;) {
+      struct dirent64 *d = (struct dirent64 *)(buf + at);
+      at += d->d_reclen;
+      int fd = 0;
+      const char *p = d->d_name;
+      if (*p < '0' || *p > '9') continue;
+      while (*p >= '0' && *p <= '9') fd = fd * 10 + (*p++ - '0');
+      if (fd > 2 && fd != dir) close(fd);
+    }
+  }
+  close(dir);
+}
+
+/*
+ * The child, on a stack of its own, sharing floatd's memory until exec: only
+ * system calls here, no malloc, no locks. Signals stay blocked (the job
+ * thread blocks all) until the dispositions are reset.
+ */
+static int child_main(void *arg) {
+  child_t *c = arg;
+  struct sigaction dfl;
+  memset(&dfl, 0, sizeof dfl);
+  dfl.sa_handler = SIG_DFL;
+  for (int s = 1; s < NSIG; s++) sigaction(s, &dfl, NULL);
+  /* First, so that everything it starts is inside the cgroup from the start. */
+  if (c->cgroup_procs_fd >= 0 && write(c->cgroup_procs_fd, "0", 1) != 1) child_fail(c, STEP_CGROUP);
+  if (setpgid(0, 0) != 0) child_fail(c, NULL);
+  if (c->cwd != NULL && chdir(c->cwd) != 0) child_fail(c, NULL);
+  int out = c->out_fd;
+  if (out < 3 && (out = fcntl(out, F_DUPFD_CLOEXEC, 3)) < 0) child_fail(c, NULL);
+  int null = open("/dev/null", O_RDONLY);
+  if (null < 0) child_fail(c, NULL);
+  if (null != 0) {
+    if (dup2(null, 0) < 0) child_fail(c, NULL);
+    close(null);
+  }
+  if (dup2(out, 1) < 0 || dup2(out, 2) < 0) child_fail(c, NULL);
+  close_from_3();
+  /* EINVAL: a kernel before 4.3, which has no ambient set. */
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) child_fail(c, STEP_CAPS);
+  if (c->drop_caps) {
+    struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct d[2];
+    memset(d, 0, sizeof d);
+    if (syscall(SYS_capset, &h, d) != 0) child_fail(c, STEP_CAPS);
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  execve(c->program, c->argv, c->envp);
+  if (errno == ENOEXEC) execve("/bin/sh", c->sh_argv, c->envp);
+  return child_fail(c, NULL);
+}
+
+/* clone(CLONE_VM | CLONE_VFORK) as posix_spawn does (no page tables copied), with the setup above. */
+static int spawn_child(job_t *j, const char *program, int out_fd, int cgroup_procs_fd, pid_t *pid_out, const char **step) {
   size_t n = 0;
-  while (argv[n] != NULL) n++;
+  while (j->argv[n] != NULL) n++;
   char **sh = calloc(n + 2, sizeof(char *));
-  if (sh == NULL) return ENOMEM;
+  void *stack = mmap(NULL, CHILD_STACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (sh == NULL || stack == MAP_FAILED) {
+    free(sh);
+    if (stack != MAP_FAILED) munmap(stack, CHILD_STACK_BYTES);
+    return ENOMEM;
+  }
   sh[0] = "/bin/sh";
   sh[1] = (char *)program;
-  for (size_t i = 1; i < n; i++) sh[i + 1] = argv[i];
-  err = posix_spawn(pid, "/bin/sh", fa, attr, sh, envp);
+  for (size_t i = 1; i < n; i++) sh[i + 1] = j->argv[i];
+  child_t c = {
+      .program = program,
+      .argv = j->argv,
+      .sh_argv = sh,
+      .envp = j->envp,
+      .cwd = j->cwd,
+      .out_fd = out_fd,
+      .cgroup_procs_fd = cgroup_procs_fd,
+      .drop_caps = geteuid() != 0,
+  };
+  pid_t pid = clone(child_main, (char *)stack + CHILD_STACK_BYTES, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+  int err = pid < 0 ? errno : 0;
+  munmap(stack, CHILD_STACK_BYTES);
   free(sh);
+  if (err == 0 && c.err != 0) {
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    err = c.err;
+    *step = c.step;
+    pid = 0;
+  }
+  *pid_out = pid;
   return err;
+}
+
+/* The command's own cgroup under cgroupBase; on any failure it runs without one. */
+static int cgroup_open(job_t *j) {
+  static unsigned long seq = 0;
+  if (j->cgroup_base == NULL) return -1;
+  if (mkdir(j->cgroup_base, 0755) != 0 && errno != EEXIST) return -1;
+  char path[4096];
+  unsigned long n = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
+  if (snprintf(path, sizeof path, "%s/job-%lu", j->cgroup_base, n) >= (int)sizeof path - 16) return -1;
+  /* Left over from an earlier floatd with the same pid: empty, so it can go. */
+  rmdir(path);
+  if (mkdir(path, 0755) != 0) return -1;
+  size_t len = strlen(path);
+  strcpy(path + len, "/cgroup.procs");
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  path[len] = '\0';
+  if (fd < 0 || (j->cgroup_dir = strdup(path)) == NULL) {
+    if (fd >= 0) close(fd);
+    rmdir(path);
+    return -1;
+  }
+  return fd;
+}
+
+/*
+ * Reaps the exited leader (its pid, the group's id, stays taken until then),
+ * then kills and reaps what floatd adopted from it.
+ */
+static void reap_leader(job_t *j) {
+  pthread_mutex_lock(&running_lock);
+  j->leader_gone = true;
+  pthread_mutex_unlock(&running_lock);
+  while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {
+  }
+  running_remove(j);
+  sweep_adopted();
 }
 
 static void *job_thread(void *arg) {
@@ -250,9 +624,6 @@ static void *job_thread(void *arg) {
   int pipefd[2] = {-1, -1};
   int pidfd = -1;
   char *program = NULL;
-  posix_spawn_file_actions_t fa;
-  posix_spawnattr_t attr;
-  bool fa_ok = false, attr_ok = false;
 
   pthread_mutex_lock(&j->lock);
   bool aborted_early = j->abort_asked;
@@ -261,34 +632,39 @@ static void *job_thread(void *arg) {
   int err = aborted_early ? ECANCELED : resolve_program(j->file, j->envp, j->cwd, &program);
   if (err == 0 && pipe2(pipefd, O_CLOEXEC) != 0) err = errno;
   if (err == 0) {
-    err = posix_spawn_file_actions_init(&fa);
-    fa_ok = err == 0;
-  }
-  if (err == 0) err = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  if (err == 0) err = posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-  if (err == 0) err = posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-  if (err == 0 && j->cwd != NULL) err = posix_spawn_file_actions_addchdir_np(&fa, j->cwd);
-  if (err == 0) {
-    err = posix_spawnattr_init(&attr);
-    attr_ok = err == 0;
-  }
-  if (err == 0) {
-    sigset_t all, none;
-    sigfillset(&all);
-    sigemptyset(&none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setsigmask(&attr, &none);
+    int procs = cgroup_open(j);
     pid_t pid = 0;
-    err = spawn_program(&pid, program, &fa, &attr, j->argv, j->envp);
+    const char *step = NULL;
+    if (procs < 0) become_subreaper();
+    /* Listed before anything can look for orphans (sweep_adopted), so the new leader is never taken for one. */
+    pthread_mutex_lock(&running_lock);
+    err = spawn_child(j, program, pipefd[1], procs, &pid, &step);
+    if (err != 0 && step == STEP_CGROUP) {
+      /* A cgroup floatd may create but not move into (e.g. a delegation that stops above it): go without. */
+      pthread_mutex_unlock(&running_lock);
+      close(procs);
+      procs = -1;
+      rmdir(j->cgroup_dir);
+      free(j->cgroup_dir);
+      j->cgroup_dir = NULL;
+      become_subreaper();
+      pthread_mutex_lock(&running_lock);
+      step = NULL;
+      err = spawn_child(j, program, pipefd[1], -1, &pid, &step);
+    }
     if (err == 0) {
       j->pid = pid;
-      running_add(j);
+      running_add_locked(j);
     }
+    pthread_mutex_unlock(&running_lock);
+    if (procs >= 0) close(procs);
+    if (err != 0 && j->cgroup_dir != NULL) {
+      rmdir(j->cgroup_dir);
+      free(j->cgroup_dir);
+      j->cgroup_dir = NULL;
+    }
+    j->spawn_step = step;
   }
-  if (fa_ok) posix_spawn_file_actions_destroy(&fa);
-  if (attr_ok) posix_spawnattr_destroy(&attr);
   free(program);
   if (pipefd[1] >= 0) close(pipefd[1]);
 
@@ -328,10 +704,8 @@ static void *job_thread(void *arg) {
       if (r < 0 && errno != EINTR) {
         /* Cannot watch it any more: end it rather than report a result it never gave. */
         if (!exited) {
-          kill(-j->pid, SIGKILL);
-          int status = 0;
-          while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR) {
-          }
+          kill_job(j, true);
+          reap_leader(j);
           j->code = -1;
           j->signal = SIGKILL;
           j->duration_ms = now_ms() - start;
@@ -346,7 +720,7 @@ static void *job_thread(void *arg) {
         pthread_mutex_unlock(&j->lock);
         if (asked && !j->aborted && !exited) {
           j->aborted = true;
-          kill(-j->pid, SIGKILL);
+          kill_job(j, true);
         }
       }
       if (ip >= 0 && (p[ip].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -369,11 +743,9 @@ static void *job_thread(void *arg) {
             j->code = -1;
             j->signal = si.si_status;
           }
-          /* Whatever the command left running in its group goes with it. */
-          kill(-j->pid, SIGKILL);
-          running_remove(j);
-          while (waitpid(j->pid, NULL, 0) < 0 && errno == EINTR) {
-          }
+          /* Whatever the command left running goes with it. */
+          kill_job(j, false);
+          reap_leader(j);
         } else if (w < 0 && errno == ECHILD) {
           exited = true; /* reaped elsewhere; nothing more to learn */
           exited_at = now_ms();
@@ -385,6 +757,7 @@ static void *job_thread(void *arg) {
     }
   }
   if (j->spawn_errno != 0) j->duration_ms = now_ms() - start;
+  cgroup_remove(j);
   if (pipefd[0] >= 0) close(pipefd[0]);
   if (pidfd >= 0) close(pidfd);
   pthread_mutex_lock(&j->lock);
@@ -415,8 +788,12 @@ static void deliver(napi_env env, napi_value callback, void *context, void *data
     napi_set_named_property(env, res, "aborted", v);
     napi_create_double(env, j->duration_ms, &v);
     napi_set_named_property(env, res, "durationMs", v);
+    napi_create_string_utf8(env, j->cgroup_dir != NULL ? "cgroup" : "process-group", NAPI_AUTO_LENGTH, &v);
+    napi_set_named_property(env, res, "contained", v);
     if (j->spawn_errno != 0) {
-      napi_create_string_utf8(env, strerror(j->spawn_errno), NAPI_AUTO_LENGTH, &v);
+      char msg[256];
+      snprintf(msg, sizeof msg, "%s%s%s", j->spawn_step != NULL ? j->spawn_step : "", j->spawn_step != NULL ? ": " : "", strerror(j->spawn_errno));
+      napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &v);
       napi_set_named_property(env, res, "spawnError", v);
       const char *name = j->spawn_errno == ENOENT    ? "ENOENT"
                          : j->spawn_errno == EACCES  ? "EACCES"
@@ -494,14 +871,14 @@ static char **get_strv(napi_env env, napi_value arr, const char *first) {
 }
 
 static napi_value run(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value a[6];
+  size_t argc = 7;
+  napi_value a[7];
   napi_get_cb_info(env, info, &argc, a, NULL, NULL);
-  if (argc != 6) return throw_type(env, "run(file, args, env, cwd, tailBytes, callback)");
+  if (argc != 7) return throw_type(env, "run(file, args, env, cwd, tailBytes, cgroupBase, callback)");
   napi_valuetype t;
   napi_typeof(env, a[0], &t);
   if (t != napi_string) return throw_type(env, "file must be a string");
-  napi_typeof(env, a[5], &t);
+  napi_typeof(env, a[6], &t);
   if (t != napi_function) return throw_type(env, "callback must be a function");
   int64_t tail = 0;
   if (napi_get_value_int64(env, a[4], &tail) != napi_ok || tail < 0 || tail > (1 << 24)) return throw_type(env, "tailBytes must be 0..16 MiB");
@@ -522,6 +899,13 @@ static napi_value run(napi_env env, napi_callback_info info) {
     job_unref(j);
     return throw_type(env, "cwd must be a string or null");
   }
+  napi_typeof(env, a[5], &t);
+  if (t == napi_string) j->cgroup_base = get_string(env, a[5]);
+  else if (t != napi_null && t != napi_undefined) {
+    j->refs = 1;
+    job_unref(j);
+    return throw_type(env, "cgroupBase must be a string or null");
+  }
   j->tail = malloc(j->tail_limit > 0 ? j->tail_limit : 1);
   j->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (j->file == NULL || j->argv == NULL || j->envp == NULL) {
@@ -539,7 +923,7 @@ static napi_value run(napi_env env, napi_callback_info info) {
   }
   napi_value name;
   napi_create_string_utf8(env, "floatd.run", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_threadsafe_function(env, a[5], NULL, name, 0, 1, NULL, NULL, NULL, deliver, &j->tsfn) != napi_ok) {
+  if (napi_create_threadsafe_function(env, a[6], NULL, name, 0, 1, NULL, NULL, NULL, deliver, &j->tsfn) != napi_ok) {
     close(j->wake_fd);
     j->refs = 1;
     job_unref(j);

@@ -4,7 +4,7 @@ import { familyOf, parseAddress } from './addresses.js';
 import type { Family, Parsed } from './addresses.js';
 import { asn, hostAddress, nextHop, port } from './bgp-fields.js';
 import { bool, integer, list, oneOf, parsedAny, parsedText, section, text } from './fields.js';
-import { Secret } from './secret.js';
+import { Secret, passwordFromEnv } from './secret.js';
 
 /** Where secrets come from. Injected so that tests (and `floatd check`) control every read. */
 export interface SecretSources {
@@ -112,7 +112,7 @@ function readSecret(n: { password?: string | undefined; passwordFile?: string | 
     }
   } else if (n.passwordEnv !== undefined) {
     where = 'password-env';
-    const v = io.env[n.passwordEnv];
+    const v = passwordFromEnv(io.env, n.passwordEnv);
     if (v === undefined) {
       issue([where], `environment variable ${n.passwordEnv} is not set (expected it to hold the password)`);
       return {};

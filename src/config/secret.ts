@@ -42,3 +42,21 @@ export class Secret {
     return REDACTED;
   }
 }
+
+/** Passwords taken out of process.env, by variable name, for the next reading of the config. */
+const takenFromEnv = new Map<string, Secret>();
+
+/**
+ * The value of a `password-env` variable. Read from process.env, the variable
+ * is removed from it at once, so that no check or hook floatd starts inherits
+ * the password; a later reading of the config (a reload) gets the value kept
+ * here, the environment of a process being fixed at its start anyway.
+ */
+export function passwordFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  if (env !== process.env) return env[name];
+  const value = env[name];
+  if (value === undefined) return takenFromEnv.get(name)?.reveal();
+  takenFromEnv.set(name, new Secret(value));
+  delete process.env[name];
+  return value;
+}

@@ -1,9 +1,14 @@
-// Runs a command as the leader of its own process group, so that at a time
-// limit (the signal aborting) the command and everything it started are
-// killed together with SIGKILL to -pgid. When the leader exits, whatever it
-// left running in its group is killed too: a check or hook must not leave
-// processes behind. (A child that calls setsid escapes; its hold on the
-// output pipe is given up 100 ms after the leader's exit.)
+// Runs a command as the leader of its own process group and, where floatd
+// can have one, in a cgroup v2 of its own (./check-cgroup.ts), so that at a
+// time limit (the signal aborting) the command and everything it started are
+// killed together. When the leader exits, whatever it left running is killed
+// too: a check or hook must not leave processes behind. A process that calls
+// setsid leaves the group but not the cgroup; without a cgroup floatd finds
+// it through /proc or adopts it as child subreaper (see native/spawn.c).
+//
+// The command gets no capabilities (unless floatd runs as root), no
+// descriptor above 2, and floatd's environment, from which the variables
+// holding BGP passwords were removed when the config was read.
 //
 // The work happens in the floatd_spawn addon (native/spawn.c), on a thread of
 // its own: starting a process from the event loop's thread (Node's spawn
@@ -16,6 +21,15 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addonPath } from '../util/addon-path.js';
 import { stopwatch } from './probe-result.js';
+import { checkCgroupBase } from './check-cgroup.js';
+
+/** How a command's processes are held together: a cgroup of its own, or only its process group. */
+export type Containment = 'cgroup' | 'process-group';
+
+export interface RunOptions {
+  /** Default: a cgroup where floatd can have one. */
+  readonly containment?: Containment;
+}
 
 export interface CommandLine {
   readonly file: string;
@@ -37,6 +51,8 @@ export interface CommandRun {
   readonly spawnError?: string;
   readonly pid?: number;
   readonly durationMs: number;
+  /** Where the command ran; absent when it never started. */
+  readonly contained?: Containment;
 }
 
 /** The argv for a shell command line. */
@@ -54,10 +70,11 @@ interface NativeResult {
   readonly durationMs: number;
   readonly spawnError?: string;
   readonly spawnCode?: string;
+  readonly contained: Containment;
 }
 
 interface SpawnAddon {
-  run(file: string, args: readonly string[], env: readonly string[], cwd: string | null, tailBytes: number, done: (r: NativeResult) => void): object;
+  run(file: string, args: readonly string[], env: readonly string[], cwd: string | null, tailBytes: number, cgroupBase: string | null, done: (r: NativeResult) => void): object;
   abort(handle: object): void;
 }
 
@@ -100,7 +117,7 @@ function environment(extra: Readonly<Record<string, string>> | undefined): strin
   return out;
 }
 
-export function runInGroup(cmd: CommandLine, signal: AbortSignal, tailBytes: number): Promise<CommandRun> {
+export function runInGroup(cmd: CommandLine, signal: AbortSignal, tailBytes: number, opts: RunOptions = {}): Promise<CommandRun> {
   const elapsed = stopwatch();
   return new Promise((resolve) => {
     if (signal.aborted) {
@@ -132,10 +149,12 @@ export function runInGroup(cmd: CommandLine, signal: AbortSignal, tailBytes: num
         aborted: r.aborted,
         pid: r.pid,
         durationMs: Math.round(r.durationMs * 1000) / 1000,
+        contained: r.contained,
       });
     };
     try {
-      handle = native.run(cmd.file, cmd.args, environment(cmd.env), cmd.cwd ?? null, Math.max(0, Math.floor(tailBytes)), done);
+      const cgroupBase = opts.containment === 'process-group' ? undefined : checkCgroupBase();
+      handle = native.run(cmd.file, cmd.args, environment(cmd.env), cmd.cwd ?? null, Math.max(0, Math.floor(tailBytes)), cgroupBase ?? null, done);
     } catch (e) {
       resolve({ code: null, signal: null, output: '', aborted: false, spawnError: `${cmd.file}: ${(e as Error).message}`, durationMs: elapsed() });
       return;
