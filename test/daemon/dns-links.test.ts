@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DnsClient } from '../../src/dns/index.js';
-import type { DnsRecordView } from '../../src/daemon/dns-links.js';
+import { dnsReloadProblem, type DnsRecordView } from '../../src/daemon/dns-links.js';
+import { parseConfigText } from '../../src/config/index.js';
 import { KEY, OTHER, startServer, ZONE } from '../../lab/dns/servers.js';
 import { Cleanup, FLOATD_AS, now, sleep, tcpService, tcpServiceEntry, tempDir, TestDaemon, waitFor } from './helpers/harness.js';
 
@@ -123,4 +124,23 @@ test('a dead DNS server neither delays the checks nor holds up stop for more tha
   } finally {
     await c.run();
   }
+});
+
+test('a reload that changes dns or a service\'s records is refused; other changes are not', () => {
+  const opts = { env: {}, hostname: 'h', readFile: (p: string): string => (p.endsWith('b.key') ? `key "k" { algorithm hmac-sha256; secret "${KEY.secret.replace('Z', 'Y')}"; };` : `key "k" { algorithm hmac-sha256; secret "${KEY.secret}"; };`) };
+  const text = (record: string, keyFile = '/a.key', rise = 2): string =>
+    [
+      'router-id: 192.0.2.1',
+      'local-as: 65001',
+      'dns: { server: 192.0.2.53, zone: example.test, tsig: { key-file: ' + keyFile + ' } }',
+      'services:',
+      `  - { name: web, rise: ${rise}, check: { tcp: { host: 127.0.0.1, port: 80 } }, dns: [${record}] }`,
+      '',
+    ].join('\n');
+  const cfg = (...a: Parameters<typeof text>) => parseConfigText(text(...a), 'f.yaml', opts);
+  const base = cfg('{ name: www, address: 192.0.2.11 }');
+  assert.equal(dnsReloadProblem(base, cfg('{ name: www, address: 192.0.2.11 }', '/a.key', 3)), undefined);
+  assert.match(dnsReloadProblem(base, cfg('{ name: www, address: 192.0.2.12 }')) ?? '', /restart floatd/);
+  assert.match(dnsReloadProblem(base, cfg('{ name: www, address: 192.0.2.11, ttl: 30 }')) ?? '', /restart floatd/);
+  assert.match(dnsReloadProblem(base, cfg('{ name: www, address: 192.0.2.11 }', '/b.key')) ?? '', /restart floatd/, 'a new secret in another file');
 });
