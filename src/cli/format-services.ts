@@ -3,7 +3,7 @@
 
 import { serviceState } from './status.js';
 import { count, fields, ms } from './format-table.js';
-import { listOf, type ProbeView, type ServicesView, type ServiceView } from './format-views.js';
+import { listOf, type DnsRecordView, type ProbeView, type ServicesView, type ServiceView } from './format-views.js';
 
 /** Probe results shown per service; --json has every one the daemon keeps. */
 export const PROBES_SHOWN = 5;
@@ -15,6 +15,13 @@ function prefixText(v: ServiceView, prefix: string): string {
   if (v.announced.includes(prefix)) return `${prefix} announced`;
   if (v.held.some((h) => h.prefix === prefix)) return `${prefix} held back by the flap guard`;
   return `${prefix} not announced`;
+}
+
+/** `www.example.com A 192.0.2.10 ttl 30: present (add ok 4.1 ms)`. */
+function dnsText(r: DnsRecordView): string {
+  const l = r.last;
+  const answer = l === null ? 'no answer yet' : `${l.op} ${l.ok ? 'ok' : `failed: ${l.code ?? 'error'}`} ${ms(l.ms)}${r.attempts > 1 ? `, try ${r.attempts}` : ''}`;
+  return `${r.name} ${r.type} ${r.address} ttl ${r.ttl}: ${r.state} (${answer})`;
 }
 
 function probeLine(p: ProbeView): string {
@@ -42,7 +49,8 @@ export function formatService(v: ServiceView): string {
   const extraHeld = v.held.filter((h) => !v.prefixes.includes(h.prefix)).map((h) => h.prefix);
   const prefixes = [...v.prefixes, ...extraHeld].map((p) => prefixText(v, p));
   prefixes.forEach((p, i) => rows.push([i === 0 ? 'Prefixes' : '', p]));
-  if (prefixes.length === 0) rows.push(['Prefixes', '-']);
+  if (prefixes.length === 0 && !v.dns?.length) rows.push(['Prefixes', '-']);
+  v.dns?.forEach((r, i) => rows.push([i === 0 ? 'DNS' : '', dnsText(r)]));
 
   const probes = (v.lastProbes ?? v.results).slice(-PROBES_SHOWN);
   const probeText = probes.length > 0 ? `\n  Last probes (oldest first):\n${probes.map((p) => `    ${probeLine(p)}`).join('\n')}` : '\n  Last probes: none yet';

@@ -25,9 +25,23 @@ export type ServiceView = AnnouncerServiceStatus & {
   readonly draining?: number | null;
   /** With med-from-load: the last reading and the MED it gave. */
   readonly loadMed?: { readonly load: number | null; readonly med: number | null } | null;
+  /** With dns records: each record's state and the primary's last answer. */
+  readonly dns?: readonly DnsRecordView[];
 };
 
 /** `services`: a list, or an object holding one under `services`. */
+/** One DNS record of a service (src/daemon/dns-links.ts). */
+export interface DnsRecordView {
+  readonly name: string;
+  readonly address: string;
+  readonly ttl: number;
+  readonly type: string;
+  readonly want: string;
+  readonly state: string;
+  readonly attempts: number;
+  readonly last: { readonly op: string; readonly ok: boolean; readonly code?: string; readonly message?: string; readonly ms: number; readonly at: string } | null;
+}
+
 export type ServicesView = readonly ServiceView[] | { readonly services: readonly ServiceView[] };
 
 /** What `status` returns: the speaker's status plus the services. */

@@ -4,7 +4,8 @@ import { fail, isUnspecified, ok, parseAddress } from './addresses.js';
 import type { Parsed } from './addresses.js';
 import { announceSchema } from './announce-schema.js';
 import { asn, ipAddress, port, prefixField, routerId, socketPath } from './bgp-fields.js';
-import { crossChecks } from './cross-checks.js';
+import { crossChecks, outletChecks } from './cross-checks.js';
+import { dnsChecks, dnsSchema } from './dns-schema.js';
 import { list, parsedAny, section, text } from './fields.js';
 import { metricsActionsSchema } from './metrics-actions-schema.js';
 import { neighborSchema } from './neighbor-schema.js';
@@ -141,16 +142,21 @@ export const configSchema = (environment: ConfigEnvironment) =>
       hostname: hostname().optional(),
       listen: listenSchema().optional(),
       metrics: metricsSchema(environment).optional(),
-      neighbors: list(neighborSchema(environment), 'a list of neighbors').min(1, 'the list is empty (expected at least one neighbor)'),
+      // Required unless every service uses another way out (outletChecks).
+      neighbors: list(neighborSchema(environment), 'a list of neighbors').optional(),
       announce: list(announceSchema(), 'a list of prefixes to announce').default([]),
       allow: list(prefixField(), 'a list of prefixes').optional(),
       services: servicesSchema().optional(),
       watch: watchSchema().optional(),
+      dns: dnsSchema(environment).optional(),
       preset: expandedPreset(),
     },
     'a mapping with at least local-as and neighbors',
-  ).transform((c, ctx) => {
+  ).transform((given, ctx) => {
     const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+    const c = { ...given, neighbors: given.neighbors ?? [] };
+    const dnsRecords = dnsChecks(c, issue);
+    outletChecks({ ...c, neighborsGiven: given.neighbors !== undefined }, (i) => (dnsRecords[i]?.length ?? 0) > 0, issue);
     const { announceTargets } = crossChecks(c, issue);
     const serviceTargets = serviceChecks(c, issue);
     addressCrossChecks(c.services ?? [], issue);
@@ -179,7 +185,7 @@ export const configSchema = (environment: ConfigEnvironment) =>
       })),
       announce: c.announce.map((a, i) => ({ ...a, neighbors: announceTargets[i] ?? [] })),
       // Per prefix, the neighbors that receive it (in the order of `prefixes`).
-      services: c.services?.map((s, i) => ({ ...s, targets: serviceTargets[i] ?? [] })),
+      services: c.services?.map((s, i) => ({ ...s, targets: serviceTargets[i] ?? [], dns: dnsRecords[i] ?? [] })),
       watch: c.watch && { ...c.watch, targets: watchTargets },
     };
   });
@@ -191,3 +197,4 @@ export type AnnounceConfig = Config['announce'][number];
 export type ListenConfig = NonNullable<Config['listen']>;
 export type ServiceConfig = NonNullable<Config['services']>[number];
 export type MetricsConfig = NonNullable<Config['metrics']>;
+export type { DnsConfig, DnsRecordConfig } from './dns-schema.js';

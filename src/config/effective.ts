@@ -7,6 +7,7 @@ import type { Config, ServiceConfig } from './config-schema.js';
 import { kebabCase } from './fields.js';
 import { checkToFile } from './checks/index.js';
 import { serviceExtrasToFile } from './services-schema.js';
+import { dnsToFile, serviceDnsToFile } from './dns-schema.js';
 import { Secret } from './secret.js';
 
 /** camelCase keys back to the file's kebab-case; absent values dropped; secrets redacted. */
@@ -52,6 +53,7 @@ function serviceToFile(s: ServiceConfig): Record<string, unknown> {
     neighbors: s.neighbors,
     ...serviceExtrasToFile(s),
     address: s.address && addressToFile(s.address),
+    dns: serviceDnsToFile(s.dns),
   });
 }
 
@@ -114,6 +116,7 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
     ),
     services: cfg.services?.map(serviceToFile),
     watch: cfg.watch && watchToFile(cfg.watch),
+    dns: cfg.dns && dnsToFile(cfg.dns),
   });
 }
 

@@ -7,6 +7,7 @@ import { checkSchema, memberTimeouts } from './checks/index.js';
 import type { IssueSink } from './cross-checks.js';
 import { absolutePath, bool, defined, integer, list, oneOf, parsedText, seconds, section } from './fields.js';
 import { hooksSchema, hooksToFile } from './hooks-schema.js';
+import { serviceDnsSchema } from './dns-schema.js';
 import { medFromLoadSchema, medFromLoadToFile } from './med-from-load-schema.js';
 import { HEALTH_DEFAULTS } from '../health/defaults.js';
 import type { HookSpec } from '../health/hooks.js';
@@ -73,7 +74,8 @@ const serviceName = () =>
 
 const serviceShape = {
   name: serviceName(),
-  prefixes: list(prefixField(), 'a list of prefixes').min(1, 'the list is empty (expected at least one prefix)'),
+  // May be empty for a service with another way out (outletChecks).
+  prefixes: list(prefixField(), 'a list of prefixes').default([]),
   check: checkSchema(),
   rise: integer(1, 100).default(HEALTH_DEFAULTS.rise),
   fall: integer(1, 100).default(HEALTH_DEFAULTS.fall),
@@ -95,6 +97,7 @@ const serviceShape = {
   drain: drainSchema().default({}),
   'drain-on-stop': bool().default(false),
   'med-from-load': medFromLoadSchema().optional(),
+  dns: serviceDnsSchema().optional(),
 };
 
 const roleStyleOf = (kind: 'prepend' | 'med' | 'community'): RoleStyle =>
@@ -154,6 +157,8 @@ export const serviceSchema = () =>
       drain: s.drain,
       drainOnStop: s.drainOnStop,
       medFromLoad: s.medFromLoad,
+      /** Names as written; the top-level schema makes them absolute in the zone. */
+      dns: s.dns ?? [],
     }));
 
 export const servicesSchema = () => list(serviceSchema(), 'a list of services');

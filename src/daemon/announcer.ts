@@ -235,6 +235,12 @@ export class Announcer {
     return this.eventLog.events(limit);
   }
 
+  /** A line in the event log for one service from another way out (DNS), kept in the state the service is in. */
+  note(service: string, reason: string): void {
+    const t = this.tracked.find((x) => x.config.name === service);
+    if (t) this.eventLog.record(service, t.health.state.name, reason);
+  }
+
   /** Adds an observer; returns the function that removes it. */
   observe(o: AnnouncerObserver): () => void {
     return this.observers.add(o);

@@ -31,8 +31,9 @@ import {
   watchFilterOf,
   WatchEntries,
 } from './addresses/index.js';
-import { Announcer, type AnnouncementSink } from './announcer.js';
+import { Announcer, type AnnouncementSink, type AnnouncerServiceStatus } from './announcer.js';
 import { diffConfig, sameValue } from './config-diff.js';
+import { createDnsLinks, dnsReloadProblem, type DnsLinks } from './dns-links.js';
 import type { DaemonControl, ReloadResult } from '../control/daemon-control.js';
 import { listenerTtlProblem, Speaker } from './speaker.js';
 
@@ -59,6 +60,7 @@ export class Daemon {
   private readonly closables: Closable[] = [];
   private reloading: Promise<unknown> = Promise.resolve();
   private stopping: Promise<void> | undefined;
+  private readonly dns: DnsLinks | undefined;
 
   private constructor(
     private cfg: Config,
@@ -101,6 +103,7 @@ export class Daemon {
       log,
       createProbe: (spec, service) => this.probeFor(spec, service),
     });
+    this.dns = createDnsLinks(cfg, this.announcer, clock, log);
   }
 
   /**
@@ -137,6 +140,7 @@ export class Daemon {
         clock: opts.clock,
         process: () => sampler.sample(),
         version: opts.version,
+        dns: () => this.dns?.counters(),
       });
       this.announcer.observe(metrics);
       const control = this.control();
@@ -171,6 +175,7 @@ export class Daemon {
       await this.gate.prepare();
     }
     this.announcer.start();
+    this.dns?.start();
     this.watchEntries?.start();
   }
 
@@ -208,13 +213,18 @@ export class Daemon {
   /** What the control socket serves. */
   control(): DaemonControl {
     return {
-      status: () => ({ ...this.speaker.status(), services: this.announcer.status() }),
+      status: () => ({ ...this.speaker.status(), services: this.servicesStatus() }),
       peers: () => this.speaker.status(),
       routes: () => this.speaker.routes(),
-      services: () => this.announcer.status(),
+      services: () => this.servicesStatus(),
       events: (limit) => this.announcer.events(limit),
       maintenance: (on, service) => ({ services: this.announcer.setMaintenance(on, service, 'operator command') }),
-      drain: async (service) => ({ services: await this.announcer.drain(service) }),
+      drain: async (service) => {
+        const drained = this.announcer.drain(service);
+        // A drain starts by taking the DNS records away.
+        this.dns?.refresh();
+        return { services: await drained };
+      },
       reload: () => this.reload(),
     };
   }
@@ -244,6 +254,8 @@ export class Daemon {
     if (ttl) refusals.push(ttl);
     const moved = addressChanges(this.cfg.services ?? [], next.services ?? []);
     if (moved.length > 0) refusals.push(`floating addresses changed for ${moved.join(', ')}: restart floatd to change them`);
+    const dnsChange = dnsReloadProblem(this.cfg, next);
+    if (dnsChange) refusals.push(dnsChange);
     if (refusals.length > 0) {
       const error = `reload refused, the running config stays: ${refusals.join('; ')}`;
       log.error({ changes: plan.changes }, error);
@@ -269,16 +281,24 @@ export class Daemon {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // The deletes go out now, beside the withdraws; waited for (bounded) only once the Cease is sent.
+      const dnsDeleted = this.dns?.stop();
       await this.announcer.shutdown();
       this.watchEntries?.stop();
       const stopped = this.speaker.stop();
       // Each session sent its withdraws inside stop(); nothing the checks report reaches the speaker now.
       this.announcer.stop();
       await stopped;
+      await dnsDeleted;
       await this.gate?.close();
       await this.closeAll();
     })();
     return this.stopping;
+  }
+
+  private servicesStatus(): AnnouncerServiceStatus[] {
+    const services = this.announcer.status();
+    return this.dns ? this.dns.withRecords(services) : services;
   }
 
   /** The longest drain a stop may wait for, ms. */

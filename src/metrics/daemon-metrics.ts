@@ -44,6 +44,16 @@ export interface DaemonMetricsOptions {
   /** Process figures at scrape time; a ProcessSampler's `sample` in the daemon. */
   readonly process: () => ProcessSample;
   readonly version: string;
+  /** DNS record updates (src/daemon/dns-links.ts); absent or undefined without a dns section. */
+  readonly dns?: () => DnsSnapshot | undefined;
+}
+
+/** The DNS counters that are exported. */
+export interface DnsSnapshot {
+  readonly updatesSent: number;
+  readonly updatesFailed: number;
+  /** Wall-clock ms of the last accepted UPDATE. */
+  readonly lastSuccessMs: number | undefined;
 }
 
 /** RFC 4271 8.2.2 session states, in order. */
@@ -148,9 +158,23 @@ export class DaemonMetrics implements AnnouncerObserver {
         return l ? [[{ quantile: '0.5' }, l.p50] as const, [{ quantile: '0.99' }, l.p99] as const, [{ quantile: '1' }, l.max] as const] : [];
       },
     );
+    this.dnsFamilies();
     r.collected('floatd_build_info', 'Always 1; the labels give the floatd and Node.js versions.', 'gauge', ['version', 'node'], () => [
       [{ version: this.o.version, node: process.version }, 1] as const,
     ]);
+  }
+
+  /** DNS UPDATEs (RFC 2136) sent for the services' records; no series without a dns section. */
+  private dnsFamilies(): void {
+    const dns = (value: (d: DnsSnapshot) => number | undefined) => (): (readonly [LabelSet, number])[] => {
+      const d = this.o.dns?.();
+      const v = d && value(d);
+      return v === undefined ? [] : [[{}, v] as const];
+    };
+    const r = this.registry;
+    r.collected('floatd_dns_updates_sent_total', 'DNS UPDATEs sent to the primary for the services\' records (retries included).', 'counter', [], dns((d) => d.updatesSent));
+    r.collected('floatd_dns_updates_failed_total', 'DNS UPDATEs that failed: an error rcode, no answer, or an answer that did not verify.', 'counter', [], dns((d) => d.updatesFailed));
+    r.collected('floatd_dns_last_success_timestamp_seconds', 'When the primary last accepted an UPDATE, Unix time in seconds; absent before the first.', 'gauge', [], dns((d) => (d.lastSuccessMs === undefined ? undefined : d.lastSuccessMs / 1000)));
   }
 
   probe(o: ProbeObservation): void {

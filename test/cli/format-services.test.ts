@@ -54,3 +54,24 @@ test('services: a draining service with no probe results yet, and only the last 
   assert.equal(shown[0], `    ok${' '.repeat(11)}7.0 ms  probe 7`);
   assert.equal(shown.at(-1), `    ok${' '.repeat(10)}11.0 ms  probe 11`);
 });
+
+test('services: a service with dns records and no prefixes shows each record, its state and the last answer', () => {
+  const at = '2024-05-01T10:00:00.000Z';
+  const dns = [
+    { name: 'www.example.com', address: '192.0.2.10', ttl: 30, type: 'A', want: 'present', state: 'present', attempts: 0, last: { op: 'add', ok: true, ms: 4.1, at } },
+    { name: 'www.example.com', address: '2001:db8::10', ttl: 30, type: 'AAAA', want: 'absent', state: 'retrying', attempts: 3, last: { op: 'delete', ok: false, code: 'REFUSED', message: 'refused', ms: 1.2, at } },
+    { name: 'api.example.com', address: '192.0.2.11', ttl: 30, type: 'A', want: 'present', state: 'unknown', attempts: 0, last: null },
+  ];
+  const text = formatServices([{ ...SERVICE_DB, prefixes: [], announced: [], held: [], dns }] as unknown as ServicesView);
+  assert.match(
+    text,
+    new RegExp(
+      [
+        '  DNS:          www\\.example\\.com A 192\\.0\\.2\\.10 ttl 30: present \\(add ok 4\\.1 ms\\)',
+        '                www\\.example\\.com AAAA 2001:db8::10 ttl 30: retrying \\(delete failed: REFUSED 1\\.2 ms, try 3\\)',
+        '                api\\.example\\.com A 192\\.0\\.2\\.11 ttl 30: unknown \\(no answer yet\\)',
+      ].join('\n'),
+    ),
+  );
+  assert.doesNotMatch(text, /Prefixes/);
+});

@@ -81,6 +81,8 @@ const secrets: Record<string, string> = {
   '/etc/floatd/vultr.md5': 'vultr-key\n',
   '/etc/floatd/transit-a.md5': 'transit-a\n',
   '/etc/floatd/transit-b.md5': 'transit-b\n',
+  '/etc/floatd/dns-site-a.key': 'key "floatd-site-a" { algorithm hmac-sha256; secret "cmVjaXBlIGtleSBmb3Igc2l0ZSBhLCBub3QgcmVhbA=="; };\n',
+  '/etc/floatd/dns-site-b.key': 'key "floatd-site-b" { algorithm hmac-sha256; secret "cmVjaXBlIGtleSBmb3Igc2l0ZSBiLCBub3QgcmVhbA=="; };\n',
 };
 const recipeOptions: LoadOptions = {
   readFile: (p) => {
@@ -120,7 +122,7 @@ const recipesDir = repo('docs/recipes');
 const recipes = existsSync(recipesDir) ? readdirSync(recipesDir).filter((f) => f.endsWith('.md')) : [];
 
 test('there is one recipe per seed set-up', () => {
-  assert.deepEqual(recipes.sort(), ['db-replica-lag.md', 'exabgp-web-ha.md', 'linode.md', 'own-asn-openbgpd.md', 'vultr.md']);
+  assert.deepEqual(recipes.sort(), ['db-replica-lag.md', 'dns-two-sites.md', 'exabgp-web-ha.md', 'linode.md', 'own-asn-openbgpd.md', 'vultr.md']);
 });
 
 for (const name of recipes) {

@@ -86,6 +86,7 @@ function build(peers: () => unknown = () => speakerStatus, services: () => unkno
     clock: { now: () => 10_000 },
     process: () => fixedProcess,
     version: '1.2.3',
+    dns: () => ({ updatesSent: 3, updatesFailed: 1, lastSuccessMs: 1_700_000_000_000 }),
   });
 }
 
@@ -313,3 +314,19 @@ test('docs/metrics.md documents exactly the metrics floatd exports', () => {
   const documented = [...new Set([...doc.matchAll(/^\| `(floatd_[a-z_]+)`/gm)].map((x) => x[1]!))].sort();
   assert.deepEqual(documented, exported);
 });
+
+test('dns: updates sent and failed and the last success time, only with a dns section', () => {
+  const base = { peers: () => ({ peers: [] }), services: () => [], clock: { now: () => 0 }, process: dnsTestProcess, version: 't' };
+  const without = new DaemonMetrics(base).render();
+  assert.doesNotMatch(without, /^floatd_dns_updates_sent_total /m);
+  const text = new DaemonMetrics({ ...base, dns: () => ({ updatesSent: 5, updatesFailed: 2, lastSuccessMs: 1_700_000_000_500 }) }).render();
+  assert.match(text, /^floatd_dns_updates_sent_total 5$/m);
+  assert.match(text, /^floatd_dns_updates_failed_total 2$/m);
+  assert.match(text, /^floatd_dns_last_success_timestamp_seconds 1700000000\.5$/m);
+  const before = new DaemonMetrics({ ...base, dns: () => ({ updatesSent: 1, updatesFailed: 1, lastSuccessMs: undefined }) }).render();
+  assert.doesNotMatch(before, /^floatd_dns_last_success_timestamp_seconds /m);
+});
+
+function dnsTestProcess(): ProcessSample {
+  return { residentMemoryBytes: 1, cpuSeconds: 1, startTimeSeconds: 1, heapBytes: 1 };
+}
