@@ -6,6 +6,7 @@
 // and diffed; only what changed changes, or nothing does.
 
 import { existsSync } from 'node:fs';
+import { staticAnnouncements } from '../config/announcements.js';
 import type { ServiceConfig } from '../config/config-schema.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { startControlServer } from '../control/server.js';
@@ -94,7 +95,7 @@ export class Daemon {
       }
     }
     this.announcer = new Announcer({
-      announce: cfg.announce,
+      announce: staticAnnouncements(cfg),
       services,
       sink: servicesSink,
       clock,
@@ -242,7 +243,7 @@ export class Daemon {
     for (const line of plan.changes) log.info({ reload: true }, `reload: ${line}`);
     // Sessions first, so the announcer's new list reaches neighbors with their new config.
     const sessions = this.speaker.reconfigure(next, plan);
-    this.announcer.reconfigure(next.announce, next.services ?? [], plan);
+    this.announcer.reconfigure(staticAnnouncements(next), next.services ?? [], plan);
     await sessions;
     return { ok: true, changes: plan.changes };
   }

@@ -1,11 +1,11 @@
-// From `announce` entries to the routes one neighbor should receive.
+// From announcements to the routes one neighbor should receive.
 
 import { AsPathSegmentType, Origin } from '../bgp/codec/constants.js';
-import { prefix as parsePrefix } from '../bgp/codec/nlri.js';
 import type { PathAttributes } from '../bgp/codec/types.js';
 import type { Negotiated } from '../bgp/fsm/index.js';
 import type { Route } from '../bgp/rib/route.js';
-import type { AnnounceConfig, Config, NeighborConfig } from '../config/index.js';
+import type { Announcement } from '../bgp/rib/announcement.js';
+import type { Config, NeighborConfig } from '../config/index.js';
 
 /** An entry whose next hop cannot be expressed on a session (say, IPv6 prefix, next-hop self, IPv4-only session). */
 export interface SkippedRoute {
@@ -19,7 +19,7 @@ const isLinkLocal = (a: string): boolean => /^fe[89ab]/i.test(a);
 export function routesFor(
   cfg: Pick<Config, 'localAs'>,
   neighbor: NeighborConfig,
-  entries: readonly AnnounceConfig[],
+  entries: readonly Announcement[],
   session: { negotiated: Negotiated; localAddress: string },
   skipped: SkippedRoute[] = [],
 ): Route[] {
@@ -28,7 +28,7 @@ export function routesFor(
   const out: Route[] = [];
   for (const a of entries) {
     if (!a.neighbors.includes(neighbor.address)) continue;
-    const p = parsePrefix(a.prefix);
+    const p = a.nlri;
     const wanted = a.nextHop ?? neighbor.nextHop;
     let nextHop: string;
     if (wanted === 'self') {
@@ -55,7 +55,7 @@ export function routesFor(
 }
 
 /** ORIGIN IGP; our AS (eBGP) plus prepends; MED, communities; LOCAL_PREF only towards iBGP (RFC 4271 5.1.5). */
-export function attributesOf(a: AnnounceConfig, localAs: number, ibgp: boolean): PathAttributes {
+export function attributesOf(a: Announcement, localAs: number, ibgp: boolean): PathAttributes {
   const copies = (ibgp ? 0 : 1) + a.prepend;
   const attrs: PathAttributes = {
     origin: Origin.Igp,

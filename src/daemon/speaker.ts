@@ -11,7 +11,9 @@ import { PeerSession, type PeerStatus, type ReceivedChange } from '../bgp/sessio
 import type { SessionSocket } from '../bgp/session/socket.js';
 import { connectTcp, listenTcp, nativeAvailable, setListenerPassword } from '../bgp/transport/index.js';
 import { sockopt } from '../bgp/transport/sockopt.js';
-import type { AnnounceConfig, Config, NeighborConfig } from '../config/index.js';
+import type { Announcement } from '../bgp/rib/announcement.js';
+import { staticAnnouncements } from '../config/announcements.js';
+import type { Config, NeighborConfig } from '../config/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';
@@ -98,7 +100,7 @@ export function listenerTtlProblem(cfg: Pick<Config, 'listen' | 'neighbors'>): s
 export class Speaker {
   private readonly sessions = new Map<string, { config: NeighborConfig; session: PeerSession }>();
   private server: net.Server | null = null;
-  private announce: readonly AnnounceConfig[];
+  private announce: readonly Announcement[];
   private stopping = false;
   private readonly onReceivedChange: SpeakerOptions['onReceivedChange'];
 
@@ -109,7 +111,7 @@ export class Speaker {
     opts: SpeakerOptions = {},
   ) {
     this.onReceivedChange = opts.onReceivedChange;
-    this.announce = cfg.announce;
+    this.announce = staticAnnouncements(cfg);
     for (const n of cfg.neighbors) this.addSession(n);
   }
 
@@ -228,7 +230,7 @@ export class Speaker {
    * and sends each established session the difference at once. Ignored once
    * stopping: the stop has already withdrawn everything.
    */
-  setAnnouncements(entries: readonly AnnounceConfig[]): void {
+  setAnnouncements(entries: readonly Announcement[]): void {
     if (this.stopping) return;
     this.announce = entries;
     for (const { session } of this.sessions.values()) session.refreshRoutes();

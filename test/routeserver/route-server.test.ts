@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
+import { toAnnouncement } from '../../src/bgp/rib/announcement.js';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { parseConfigText, type Config } from '../../src/config/index.js';
@@ -82,8 +83,8 @@ test('a route server learns routes from two speakers, keeps both for ECMP, follo
     assert.deepEqual(rs.decision(PREFIX)?.steps, []);
 
     // b becomes primary (65000:1), a secondary (65000:2): one best path.
-    b.setAnnouncements([{ ...cfgB.announce[0]!, communities: [65000 * 65536 + 1] }]);
-    a.setAnnouncements([{ ...cfgA.announce[0]!, communities: [65000 * 65536 + 2] }]);
+    b.setAnnouncements([toAnnouncement({ ...cfgB.announce[0]!, communities: [65000 * 65536 + 1] })]);
+    a.setAnnouncements([toAnnouncement({ ...cfgA.announce[0]!, communities: [65000 * 65536 + 2] })]);
     await waitFor('b alone', () => rs.bestPaths(PREFIX).length === 1 && rs.bestPaths(PREFIX)[0]!.peerAddress === '127.0.0.3');
     await waitFor('a to carry its community', () => rs.candidates(PREFIX).every((c) => (c.attributes.communities?.length ?? 0) === 1));
     assert.equal(rs.decision(PREFIX)?.steps[0]?.step, 'community');

@@ -3,11 +3,11 @@
 // all together, in the order the parts were made, whenever one changes. A
 // prefix listed by two parts goes out once, as the earlier part has it.
 
-import type { AnnounceConfig } from '../../config/index.js';
+import type { Announcement } from '../../bgp/rib/announcement.js';
 import type { AnnouncementSink } from '../announcer.js';
 
 export class CombinedSink {
-  private readonly lists: (readonly AnnounceConfig[])[] = [];
+  private readonly lists: (readonly Announcement[])[] = [];
 
   constructor(private readonly inner: AnnouncementSink) {}
 

@@ -3,7 +3,7 @@
 // once and the addresses go only afterwards. The rules are in gate-plan.ts;
 // this file runs the port operations, the retry timers and the logging.
 
-import type { AnnounceConfig } from '../../config/index.js';
+import type { Announcement } from '../../bgp/rib/announcement.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import type { AddressPort, AddressWatch, InterfaceAddress } from '../../net/address-port.js';
@@ -48,7 +48,7 @@ export const DEFAULT_ADDRESS_RETRY_MS = 5000;
 
 export class AddressGate implements AnnouncementSink {
   private state: GateState;
-  private entries: readonly AnnounceConfig[] = [];
+  private entries: readonly Announcement[] = [];
   private readonly retries = new Map<string, TimerHandle>();
   private readonly logged = new Map<string, string>();
   private inflight = 0;
@@ -58,7 +58,7 @@ export class AddressGate implements AnnouncementSink {
     this.state = initialGateState(opts.needs);
   }
 
-  setAnnouncements(entries: readonly AnnounceConfig[]): void {
+  setAnnouncements(entries: readonly Announcement[]): void {
     if (this.state.closed) return;
     this.entries = entries;
     const wanted = new Set<string>();
@@ -114,7 +114,7 @@ export class AddressGate implements AnnouncementSink {
   }
 
   /** The entries handed to the inner sink last. */
-  forwarded(): AnnounceConfig[] {
+  forwarded(): Announcement[] {
     return this.entries.filter((e) => !this.opts.needs.has(e.prefix) || this.state.slots.get(e.prefix)?.announced === true);
   }
 

@@ -1,7 +1,7 @@
 // Watch mode: the announce entries for the addresses found on an interface,
 // kept current from an AddressWatch. The choice itself is selectWatchPrefixes.
 
-import type { AnnounceConfig } from '../../config/index.js';
+import { toAnnouncement, type Announcement, type AnnouncementFields } from '../../bgp/rib/announcement.js';
 import type { Logger } from '../../util/log.js';
 import type { AddressWatch, InterfaceAddress } from '../../net/address-port.js';
 import { selectWatchPrefixes, type WatchFilter } from './watch-filter.js';
@@ -11,15 +11,15 @@ export interface WatchEntriesOptions {
   readonly watch: AddressWatch;
   readonly filter: WatchFilter;
   /** Everything an entry carries except its prefix and neighbors. */
-  readonly attributes: Omit<AnnounceConfig, 'prefix' | 'neighbors'>;
+  readonly attributes: Omit<AnnouncementFields, 'prefix' | 'neighbors'>;
   /** The neighbors that receive a prefix of each family. */
   readonly neighbors: { readonly ipv4: readonly string[]; readonly ipv6: readonly string[] };
   readonly log: Logger;
 }
 
 export class WatchEntries {
-  private list: AnnounceConfig[] = [];
-  private readonly listeners = new Set<(entries: readonly AnnounceConfig[]) => void>();
+  private list: Announcement[] = [];
+  private readonly listeners = new Set<(entries: readonly Announcement[]) => void>();
   private readonly warned = new Set<string>();
   private unsubscribe: (() => void) | undefined;
 
@@ -37,11 +37,11 @@ export class WatchEntries {
     this.unsubscribe = undefined;
   }
 
-  entries(): readonly AnnounceConfig[] {
+  entries(): readonly Announcement[] {
     return this.list;
   }
 
-  onChange(listener: (entries: readonly AnnounceConfig[]) => void): () => void {
+  onChange(listener: (entries: readonly Announcement[]) => void): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
@@ -66,11 +66,17 @@ export class WatchEntries {
     if (before.length === sel.prefixes.length && before.every((p, i) => p === sel.prefixes[i])) return;
     const added = sel.prefixes.filter((p) => !before.includes(p));
     const gone = before.filter((p) => !sel.prefixes.includes(p));
-    this.list = sel.prefixes.map((prefix) => ({
-      ...this.opts.attributes,
-      prefix,
-      neighbors: [...(prefix.includes(':') ? this.opts.neighbors.ipv6 : this.opts.neighbors.ipv4)],
-    }));
+    // Each prefix is parsed once, when it appears; those that stay are kept as they were.
+    const kept = new Map(this.list.map((e) => [e.prefix, e]));
+    this.list = sel.prefixes.map(
+      (prefix) =>
+        kept.get(prefix) ??
+        toAnnouncement({
+          ...this.opts.attributes,
+          prefix,
+          neighbors: [...(prefix.includes(':') ? this.opts.neighbors.ipv6 : this.opts.neighbors.ipv4)],
+        }),
+    );
     log.info({ announced: added, withdrawn: gone }, `watch: ${[added.length > 0 ? `announcing ${added.join(', ')}` : '', gone.length > 0 ? `withdrawing ${gone.join(', ')}` : ''].filter(Boolean).join('; ')}`);
     for (const l of [...this.listeners]) l(this.list);
   }

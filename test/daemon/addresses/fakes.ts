@@ -1,7 +1,7 @@
 // Test doubles for address management: a port whose operations the test
 // completes by hand, a watch the test feeds, and a sink that records lists.
 
-import type { AnnounceConfig } from '../../../src/config/index.js';
+import { toAnnouncement, type Announcement } from '../../../src/bgp/rib/announcement.js';
 import type { AddressPort, AddressWatch, InterfaceAddress } from '../../../src/net/address-port.js';
 import type { AnnouncementSink } from '../../../src/daemon/announcer.js';
 
@@ -66,10 +66,10 @@ export class FakePort implements AddressPort {
 }
 
 export class RecordingSink implements AnnouncementSink {
-  readonly lists: (readonly AnnounceConfig[])[] = [];
+  readonly lists: (readonly Announcement[])[] = [];
   constructor(readonly log: string[] = []) {}
 
-  setAnnouncements(entries: readonly AnnounceConfig[]): void {
+  setAnnouncements(entries: readonly Announcement[]): void {
     this.lists.push(entries);
     this.log.push(`sink [${entries.map((e) => e.prefix).join(',')}]`);
   }
@@ -133,7 +133,8 @@ export class FakeWatch extends ListeningWatch {
   }
 }
 
-export const entry = (prefix: string, med?: number): AnnounceConfig => ({
+export const entry = (prefix: string, med?: number): Announcement =>
+  toAnnouncement({
   prefix,
   nextHop: undefined,
   med,
@@ -142,7 +143,7 @@ export const entry = (prefix: string, med?: number): AnnounceConfig => ({
   largeCommunities: [],
   localPref: undefined,
   neighbors: ['192.0.2.254'],
-});
+  });
 
 /** Lets pending promise callbacks run. */
 export const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
