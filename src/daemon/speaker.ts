@@ -17,7 +17,7 @@ import type { Config, NeighborConfig } from '../config/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';
-import { routesFor, type SkippedRoute } from './routes.js';
+import type { RouteTarget } from '../bgp/rib/routes-for.js';
 
 /** Seconds; the RFC 4271 8 "large value" hold time while waiting for the peer's OPEN. */
 const LARGE_HOLD_MS = 240_000;
@@ -78,6 +78,11 @@ export function ttlOf(n: NeighborConfig): { ttl: number; minTtl?: number } {
   return { ttl: n.multihop };
 }
 
+/** What routes-for needs of a neighbor's config. */
+export function routeTargetOf(localAs: number, n: Pick<NeighborConfig, 'address' | 'peerAs' | 'nextHop'>): RouteTarget {
+  return { localAs, address: n.address, peerAs: n.peerAs, nextHop: n.nextHop };
+}
+
 /** A session's stored received routes and status, for a listener told they changed. */
 export type ReceivedView = Pick<PeerSession, 'receivedRoutes' | 'status'>;
 
@@ -118,8 +123,6 @@ export class Speaker {
   private addSession(n: NeighborConfig): PeerSession {
     const plog = this.log.child({ peer: n.address });
     const onReceivedChange = this.onReceivedChange;
-    // The neighbor's config as it is now: a reload may change what it receives without a new session.
-    const current = (): NeighborConfig => this.sessions.get(n.address)?.config ?? n;
     const session: PeerSession = new PeerSession({
       address: n.address,
       fsm: fsmConfigOf(this.cfg, n),
@@ -135,14 +138,10 @@ export class Speaker {
           ...ttlOf(n),
           timeoutMs: Math.min(n.connectRetry * 1000, 30_000),
         }),
-      routes: (s) => {
-        const skipped: SkippedRoute[] = [];
-        const routes = routesFor(this.cfg, current(), this.announce, s, skipped);
-        for (const k of skipped) plog.warn({ prefix: k.prefix }, `not announcing ${k.prefix}: ${k.reason}`);
-        return routes;
-      },
+      target: routeTargetOf(this.cfg.localAs, n),
       ...(onReceivedChange ? { onReceivedChange: (c: ReceivedChange) => onReceivedChange(n.address, c, session) } : {}),
     });
+    session.setDesired(this.announce);
     this.sessions.set(n.address, { config: n, session });
     return session;
   }
@@ -179,7 +178,9 @@ export class Speaker {
     for (const c of [...plan.neighbors.routesOnly, ...plan.neighbors.infoOnly]) {
       const e = this.sessions.get(c.address);
       const n = byAddress.get(c.address);
-      if (e && n) e.config = n;
+      if (!e || !n) continue;
+      e.config = n;
+      e.session.setTarget(routeTargetOf(next.localAs, n));
     }
     for (const address of plan.neighbors.added) {
       const n = byAddress.get(address);
@@ -188,7 +189,7 @@ export class Speaker {
     if (this.server && plan.listenerOptionsChanged) {
       for (const n of next.neighbors) setListenerPassword(this.server, n.address, n.password?.reveal() ?? null);
     }
-    for (const { session } of this.sessions.values()) session.refreshRoutes();
+    for (const { session } of this.sessions.values()) session.setDesired(this.announce);
     await Promise.all(closing);
   }
 
@@ -233,7 +234,7 @@ export class Speaker {
   setAnnouncements(entries: readonly Announcement[]): void {
     if (this.stopping) return;
     this.announce = entries;
-    for (const { session } of this.sessions.values()) session.refreshRoutes();
+    for (const { session } of this.sessions.values()) session.setDesired(entries);
   }
 
   status(): SpeakerStatus {

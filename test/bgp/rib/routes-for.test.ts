@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Negotiated } from '../../src/bgp/fsm/index.js';
-import { parseConfigText } from '../../src/config/index.js';
-import { routesFor, type SkippedRoute } from '../../src/daemon/routes.js';
-import { staticAnnouncements } from '../../src/config/announcements.js';
+import type { Negotiated } from '../../../src/bgp/fsm/index.js';
+import { routesFor as routesForTarget, type SkippedRoute } from '../../../src/bgp/rib/routes-for.js';
+import { staticAnnouncements } from '../../../src/config/announcements.js';
+import { parseConfigText, type Config, type NeighborConfig } from '../../../src/config/index.js';
 
 const config = (neighbors: string, announce: string) =>
   parseConfigText(`router-id: 10.0.0.2\nlocal-as: 65001\nneighbors:\n${neighbors}\nannounce:\n${announce}`, 'test.yaml', { hostname: 'h' });
+
+const routesFor = (cfg: Config, n: NeighborConfig, ...rest: Parameters<typeof routesForTarget> extends [unknown, ...infer R] ? R : never) =>
+  routesForTarget({ localAs: cfg.localAs, address: n.address, peerAs: n.peerAs, nextHop: n.nextHop }, ...rest);
 
 const session = (localAddress: string, extendedNextHopIpv4 = false) => ({ negotiated: { extendedNextHopIpv4 } as Negotiated, localAddress });
 
