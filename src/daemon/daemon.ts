@@ -68,6 +68,8 @@ export class Daemon {
   ) {
     const { clock, log } = opts;
     this.speaker = new Speaker(cfg, clock, log);
+    // The static entries are desired from the first session on; the announcer hands the full list once it starts.
+    this.speaker.setAnnouncements(staticAnnouncements(cfg));
     const services = cfg.services ?? [];
     const combined = cfg.watch ? new CombinedSink(this.speaker) : undefined;
     let servicesSink: AnnouncementSink = combined ? combined.part() : this.speaker;

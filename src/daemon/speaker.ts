@@ -12,8 +12,7 @@ import type { SessionSocket } from '../bgp/session/socket.js';
 import { connectTcp, listenTcp, nativeAvailable, setListenerPassword } from '../bgp/transport/index.js';
 import { sockopt } from '../bgp/transport/sockopt.js';
 import type { Announcement } from '../bgp/rib/announcement.js';
-import { staticAnnouncements } from '../config/announcements.js';
-import type { Config, NeighborConfig } from '../config/index.js';
+import type { NeighborConfig } from '../config/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';
@@ -44,7 +43,38 @@ export interface SpeakerStatus {
 /** Strips the IPv4-mapped prefix a dual-stack listener reports for IPv4 peers. */
 const plainAddress = (a: string | undefined): string => (a ?? '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
 
-export function fsmConfigOf(cfg: Config, n: NeighborConfig): FsmConfig {
+/** A neighbor as the speaker needs it: the session, its socket, and what the neighbor receives. */
+export type SpeakerNeighbor = Pick<
+  NeighborConfig,
+  | 'address'
+  | 'peerAs'
+  | 'description'
+  | 'localAddress'
+  | 'port'
+  | 'passive'
+  | 'password'
+  | 'multihop'
+  | 'ttlSecurity'
+  | 'holdTime'
+  | 'connectRetry'
+  | 'import'
+  | 'families'
+  | 'extendedNextHop'
+  | 'gracefulRestart'
+  | 'nextHop'
+>;
+
+/** What the speaker needs of the config (a whole Config is one). */
+export interface SpeakerConfig {
+  readonly routerId: string;
+  readonly localAs: number;
+  /** The hostname the FQDN capability carries; absent: not sent. */
+  readonly hostname?: string | undefined;
+  readonly listen?: { readonly address: string; readonly port: number } | undefined;
+  readonly neighbors: readonly SpeakerNeighbor[];
+}
+
+export function fsmConfigOf(cfg: Pick<SpeakerConfig, 'localAs' | 'routerId' | 'hostname'>, n: SpeakerNeighbor): FsmConfig {
   const gr = n.gracefulRestart;
   return {
     passive: n.passive,
@@ -73,7 +103,7 @@ export function fsmConfigOf(cfg: Config, n: NeighborConfig): FsmConfig {
  * least 256 - hops), else `multihop` (1 for a directly connected eBGP peer, so
  * a session can never form across a router by accident).
  */
-export function ttlOf(n: NeighborConfig): { ttl: number; minTtl?: number } {
+export function ttlOf(n: Pick<SpeakerNeighbor, 'ttlSecurity' | 'multihop'>): { ttl: number; minTtl?: number } {
   if (n.ttlSecurity !== false) return { ttl: 255, minTtl: 256 - n.ttlSecurity };
   return { ttl: n.multihop };
 }
@@ -92,7 +122,7 @@ export interface SpeakerOptions {
 }
 
 /** The minimum TTL is set on the listening socket, so with a listener every neighbor needs the same ttl-security. */
-export function listenerTtlProblem(cfg: Pick<Config, 'listen' | 'neighbors'>): string | undefined {
+export function listenerTtlProblem(cfg: Pick<SpeakerConfig, 'listen' | 'neighbors'>): string | undefined {
   if (!cfg.listen) return undefined;
   const gtsm = cfg.neighbors.filter((n) => n.ttlSecurity !== false);
   const minTtls = new Set(gtsm.map((n) => ttlOf(n).minTtl));
@@ -103,24 +133,23 @@ export function listenerTtlProblem(cfg: Pick<Config, 'listen' | 'neighbors'>): s
 }
 
 export class Speaker {
-  private readonly sessions = new Map<string, { config: NeighborConfig; session: PeerSession }>();
+  private readonly sessions = new Map<string, { config: SpeakerNeighbor; session: PeerSession }>();
   private server: net.Server | null = null;
-  private announce: readonly Announcement[];
+  private announce: readonly Announcement[] = [];
   private stopping = false;
   private readonly onReceivedChange: SpeakerOptions['onReceivedChange'];
 
   constructor(
-    private cfg: Config,
+    private cfg: SpeakerConfig,
     private readonly clock: Clock,
     private readonly log: Logger,
     opts: SpeakerOptions = {},
   ) {
     this.onReceivedChange = opts.onReceivedChange;
-    this.announce = staticAnnouncements(cfg);
     for (const n of cfg.neighbors) this.addSession(n);
   }
 
-  private addSession(n: NeighborConfig): PeerSession {
+  private addSession(n: SpeakerNeighbor): PeerSession {
     const plog = this.log.child({ peer: n.address });
     const onReceivedChange = this.onReceivedChange;
     const session: PeerSession = new PeerSession({
@@ -153,7 +182,7 @@ export class Speaker {
    * start, the rest keep their sessions and only get the difference of what
    * they should receive. Resolves once removed and reset sessions are closed.
    */
-  async reconfigure(next: Config, plan: Pick<ReloadPlan, 'neighbors' | 'listenerOptionsChanged'>): Promise<void> {
+  async reconfigure(next: SpeakerConfig, plan: Pick<ReloadPlan, 'neighbors' | 'listenerOptionsChanged'>): Promise<void> {
     this.cfg = next;
     const byAddress = new Map(next.neighbors.map((n) => [n.address, n]));
     const closing: Promise<void>[] = [];
