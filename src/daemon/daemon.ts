@@ -23,7 +23,6 @@ import {
   addressNeeds,
   addressPresentSpec,
   AddressGate,
-  CombinedSink,
   FileAddressLedger,
   IprouteAddressSystem,
   leftoverScope,
@@ -32,9 +31,10 @@ import {
   watchFilterOf,
   WatchEntries,
 } from './addresses/index.js';
-import { Announcer, type AnnouncementSink } from './announcer.js';
+import { Announcer } from './announcer.js';
 import { diffConfig, sameValue } from './config-diff.js';
 import type { DaemonControl, ReloadResult } from '../control/daemon-control.js';
+import { DesiredRoutes } from './desired-routes.js';
 import { listenerTtlProblem, Speaker } from './speaker.js';
 
 export interface DaemonOptions {
@@ -71,21 +71,21 @@ export class Daemon {
     // The static entries are desired from the first session on; the announcer hands the full list once it starts.
     this.speaker.setAnnouncements(staticAnnouncements(cfg));
     const services = cfg.services ?? [];
-    const combined = cfg.watch ? new CombinedSink(this.speaker) : undefined;
-    let servicesSink: AnnouncementSink = combined ? combined.part() : this.speaker;
+    // The one owner of the desired set: the announcer's part (gated by the addresses), then watch mode's.
+    const desired = new DesiredRoutes(this.speaker);
     for (const iface of interfacesOf(cfg)) {
       if (!addresses) break;
       this.watches.set(iface, addresses.watch(iface, iface === cfg.watch?.interface ? { rescanMs: cfg.watch.rescanMs } : {}));
     }
     const needs = addressNeeds(services);
     if (addresses && needs.size > 0) {
-      this.gate = new AddressGate({ inner: servicesSink, port: addresses.port, needs, clock, log });
-      servicesSink = this.gate;
+      this.gate = new AddressGate({ changed: () => desired.publish(), port: addresses.port, needs, clock, log });
     }
-    if (cfg.watch && combined) {
+    const servicesSink = desired.part(this.gate);
+    if (cfg.watch) {
       const watch = this.watches.get(cfg.watch.interface);
       if (watch) {
-        const part = combined.part();
+        const part = desired.part();
         this.watchEntries = new WatchEntries({
           watch,
           filter: watchFilterOf(cfg.watch, services),

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import pino from 'pino';
 import { toAnnouncement, type Announcement } from '../../src/bgp/rib/announcement.js';
+import { DesiredRoutes } from '../../src/daemon/desired-routes.js';
 import type { AddressPort } from '../../src/net/address-port.js';
 import { AddressGate } from '../../src/daemon/addresses/gate.js';
 import type { AddressNeed } from '../../src/daemon/addresses/gate-plan.js';
@@ -70,7 +71,12 @@ async function world(t: TestContext, tag: string) {
       marks.push({ at: performance.now(), what: `sink [${entries.map((e) => e.prefix).join(',')}]`, onLo: onLoNow() });
     },
   };
-  const gate = (needs: [string, AddressNeed][]) => new AddressGate({ inner: sink, port, needs: new Map(needs), clock: realClock, log: silent, retryMs: 200 });
+  // The gate as the daemon uses it: the announcer's part of the desired routes, filtered by it.
+  const gate = (needs: [string, AddressNeed][]) => {
+    const desired = new DesiredRoutes(sink);
+    const g = new AddressGate({ changed: () => desired.publish(), port, needs: new Map(needs), clock: realClock, log: silent, retryMs: 200 });
+    return Object.assign(g, { setAnnouncements: desired.part(g).setAnnouncements });
+  };
   return { lab, ns, sys, marks, gate, onLoNow };
 }
 
