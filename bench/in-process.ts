@@ -12,9 +12,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { prefix } from '../src/bgp/codec/nlri.js';
 import type { ImportMode } from '../src/bgp/rib/adj-rib-in.js';
-import type { Route } from '../src/bgp/rib/route.js';
+import { toAnnouncement } from '../src/bgp/rib/announcement.js';
 import { PeerSession } from '../src/bgp/session/peer-session.js';
 import { realClock } from '../src/util/clock.js';
 import type { FullTable } from './full-table.js';
@@ -41,7 +40,7 @@ async function floatd(table: FullTable, mode: ImportMode): Promise<Result> {
   gc();
   const heldNow = (): number => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
   const heapBefore = heldNow();
-  const desired: Route[] = [{ prefix: prefix('192.0.2.10/32'), nextHops: ['127.0.0.1'], attributes: { origin: 0, asPath: [{ type: 2, asns: [65001] }] } }];
+  const desired = [toAnnouncement({ prefix: '192.0.2.10/32', nextHop: '127.0.0.1', prepend: 0, communities: [], largeCommunities: [], neighbors: ['127.0.0.2'] })];
   const session = new PeerSession({
     address: '127.0.0.2',
     fsm: {
@@ -58,10 +57,11 @@ async function floatd(table: FullTable, mode: ImportMode): Promise<Result> {
     clock: realClock,
     log: pino({ level: 'silent' }),
     connect: () => Promise.reject(new Error('passive')),
-    routes: () => desired,
+    target: { localAs: 65001, address: '127.0.0.2', peerAs: 65000, nextHop: 'self' },
   });
   const server = net.createServer((s) => session.acceptIncoming(s));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  session.setDesired(desired);
   session.start();
   const port = (server.address() as net.AddressInfo).port;
   const run = await streamTable({ host: '127.0.0.1', port, localAddress: '127.0.0.2', localAs: 65000, routerId: '127.0.0.2', holdTime: HOLD, table: table.bytes });
@@ -69,8 +69,7 @@ async function floatd(table: FullTable, mode: ImportMode): Promise<Result> {
   // Queue a WITHDRAW a little into the ingest, as a failed health check would.
   await sleep(150);
   const withdrawAt = monoMs();
-  desired.length = 0;
-  session.refreshRoutes();
+  session.setDesired([]);
   const inAtWithdraw = session.status().updates.in;
 
   while (session.status().updates.in < table.updates) await sleep(10);

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { stringify } from 'yaml';
 import { parseConfigText } from '../../src/config/index.js';
+import { staticAnnouncements } from '../../src/config/announcements.js';
 import { Announcer } from '../../src/daemon/announcer.js';
 import { Speaker } from '../../src/daemon/speaker.js';
 import { ProcessSampler, type EventLoopLag } from '../../src/metrics/process-metrics.js';
@@ -98,7 +99,7 @@ export async function startFloatd(peers: Peers, check: CheckFiles, timing: Timin
   const log = pino({ level: 'error' }, pino.destination({ fd: 2, sync: true }));
   const speaker = new Speaker(cfg, realClock, log);
   const announcer = new Announcer({
-    announce: cfg.announce,
+    announce: staticAnnouncements(cfg),
     services: cfg.services ?? [],
     sink: speaker,
     clock: realClock,

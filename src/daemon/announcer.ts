@@ -15,7 +15,7 @@
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_FLAP_GUARD, type FlapGuardSettings } from '../announce/flap-guard.js';
 import type { AnnouncerObserver } from '../announce/observer.js';
-import type { AnnounceConfig } from '../config/index.js';
+import type { Announcement } from '../bgp/rib/announcement.js';
 import type { ServiceConfig } from '../config/config-schema.js';
 import { createProbe } from '../health/create-probe.js';
 import type { Probe } from '../health/probe-result.js';
@@ -34,14 +34,14 @@ import { serviceStatus, type AnnouncerServiceStatus } from './announcer/status.j
 export { EVENT_LOG_SIZE, type AnnouncerEvent } from './announcer/event-log.js';
 export type { AnnouncerServiceStatus, ProbeSummary } from './announcer/status.js';
 
-/** Where the full list of announce entries goes: the speaker. */
+/** Where the full list of announcements goes: the speaker. */
 export interface AnnouncementSink {
-  setAnnouncements(entries: readonly AnnounceConfig[]): void;
+  setAnnouncements(entries: readonly Announcement[]): void;
 }
 
 export interface AnnouncerOptions {
   /** The static `announce` entries, always announced. */
-  readonly announce: readonly AnnounceConfig[];
+  readonly announce: readonly Announcement[];
   readonly services: readonly ServiceConfig[];
   readonly sink: AnnouncementSink;
   readonly clock: Clock;
@@ -66,7 +66,7 @@ export class Announcer {
   private readonly observers: ObserverSet;
   private readonly host: ServiceHost;
   private running = false;
-  private announce: readonly AnnounceConfig[];
+  private announce: readonly Announcement[];
 
   constructor(private readonly opts: AnnouncerOptions) {
     this.log = opts.log;
@@ -91,7 +91,7 @@ export class Announcer {
    * until the new checks decide), those whose policy changed are
    * re-announced with it; the speaker gets the new list once.
    */
-  reconfigure(announce: readonly AnnounceConfig[], services: readonly ServiceConfig[], plan: Pick<ReloadPlan, 'services'>): void {
+  reconfigure(announce: readonly Announcement[], services: readonly ServiceConfig[], plan: Pick<ReloadPlan, 'services'>): void {
     this.announce = announce;
     const byName = new Map(services.map((c) => [c.name, c]));
     const restart = new Set(plan.services.restart.map((c) => c.name));
@@ -256,8 +256,8 @@ export class Announcer {
   }
 
   /** The full list the speaker has now: the static entries, then each service's, built from what it announces. */
-  entries(): AnnounceConfig[] {
-    const out: AnnounceConfig[] = [...this.announce];
+  entries(): Announcement[] {
+    const out: Announcement[] = [...this.announce];
     for (const t of this.tracked) t.addEntries(out);
     return out;
   }

@@ -6,6 +6,7 @@
 // and diffed; only what changed changes, or nothing does.
 
 import { existsSync } from 'node:fs';
+import { staticAnnouncements } from '../config/announcements.js';
 import type { ServiceConfig } from '../config/config-schema.js';
 import { loadConfig, type Config } from '../config/index.js';
 import { startControlServer } from '../control/server.js';
@@ -22,7 +23,6 @@ import {
   addressNeeds,
   addressPresentSpec,
   AddressGate,
-  CombinedSink,
   FileAddressLedger,
   IprouteAddressSystem,
   leftoverScope,
@@ -35,6 +35,7 @@ import { Announcer, type AnnouncementSink, type AnnouncerServiceStatus } from '.
 import { diffConfig, sameValue } from './config-diff.js';
 import { createDnsLinks, dnsReloadProblem, type DnsLinks } from './dns-links.js';
 import type { DaemonControl, ReloadResult } from '../control/daemon-control.js';
+import { DesiredRoutes } from './desired-routes.js';
 import { listenerTtlProblem, Speaker } from './speaker.js';
 
 export interface DaemonOptions {
@@ -69,22 +70,24 @@ export class Daemon {
   ) {
     const { clock, log } = opts;
     this.speaker = new Speaker(cfg, clock, log);
+    // The static entries are desired from the first session on; the announcer hands the full list once it starts.
+    this.speaker.setAnnouncements(staticAnnouncements(cfg));
     const services = cfg.services ?? [];
-    const combined = cfg.watch ? new CombinedSink(this.speaker) : undefined;
-    let servicesSink: AnnouncementSink = combined ? combined.part() : this.speaker;
+    // The one owner of the desired set: the announcer's part (gated by the addresses), then watch mode's.
+    const desired = new DesiredRoutes(this.speaker);
     for (const iface of interfacesOf(cfg)) {
       if (!addresses) break;
       this.watches.set(iface, addresses.watch(iface, iface === cfg.watch?.interface ? { rescanMs: cfg.watch.rescanMs } : {}));
     }
     const needs = addressNeeds(services);
     if (addresses && needs.size > 0) {
-      this.gate = new AddressGate({ inner: servicesSink, port: addresses.port, needs, clock, log });
-      servicesSink = this.gate;
+      this.gate = new AddressGate({ changed: () => desired.publish(), port: addresses.port, needs, clock, log });
     }
-    if (cfg.watch && combined) {
+    const servicesSink = desired.part(this.gate);
+    if (cfg.watch) {
       const watch = this.watches.get(cfg.watch.interface);
       if (watch) {
-        const part = combined.part();
+        const part = desired.part();
         this.watchEntries = new WatchEntries({
           watch,
           filter: watchFilterOf(cfg.watch, services),
@@ -96,7 +99,7 @@ export class Daemon {
       }
     }
     this.announcer = new Announcer({
-      announce: cfg.announce,
+      announce: staticAnnouncements(cfg),
       services,
       sink: servicesSink,
       clock,
@@ -269,7 +272,7 @@ export class Daemon {
     for (const line of plan.changes) log.info({ reload: true }, `reload: ${line}`);
     // Sessions first, so the announcer's new list reaches neighbors with their new config.
     const sessions = this.speaker.reconfigure(next, plan);
-    this.announcer.reconfigure(next.announce, next.services ?? [], plan);
+    this.announcer.reconfigure(staticAnnouncements(next), next.services ?? [], plan);
     await sessions;
     return { ok: true, changes: plan.changes };
   }

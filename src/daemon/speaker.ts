@@ -11,11 +11,12 @@ import { PeerSession, type PeerStatus, type ReceivedChange } from '../bgp/sessio
 import type { SessionSocket } from '../bgp/session/socket.js';
 import { connectTcp, listenTcp, nativeAvailable, setListenerPassword } from '../bgp/transport/index.js';
 import { sockopt } from '../bgp/transport/sockopt.js';
-import type { AnnounceConfig, Config, NeighborConfig } from '../config/index.js';
+import type { Announcement } from '../bgp/rib/announcement.js';
+import type { NeighborConfig } from '../config/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';
-import { routesFor, type SkippedRoute } from './routes.js';
+import type { RouteTarget } from '../bgp/rib/routes-for.js';
 
 /** Seconds; the RFC 4271 8 "large value" hold time while waiting for the peer's OPEN. */
 const LARGE_HOLD_MS = 240_000;
@@ -42,7 +43,38 @@ export interface SpeakerStatus {
 /** Strips the IPv4-mapped prefix a dual-stack listener reports for IPv4 peers. */
 const plainAddress = (a: string | undefined): string => (a ?? '').replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
 
-export function fsmConfigOf(cfg: Config, n: NeighborConfig): FsmConfig {
+/** A neighbor as the speaker needs it: the session, its socket, and what the neighbor receives. */
+export type SpeakerNeighbor = Pick<
+  NeighborConfig,
+  | 'address'
+  | 'peerAs'
+  | 'description'
+  | 'localAddress'
+  | 'port'
+  | 'passive'
+  | 'password'
+  | 'multihop'
+  | 'ttlSecurity'
+  | 'holdTime'
+  | 'connectRetry'
+  | 'import'
+  | 'families'
+  | 'extendedNextHop'
+  | 'gracefulRestart'
+  | 'nextHop'
+>;
+
+/** What the speaker needs of the config (a whole Config is one). */
+export interface SpeakerConfig {
+  readonly routerId: string;
+  readonly localAs: number;
+  /** The hostname the FQDN capability carries; absent: not sent. */
+  readonly hostname?: string | undefined;
+  readonly listen?: { readonly address: string; readonly port: number } | undefined;
+  readonly neighbors: readonly SpeakerNeighbor[];
+}
+
+export function fsmConfigOf(cfg: Pick<SpeakerConfig, 'localAs' | 'routerId' | 'hostname'>, n: SpeakerNeighbor): FsmConfig {
   const gr = n.gracefulRestart;
   return {
     passive: n.passive,
@@ -71,9 +103,14 @@ export function fsmConfigOf(cfg: Config, n: NeighborConfig): FsmConfig {
  * least 256 - hops), else `multihop` (1 for a directly connected eBGP peer, so
  * a session can never form across a router by accident).
  */
-export function ttlOf(n: NeighborConfig): { ttl: number; minTtl?: number } {
+export function ttlOf(n: Pick<SpeakerNeighbor, 'ttlSecurity' | 'multihop'>): { ttl: number; minTtl?: number } {
   if (n.ttlSecurity !== false) return { ttl: 255, minTtl: 256 - n.ttlSecurity };
   return { ttl: n.multihop };
+}
+
+/** What routes-for needs of a neighbor's config. */
+export function routeTargetOf(localAs: number, n: Pick<NeighborConfig, 'address' | 'peerAs' | 'nextHop'>): RouteTarget {
+  return { localAs, address: n.address, peerAs: n.peerAs, nextHop: n.nextHop };
 }
 
 /** A session's stored received routes and status, for a listener told they changed. */
@@ -85,7 +122,7 @@ export interface SpeakerOptions {
 }
 
 /** The minimum TTL is set on the listening socket, so with a listener every neighbor needs the same ttl-security. */
-export function listenerTtlProblem(cfg: Pick<Config, 'listen' | 'neighbors'>): string | undefined {
+export function listenerTtlProblem(cfg: Pick<SpeakerConfig, 'listen' | 'neighbors'>): string | undefined {
   if (!cfg.listen) return undefined;
   const gtsm = cfg.neighbors.filter((n) => n.ttlSecurity !== false);
   const minTtls = new Set(gtsm.map((n) => ttlOf(n).minTtl));
@@ -96,28 +133,25 @@ export function listenerTtlProblem(cfg: Pick<Config, 'listen' | 'neighbors'>): s
 }
 
 export class Speaker {
-  private readonly sessions = new Map<string, { config: NeighborConfig; session: PeerSession }>();
+  private readonly sessions = new Map<string, { config: SpeakerNeighbor; session: PeerSession }>();
   private server: net.Server | null = null;
-  private announce: readonly AnnounceConfig[];
+  private announce: readonly Announcement[] = [];
   private stopping = false;
   private readonly onReceivedChange: SpeakerOptions['onReceivedChange'];
 
   constructor(
-    private cfg: Config,
+    private cfg: SpeakerConfig,
     private readonly clock: Clock,
     private readonly log: Logger,
     opts: SpeakerOptions = {},
   ) {
     this.onReceivedChange = opts.onReceivedChange;
-    this.announce = cfg.announce;
     for (const n of cfg.neighbors) this.addSession(n);
   }
 
-  private addSession(n: NeighborConfig): PeerSession {
+  private addSession(n: SpeakerNeighbor): PeerSession {
     const plog = this.log.child({ peer: n.address });
     const onReceivedChange = this.onReceivedChange;
-    // The neighbor's config as it is now: a reload may change what it receives without a new session.
-    const current = (): NeighborConfig => this.sessions.get(n.address)?.config ?? n;
     const session: PeerSession = new PeerSession({
       address: n.address,
       fsm: fsmConfigOf(this.cfg, n),
@@ -133,14 +167,10 @@ export class Speaker {
           ...ttlOf(n),
           timeoutMs: Math.min(n.connectRetry * 1000, 30_000),
         }),
-      routes: (s) => {
-        const skipped: SkippedRoute[] = [];
-        const routes = routesFor(this.cfg, current(), this.announce, s, skipped);
-        for (const k of skipped) plog.warn({ prefix: k.prefix }, `not announcing ${k.prefix}: ${k.reason}`);
-        return routes;
-      },
+      target: routeTargetOf(this.cfg.localAs, n),
       ...(onReceivedChange ? { onReceivedChange: (c: ReceivedChange) => onReceivedChange(n.address, c, session) } : {}),
     });
+    session.setDesired(this.announce);
     this.sessions.set(n.address, { config: n, session });
     return session;
   }
@@ -152,7 +182,7 @@ export class Speaker {
    * start, the rest keep their sessions and only get the difference of what
    * they should receive. Resolves once removed and reset sessions are closed.
    */
-  async reconfigure(next: Config, plan: Pick<ReloadPlan, 'neighbors' | 'listenerOptionsChanged'>): Promise<void> {
+  async reconfigure(next: SpeakerConfig, plan: Pick<ReloadPlan, 'neighbors' | 'listenerOptionsChanged'>): Promise<void> {
     this.cfg = next;
     const byAddress = new Map(next.neighbors.map((n) => [n.address, n]));
     const closing: Promise<void>[] = [];
@@ -177,7 +207,9 @@ export class Speaker {
     for (const c of [...plan.neighbors.routesOnly, ...plan.neighbors.infoOnly]) {
       const e = this.sessions.get(c.address);
       const n = byAddress.get(c.address);
-      if (e && n) e.config = n;
+      if (!e || !n) continue;
+      e.config = n;
+      e.session.setTarget(routeTargetOf(next.localAs, n));
     }
     for (const address of plan.neighbors.added) {
       const n = byAddress.get(address);
@@ -186,7 +218,7 @@ export class Speaker {
     if (this.server && plan.listenerOptionsChanged) {
       for (const n of next.neighbors) setListenerPassword(this.server, n.address, n.password?.reveal() ?? null);
     }
-    for (const { session } of this.sessions.values()) session.refreshRoutes();
+    for (const { session } of this.sessions.values()) session.setDesired(this.announce);
     await Promise.all(closing);
   }
 
@@ -228,10 +260,10 @@ export class Speaker {
    * and sends each established session the difference at once. Ignored once
    * stopping: the stop has already withdrawn everything.
    */
-  setAnnouncements(entries: readonly AnnounceConfig[]): void {
+  setAnnouncements(entries: readonly Announcement[]): void {
     if (this.stopping) return;
     this.announce = entries;
-    for (const { session } of this.sessions.values()) session.refreshRoutes();
+    for (const { session } of this.sessions.values()) session.setDesired(entries);
   }
 
   status(): SpeakerStatus {

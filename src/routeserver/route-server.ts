@@ -9,12 +9,11 @@
 // of the event loop.
 
 import { pino } from 'pino';
-import { stringify } from 'yaml';
 import { prefix as parsePrefix, prefixText } from '../bgp/codec/nlri.js';
 import type { ReceivedChange } from '../bgp/session/peer-session.js';
 import { attributeKey } from '../bgp/rib/route.js';
-import { parseConfigText } from '../config/index.js';
-import { Speaker, type PeerStatusEntry, type ReceivedView } from '../daemon/speaker.js';
+import { isIP } from 'node:net';
+import { Speaker, type PeerStatusEntry, type ReceivedView, type SpeakerConfig } from '../daemon/speaker.js';
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { decide, type Candidate, type Decision, type DecisionOptions } from './best-path.js';
@@ -83,30 +82,10 @@ export class RouteServer {
   private readonly routeListeners = new Set<(c: RouteChange) => void>();
   private readonly peerListeners = new Set<(c: PeerChange) => void>();
 
-  /** Validates the options through floatd's config schema; throws ConfigError if they do not pass. */
+  /** Throws, naming the option, for a router id, AS, address or hold time the speaker could not use. */
   constructor(private readonly opts: RouteServerOptions) {
     this.clock = opts.clock ?? realClock;
-    const config = parseConfigText(
-      stringify({
-        'router-id': opts.routerId,
-        'local-as': opts.localAs,
-        hostname: 'route-server',
-        listen: { address: opts.listen.address, port: opts.listen.port },
-        neighbors: opts.peers.map((p) => ({
-          address: p.address,
-          'peer-as': p.peerAs,
-          ...(p.description !== undefined ? { description: p.description } : {}),
-          passive: true,
-          import: 'all',
-          'hold-time': opts.holdTime ?? 90,
-          // Helper mode would keep a dead peer's routes; this router forgets them at once.
-          'graceful-restart': false,
-        })),
-      }),
-      '(route server)',
-      { env: {}, readFile: () => '', hostname: 'route-server' },
-    );
-    this.speaker = new Speaker(config, this.clock, opts.log ?? pino({ level: 'silent' }), {
+    this.speaker = new Speaker(speakerConfigOf(opts), this.clock, opts.log ?? pino({ level: 'silent' }), {
       onReceivedChange: (peer, change, view) => this.onReceived(peer, change, view),
     });
   }
@@ -194,6 +173,56 @@ export class RouteServer {
     const c: RouteChange = { prefix, at, peer, change, route, before, decision, previous, bestChanged };
     for (const fn of this.routeListeners) fn(c);
   }
+}
+
+/**
+ * Passive sessions that store everything they receive. The checks are the
+ * ones the config schema would make of the same fields, so a bad option
+ * fails here rather than on the wire.
+ */
+export function speakerConfigOf(opts: RouteServerOptions): SpeakerConfig {
+  const bad = (what: string, value: unknown, expected: string): never => {
+    throw new Error(`route server ${what}: ${JSON.stringify(value)} is not ${expected}`);
+  };
+  const asn = (v: number): boolean => Number.isInteger(v) && v >= 1 && v <= 0xffffffff;
+  if (isIP(opts.routerId) !== 4 || opts.routerId === '0.0.0.0') bad('router-id', opts.routerId, 'an IPv4 address other than 0.0.0.0');
+  if (!asn(opts.localAs)) bad('local-as', opts.localAs, 'an AS number 1..4294967295');
+  if (isIP(opts.listen.address) === 0) bad('listen address', opts.listen.address, 'an IP address');
+  if (!Number.isInteger(opts.listen.port) || opts.listen.port < 1 || opts.listen.port > 65535) bad('listen port', opts.listen.port, 'a port 1..65535');
+  const holdTime = opts.holdTime ?? 90;
+  // RFC 4271 4.2: zero, or at least three seconds.
+  if (!Number.isInteger(holdTime) || holdTime > 65535 || (holdTime !== 0 && holdTime < 3)) bad('hold-time', holdTime, '0 or 3..65535 seconds');
+  return {
+    routerId: opts.routerId,
+    localAs: opts.localAs,
+    hostname: 'route-server',
+    listen: { address: opts.listen.address, port: opts.listen.port },
+    neighbors: opts.peers.map((p) => {
+      const family = isIP(p.address);
+      if (family === 0) bad('peer address', p.address, 'an IP address');
+      if (!asn(p.peerAs)) bad(`peer-as of ${p.address}`, p.peerAs, 'an AS number 1..4294967295');
+      return {
+        address: p.address,
+        peerAs: p.peerAs,
+        ...(p.description !== undefined ? { description: p.description } : {}),
+        port: 179,
+        passive: true,
+        import: 'all' as const,
+        holdTime,
+        connectRetry: 5,
+        families: [family === 6 ? ('ipv6' as const) : ('ipv4' as const)],
+        extendedNextHop: false,
+        // Helper mode would keep a dead peer's routes; this router forgets them at once.
+        gracefulRestart: false as const,
+        ttlSecurity: false as const,
+        // The config's default: TTL 1 towards an eBGP peer, 255 towards an iBGP one.
+        multihop: p.peerAs === opts.localAs ? 255 : 1,
+        nextHop: 'self',
+        password: undefined,
+        localAddress: undefined,
+      };
+    }),
+  };
 }
 
 function canonical(text: string): string {

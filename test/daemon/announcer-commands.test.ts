@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { parseConfigText, type AnnounceConfig } from '../../src/config/index.js';
+import type { Announcement } from '../../src/bgp/rib/announcement.js';
+import { parseConfigText } from '../../src/config/index.js';
 import { Announcer, EVENT_LOG_SIZE, type AnnouncerOptions } from '../../src/daemon/announcer.js';
 import type { ProbeObservation, TransitionObservation, WithdrawObservation } from '../../src/announce/observer.js';
 import { FakeClock } from '../../src/util/clock.js';
@@ -45,7 +46,7 @@ function setup(web: string[] = [], db: string[] = [], opts: Partial<AnnouncerOpt
     ['db', true],
   ]);
   const probes = new Map<string, ManualProbe>();
-  const published: { at: number; entries: readonly AnnounceConfig[] }[] = [];
+  const published: { at: number; entries: readonly Announcement[] }[] = [];
   const announcer = new Announcer({
     announce: [],
     services: cfg.services ?? [],
@@ -62,7 +63,7 @@ function setup(web: string[] = [], db: string[] = [], opts: Partial<AnnouncerOpt
     },
     ...opts,
   });
-  const last = (): readonly AnnounceConfig[] => published.at(-1)?.entries ?? [];
+  const last = (): readonly Announcement[] => published.at(-1)?.entries ?? [];
   return {
     clock,
     announcer,

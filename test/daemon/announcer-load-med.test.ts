@@ -4,7 +4,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseConfigText, type AnnounceConfig } from '../../src/config/index.js';
+import type { Announcement } from '../../src/bgp/rib/announcement.js';
+import { parseConfigText } from '../../src/config/index.js';
 import { Announcer } from '../../src/daemon/announcer.js';
 import type { LoadSources } from '../../src/health/probes/load.js';
 import { FakeClock } from '../../src/util/clock.js';
@@ -40,7 +41,7 @@ function setup(lines: string[], established: (port: number) => Promise<number>) 
       return established(port);
     },
   };
-  const published: { at: number; entries: readonly AnnounceConfig[] }[] = [];
+  const published: { at: number; entries: readonly Announcement[] }[] = [];
   const announcer = new Announcer({
     announce: [],
     services: cfg.services ?? [],

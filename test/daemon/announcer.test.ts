@@ -2,7 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseConfigText, type AnnounceConfig, type Config } from '../../src/config/index.js';
+import { wirePrefix } from '../../src/bgp/codec/nlri.js';
+import type { Announcement } from '../../src/bgp/rib/announcement.js';
+import { staticAnnouncements } from '../../src/config/announcements.js';
+import { parseConfigText, type Config } from '../../src/config/index.js';
 import { Announcer, type AnnouncerOptions } from '../../src/daemon/announcer.js';
 import { FakeClock, realClock } from '../../src/util/clock.js';
 import { advance, fail, ManualProbe, ManualSwitch, pass, silent } from '../health/helpers/fakes.js';
@@ -34,7 +37,7 @@ const TIMING = ['interval: 2', 'fast-interval: 0.5', 'timeout: 1'];
 
 interface Publication {
   readonly at: number;
-  readonly entries: readonly AnnounceConfig[];
+  readonly entries: readonly Announcement[];
 }
 
 function setup(serviceLines: string[] = [], opts: Partial<AnnouncerOptions> = {}) {
@@ -46,7 +49,7 @@ function setup(serviceLines: string[] = [], opts: Partial<AnnouncerOptions> = {}
   probe.auto = () => (healthy ? pass('200') : fail('connection refused'));
   const published: Publication[] = [];
   const announcer = new Announcer({
-    announce: cfg.announce,
+    announce: staticAnnouncements(cfg),
     services: cfg.services ?? [],
     sink: { setAnnouncements: (entries) => published.push({ at: clock.now(), entries }) },
     clock,
@@ -58,7 +61,7 @@ function setup(serviceLines: string[] = [], opts: Partial<AnnouncerOptions> = {}
   });
   /** Service prefixes in the last list handed to the sink. */
   const announced = (): string[] => (published.at(-1)?.entries ?? []).map((e) => e.prefix).filter((p) => p !== '198.51.100.0/24');
-  const entry = (prefix: string): AnnounceConfig | undefined => published.at(-1)?.entries.find((e) => e.prefix === prefix);
+  const entry = (prefix: string): Announcement | undefined => published.at(-1)?.entries.find((e) => e.prefix === prefix);
   const setHealthy = (h: boolean): void => {
     healthy = h;
   };
@@ -83,6 +86,7 @@ test('start hands over the static entries; UP announces the service prefixes wit
   );
   assert.deepEqual(t.entry('192.0.2.10/32'), {
     prefix: '192.0.2.10/32',
+    nlri: wirePrefix('192.0.2.10/32'),
     nextHop: undefined,
     med: 100,
     prepend: 0,
@@ -313,9 +317,9 @@ test('a real HTTP check on 127.0.0.1, built from the config: announced while 200
     'floatd.yaml',
     { env: {}, hostname: 'h' },
   );
-  let last: readonly AnnounceConfig[] = [];
+  let last: readonly Announcement[] = [];
   const announcer = new Announcer({
-    announce: cfg.announce,
+    announce: staticAnnouncements(cfg),
     services: cfg.services ?? [],
     sink: { setAnnouncements: (e) => (last = e) },
     clock: realClock,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseConfigText, type AnnounceConfig, type Config } from '../../src/config/index.js';
+import type { Announcement } from '../../src/bgp/rib/announcement.js';
+import { staticAnnouncements } from '../../src/config/announcements.js';
+import { parseConfigText, type Config } from '../../src/config/index.js';
 import { Announcer, type AnnouncerEvent } from '../../src/daemon/announcer.js';
 import { diffConfig } from '../../src/daemon/config-diff.js';
 import type { LoadSources } from '../../src/health/probes/load.js';
@@ -361,7 +363,7 @@ for (const change of ['removes', 'restarts'] as const) {
         return new Promise<number>((r) => answers.push(r));
       },
     };
-    const published: (readonly AnnounceConfig[])[] = [];
+    const published: (readonly Announcement[])[] = [];
     const before = loadConfigText(LOAD_SERVICE(443));
     const announcer = new Announcer({
       announce: [],
@@ -389,7 +391,7 @@ for (const change of ['removes', 'restarts'] as const) {
       assert.equal(answers.length, 1, 'a reading is under way');
 
       const after = loadConfigText(change === 'removes' ? [] : LOAD_SERVICE(444));
-      announcer.reconfigure(after.announce, after.services ?? [], diffConfig(before, after));
+      announcer.reconfigure(staticAnnouncements(after), after.services ?? [], diffConfig(before, after));
       // The old reading answers after the reload, with a load that would change the MED.
       answerAll(80);
       const readsAfter = reads;

@@ -9,7 +9,8 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import pino from 'pino';
-import type { AnnounceConfig } from '../../src/config/index.js';
+import { toAnnouncement, type Announcement } from '../../src/bgp/rib/announcement.js';
+import { DesiredRoutes } from '../../src/daemon/desired-routes.js';
 import type { AddressPort } from '../../src/net/address-port.js';
 import { AddressGate } from '../../src/daemon/addresses/gate.js';
 import type { AddressNeed } from '../../src/daemon/addresses/gate-plan.js';
@@ -23,7 +24,8 @@ const P4 = '192.0.2.10/32';
 const P6 = '2001:db8::10/128';
 const silent = pino({ level: process.env['DBG'] ? 'debug' : 'silent' });
 
-const entry = (prefix: string): AnnounceConfig => ({
+const entry = (prefix: string): Announcement =>
+  toAnnouncement({
   prefix,
   nextHop: undefined,
   med: undefined,
@@ -32,7 +34,7 @@ const entry = (prefix: string): AnnounceConfig => ({
   largeCommunities: [],
   localPref: undefined,
   neighbors: ['10.0.0.1'],
-});
+  });
 
 interface Mark {
   readonly at: number;
@@ -65,11 +67,16 @@ async function world(t: TestContext, tag: string) {
     },
   };
   const sink = {
-    setAnnouncements(entries: readonly AnnounceConfig[]) {
+    setAnnouncements(entries: readonly Announcement[]) {
       marks.push({ at: performance.now(), what: `sink [${entries.map((e) => e.prefix).join(',')}]`, onLo: onLoNow() });
     },
   };
-  const gate = (needs: [string, AddressNeed][]) => new AddressGate({ inner: sink, port, needs: new Map(needs), clock: realClock, log: silent, retryMs: 200 });
+  // The gate as the daemon uses it: the announcer's part of the desired routes, filtered by it.
+  const gate = (needs: [string, AddressNeed][]) => {
+    const desired = new DesiredRoutes(sink);
+    const g = new AddressGate({ changed: () => desired.publish(), port, needs: new Map(needs), clock: realClock, log: silent, retryMs: 200 });
+    return Object.assign(g, { setAnnouncements: desired.part(g).setAnnouncements });
+  };
   return { lab, ns, sys, marks, gate, onLoNow };
 }
 

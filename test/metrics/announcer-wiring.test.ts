@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConfigText } from '../../src/config/index.js';
+import { staticAnnouncements } from '../../src/config/announcements.js';
 import { Announcer } from '../../src/daemon/announcer.js';
 import { DaemonMetrics } from '../../src/metrics/daemon-metrics.js';
 import { FakeClock } from '../../src/util/clock.js';
@@ -33,7 +34,7 @@ test('a real announcer feeds DaemonMetrics: probes, the UP -> DOWN transition an
   let healthy = true;
   probe.auto = () => (healthy ? pass('open') : fail('refused'));
   const announcer = new Announcer({
-    announce: cfg.announce,
+    announce: staticAnnouncements(cfg),
     services: cfg.services ?? [],
     sink: { setAnnouncements: () => undefined },
     clock,

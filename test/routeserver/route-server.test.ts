@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
+import { toAnnouncement } from '../../src/bgp/rib/announcement.js';
+import { staticAnnouncements } from '../../src/config/announcements.js';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { parseConfigText, type Config } from '../../src/config/index.js';
 import { Speaker } from '../../src/daemon/speaker.js';
 import { LINODE_COMMUNITY_PREFERENCE } from '../../src/routeserver/best-path.js';
-import { RouteServer, type PeerChange, type RouteChange } from '../../src/routeserver/route-server.js';
+import { RouteServer, speakerConfigOf, type PeerChange, type RouteChange } from '../../src/routeserver/route-server.js';
 import { realClock } from '../../src/util/clock.js';
 
 // Real BGP over loopback: two in-process floatd speakers (127.0.0.2 and
@@ -67,6 +69,8 @@ test('a route server learns routes from two speakers, keeps both for ECMP, follo
   const cfgB = peerConfig('127.0.0.3', port, []);
   const a = new Speaker(cfgA, realClock, silent);
   const b = new Speaker(cfgB, realClock, silent);
+  a.setAnnouncements(staticAnnouncements(cfgA));
+  b.setAnnouncements(staticAnnouncements(cfgB));
   try {
     await a.start();
     await b.start();
@@ -82,8 +86,8 @@ test('a route server learns routes from two speakers, keeps both for ECMP, follo
     assert.deepEqual(rs.decision(PREFIX)?.steps, []);
 
     // b becomes primary (65000:1), a secondary (65000:2): one best path.
-    b.setAnnouncements([{ ...cfgB.announce[0]!, communities: [65000 * 65536 + 1] }]);
-    a.setAnnouncements([{ ...cfgA.announce[0]!, communities: [65000 * 65536 + 2] }]);
+    b.setAnnouncements([toAnnouncement({ ...cfgB.announce[0]!, communities: [65000 * 65536 + 1] })]);
+    a.setAnnouncements([toAnnouncement({ ...cfgA.announce[0]!, communities: [65000 * 65536 + 2] })]);
     await waitFor('b alone', () => rs.bestPaths(PREFIX).length === 1 && rs.bestPaths(PREFIX)[0]!.peerAddress === '127.0.0.3');
     await waitFor('a to carry its community', () => rs.candidates(PREFIX).every((c) => (c.attributes.communities?.length ?? 0) === 1));
     assert.equal(rs.decision(PREFIX)?.steps[0]?.step, 'community');
@@ -118,4 +122,18 @@ test('the route server refuses options its config schema rejects', () => {
     () => new RouteServer({ listen: { address: '127.0.0.1', port: 1790 }, localAs: 65000, routerId: 'nope', peers: [{ address: '127.0.0.2', peerAs: 65001 }] }),
     /router-id/,
   );
+});
+
+test('the route server builds its speaker options directly: passive sessions storing everything, no graceful restart, the config defaults otherwise', () => {
+  const cfg = speakerConfigOf({ listen: { address: '127.0.0.1', port: 1790 }, localAs: 65000, routerId: '127.0.0.1', holdTime: 3, peers: [{ address: '127.0.0.2', peerAs: 65001, description: 'a' }, { address: '::1', peerAs: 65000 }] });
+  assert.equal(cfg.hostname, 'route-server');
+  assert.deepEqual(cfg.listen, { address: '127.0.0.1', port: 1790 });
+  assert.deepEqual(
+    cfg.neighbors.map((n) => [n.address, n.description, n.passive, n.import, n.holdTime, n.gracefulRestart, n.families, n.multihop, n.ttlSecurity]),
+    [
+      ['127.0.0.2', 'a', true, 'all', 3, false, ['ipv4'], 1, false],
+      ['::1', undefined, true, 'all', 3, false, ['ipv6'], 255, false],
+    ],
+  );
+  assert.throws(() => speakerConfigOf({ listen: { address: '127.0.0.1', port: 1790 }, localAs: 65000, routerId: '127.0.0.1', holdTime: 2, peers: [] }), /hold-time/);
 });

@@ -68,9 +68,14 @@ export function countNlri(buf: Uint8Array, start: number, end: number, afi: Afi,
   return count;
 }
 
-/** Wire bytes of one prefix, path identifier included when `addPath`. */
+/**
+ * Wire bytes of one prefix, path identifier included when `addPath`. A
+ * prefix built by wirePrefix carries its octets; only others (say, a received
+ * route passed on) are parsed from their text here.
+ */
 export function encodePrefix(p: Prefix, addPath: boolean): Uint8Array {
-  const { bytes, len } = parsePrefix(`${p.addr}/${p.len}`);
+  const len = p.len;
+  const bytes = p.bytes ?? parsePrefix(`${p.addr}/${p.len}`).bytes;
   const n = (len + 7) >> 3;
   const off = addPath ? 4 : 0;
   const out = new Uint8Array(off + 1 + n);
@@ -91,6 +96,13 @@ export function prefix(text: string, pathId?: number): Prefix {
   const { afi, bytes, len } = parsePrefix(text);
   const addr = afi === 1 ? formatIpv4(bytes) : formatIpv6(bytes);
   return pathId === undefined ? { afi, addr, len } : { afi, addr, len, pathId };
+}
+
+/** Like `prefix`, with the address octets kept so encoding never parses the text again. */
+export function wirePrefix(text: string): Prefix {
+  const { afi, bytes, len } = parsePrefix(text);
+  const addr = afi === 1 ? formatIpv4(bytes) : formatIpv6(bytes);
+  return { afi, addr, len, bytes };
 }
 
 export const prefixText = (p: Prefix): string => `${p.addr}/${p.len}`;

@@ -45,6 +45,8 @@ export interface Prefix {
   readonly len: number;
   /** RFC 7911 path identifier, present only when ADD-PATH is in use for the family. */
   readonly pathId?: number;
+  /** The address octets (at least ceil(len / 8)), when known: the encoder then writes them without parsing `addr`. */
+  readonly bytes?: Uint8Array;
 }
 
 export interface AsPathSegment {

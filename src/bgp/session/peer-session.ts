@@ -18,7 +18,9 @@ import {
   type Negotiated,
 } from '../fsm/index.js';
 import type { ImportMode } from '../rib/adj-rib-in.js';
+import type { Announcement } from '../rib/announcement.js';
 import type { Route } from '../rib/route.js';
+import type { RouteTarget } from '../rib/routes-for.js';
 import type { Clock } from '../../util/clock.js';
 import { Connection } from './connection.js';
 import { IncomingConnections } from './incoming-connections.js';
@@ -37,8 +39,8 @@ export interface PeerSessionOptions {
   readonly log: Logger;
   /** Opens a TCP connection to the peer (MD5, TTL and source address already applied). */
   readonly connect: () => Promise<SessionSocket>;
-  /** The routes this peer should have, given what the session negotiated and our address on it. */
-  readonly routes: (session: { negotiated: Negotiated; localAddress: string }) => Route[];
+  /** The neighbor as announcements name it, and its next-hop default (our address on the session for "self"). */
+  readonly target: RouteTarget;
   /** [0, 1); RFC 4271 10 jitter. Math.random by default. */
   readonly random?: () => number;
   /** Next slice of received-message work; setImmediate by default. */
@@ -120,7 +122,7 @@ export class PeerSession {
     });
     this.tx = new RouteSender({
       log: o.log,
-      routes: o.routes,
+      target: o.target,
       localAddress: () => this.conn.socket?.localAddress ?? '',
       write: (m) => this.conn.write(m),
     });
@@ -155,10 +157,20 @@ export class PeerSession {
     this.fire(message === undefined ? { kind: 'AdminReset' } : { kind: 'AdminReset', message });
   }
 
-  /** The desired routes changed: send the difference (nothing at all if nothing changed). */
-  refreshRoutes(): void {
+  /**
+   * The desired set (the speaker's value, shared by every session, never
+   * written to): an Established session sends the difference at once,
+   * synchronously; nothing at all if nothing changed for this peer.
+   */
+  setDesired(desired: readonly Announcement[]): void {
+    this.tx.setDesired(desired);
     if (this.state.name !== 'Established' || !this.conn.socket) return;
     this.tx.refresh();
+  }
+
+  /** A reload changed the neighbor's next-hop default; applies from the next setDesired. */
+  setTarget(target: RouteTarget): void {
+    this.tx.setTarget(target);
   }
 
   /** An accepted TCP connection from this peer's address. */

@@ -10,12 +10,14 @@ import { encodeEndOfRib } from '../codec/update.js';
 import { buildAnnouncements, buildWithdrawals } from '../codec/update-builder.js';
 import type { Negotiated } from '../fsm/index.js';
 import { AdjRibOut, type RibChanges } from '../rib/adj-rib-out.js';
+import type { Announcement } from '../rib/announcement.js';
 import type { Route } from '../rib/route.js';
+import { routesFor, type RouteTarget, type SkippedRoute } from '../rib/routes-for.js';
 
 export interface RouteSenderOptions {
   readonly log: Logger;
-  /** The routes this peer should have, given what the session negotiated and our address on it. */
-  readonly routes: (session: { negotiated: Negotiated; localAddress: string }) => Route[];
+  /** The neighbor the routes are for. */
+  readonly target: RouteTarget;
   /** Our address on the session's connection. */
   readonly localAddress: () => string;
   /** Hands one whole message to the connection. */
@@ -26,8 +28,23 @@ export class RouteSender {
   private readonly ribOut = new AdjRibOut();
   private negotiated: Negotiated | undefined;
   private updates = 0;
+  private target: RouteTarget;
+  /** The desired set as the speaker handed it (the same value every session has); never written to. */
+  private desiredSet: readonly Announcement[] = [];
 
-  constructor(private readonly o: RouteSenderOptions) {}
+  constructor(private readonly o: RouteSenderOptions) {
+    this.target = o.target;
+  }
+
+  /** A reload changed what the neighbor receives (say, its next hop); takes effect with the next setDesired. */
+  setTarget(target: RouteTarget): void {
+    this.target = target;
+  }
+
+  /** The desired set from now on; refresh() sends the difference. */
+  setDesired(desired: readonly Announcement[]): void {
+    this.desiredSet = desired;
+  }
 
   /** UPDATEs sent since the session was established. */
   get updatesOut(): number {
@@ -53,7 +70,7 @@ export class RouteSender {
     for (const f of n.families) this.writeUpdate(encodeEndOfRib(f === 'ipv4' ? Afi.Ipv4 : Afi.Ipv6, n.tx));
   }
 
-  /** The desired routes changed: send the difference (nothing at all if nothing changed). */
+  /** Sends the difference between the desired routes and the Adj-RIB-Out. */
   refresh(): void {
     if (!this.negotiated) return;
     this.send(this.ribOut.sync(this.desired()));
@@ -86,7 +103,9 @@ export class RouteSender {
   /** Routes for this session, limited to what it can carry. */
   private desired(): Route[] {
     const n = this.negotiated!;
-    const all = this.o.routes({ negotiated: n, localAddress: this.o.localAddress() });
+    const skipped: SkippedRoute[] = [];
+    const all = routesFor(this.target, this.desiredSet, { negotiated: n, localAddress: this.o.localAddress() }, skipped);
+    for (const k of skipped) this.o.log.warn({ prefix: k.prefix }, `not announcing ${k.prefix}: ${k.reason}`);
     return all.filter((r) => {
       const v6NextHop = r.nextHops[0]?.includes(':') ?? false;
       if (r.prefix.afi === Afi.Ipv6) return n.families.includes('ipv6') && v6NextHop;

@@ -1,20 +1,20 @@
-// AddressGate: sits between the announcer and the speaker and holds back a
-// prefix until its local addresses are on the interface; withdraws pass at
-// once and the addresses go only afterwards. A link that goes down (or loses
-// carrier) withdraws its prefixes at once and holds them back until it is up
-// again. The rules are in gate-plan.ts; this file runs the port operations,
-// the retry timers and the logging.
+// AddressGate: admits a service's prefix into the desired routes only once
+// its local addresses are on the interface; withdraws pass at once and the
+// addresses go only afterwards. A link that goes down (or loses carrier)
+// withdraws its prefixes at once and holds them back until it is up again.
+// It keeps its address state, not the entries: desired-routes.ts asks it
+// what it admits. The rules are in gate-plan.ts; this file runs the port
+// operations, the retry timers and the logging.
 
-import type { AnnounceConfig } from '../../config/index.js';
+import type { Announcement } from '../../bgp/rib/announcement.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 import type { AddressPort, AddressWatch, InterfaceAddress, LinkDownReason } from '../../net/address-port.js';
-import type { AnnouncementSink } from '../announcer.js';
 import { addressesToRemove, initialGateState, missingPrefixes, stepGate, type AddressNeed, type GateAction, type GateEvent, type GateState } from './gate-plan.js';
 
 export interface AddressGateOptions {
-  /** Where the entries go once their addresses are in place: the speaker. */
-  readonly inner: AnnouncementSink;
+  /** Told, synchronously, when what the gate admits may have changed (before any address is removed): the desired routes publish again. */
+  readonly changed: () => void;
   readonly port: AddressPort;
   /** Prefix -> the addresses it needs. Entries for other prefixes pass straight through. */
   readonly needs: ReadonlyMap<string, AddressNeed>;
@@ -50,9 +50,8 @@ export interface AddressGateStatus {
 
 export const DEFAULT_ADDRESS_RETRY_MS = 5000;
 
-export class AddressGate implements AnnouncementSink {
+export class AddressGate {
   private state: GateState;
-  private entries: readonly AnnounceConfig[] = [];
   private readonly retries = new Map<string, TimerHandle>();
   private readonly logged = new Map<string, string>();
   /** Interfaces whose link is down, and why. */
@@ -64,9 +63,9 @@ export class AddressGate implements AnnouncementSink {
     this.state = initialGateState(opts.needs);
   }
 
-  setAnnouncements(entries: readonly AnnounceConfig[]): void {
+  /** The prefixes wanted now are those of `entries`; others pass through untouched. */
+  want(entries: readonly Pick<Announcement, 'prefix'>[]): void {
     if (this.state.closed) return;
-    this.entries = entries;
     const wanted = new Set<string>();
     for (const e of entries) if (this.opts.needs.has(e.prefix)) wanted.add(e.prefix);
     this.dispatch({ kind: 'wanted', prefixes: wanted });
@@ -129,9 +128,9 @@ export class AddressGate implements AnnouncementSink {
     return new Promise((resolve) => this.idlers.push(resolve));
   }
 
-  /** The entries handed to the inner sink last. */
-  forwarded(): AnnounceConfig[] {
-    return this.entries.filter((e) => !this.opts.needs.has(e.prefix) || this.state.slots.get(e.prefix)?.announced === true);
+  /** True when `prefix` may be announced: it needs no address, or its addresses are in place. */
+  admits(prefix: string): boolean {
+    return !this.opts.needs.has(prefix) || this.state.slots.get(prefix)?.announced === true;
   }
 
   status(): AddressGateStatus[] {
@@ -163,7 +162,7 @@ export class AddressGate implements AnnouncementSink {
     const { log } = this.opts;
     switch (a.kind) {
       case 'forward':
-        if (!this.state.closed) this.opts.inner.setAnnouncements(this.forwarded());
+        if (!this.state.closed) this.opts.changed();
         return;
       case 'add':
       case 'remove':

@@ -13,5 +13,4 @@ export { AddressGate, DEFAULT_ADDRESS_RETRY_MS, type AddressGateOptions, type Ad
 export { addressesToRemove, initialGateState, missingPrefixes, stepGate, type AddressNeed, type GateAction, type GateEvent, type GateState } from './gate-plan.js';
 export { selectWatchPrefixes, globMatch, type WatchFilter, type WatchSelection, type Ipv6WatchLength } from './watch-filter.js';
 export { WatchEntries, type WatchEntriesOptions } from './watch-entries.js';
-export { CombinedSink } from './combined-sink.js';
 export { addressNeeds, addressPresentSpec, leftoverScope, watchFilterOf, watchAttributesOf, type ServiceWithAddress } from './from-config.js';

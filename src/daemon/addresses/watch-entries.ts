@@ -3,7 +3,7 @@
 // The watch leaves out the addresses of a link that is down or has no
 // carrier, so their prefixes are withdrawn until the link is back.
 
-import type { AnnounceConfig } from '../../config/index.js';
+import { toAnnouncement, type Announcement, type AnnouncementFields } from '../../bgp/rib/announcement.js';
 import type { Logger } from '../../util/log.js';
 import type { AddressWatch, InterfaceAddress } from '../../net/address-port.js';
 import { selectWatchPrefixes, type WatchFilter } from './watch-filter.js';
@@ -13,15 +13,15 @@ export interface WatchEntriesOptions {
   readonly watch: AddressWatch;
   readonly filter: WatchFilter;
   /** Everything an entry carries except its prefix and neighbors. */
-  readonly attributes: Omit<AnnounceConfig, 'prefix' | 'neighbors'>;
+  readonly attributes: Omit<AnnouncementFields, 'prefix' | 'neighbors'>;
   /** The neighbors that receive a prefix of each family. */
   readonly neighbors: { readonly ipv4: readonly string[]; readonly ipv6: readonly string[] };
   readonly log: Logger;
 }
 
 export class WatchEntries {
-  private list: AnnounceConfig[] = [];
-  private readonly listeners = new Set<(entries: readonly AnnounceConfig[]) => void>();
+  private list: Announcement[] = [];
+  private readonly listeners = new Set<(entries: readonly Announcement[]) => void>();
   private readonly warned = new Set<string>();
   private unsubscribe: (() => void) | undefined;
 
@@ -39,11 +39,11 @@ export class WatchEntries {
     this.unsubscribe = undefined;
   }
 
-  entries(): readonly AnnounceConfig[] {
+  entries(): readonly Announcement[] {
     return this.list;
   }
 
-  onChange(listener: (entries: readonly AnnounceConfig[]) => void): () => void {
+  onChange(listener: (entries: readonly Announcement[]) => void): () => void {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
@@ -68,11 +68,17 @@ export class WatchEntries {
     if (before.length === sel.prefixes.length && before.every((p, i) => p === sel.prefixes[i])) return;
     const added = sel.prefixes.filter((p) => !before.includes(p));
     const gone = before.filter((p) => !sel.prefixes.includes(p));
-    this.list = sel.prefixes.map((prefix) => ({
-      ...this.opts.attributes,
-      prefix,
-      neighbors: [...(prefix.includes(':') ? this.opts.neighbors.ipv6 : this.opts.neighbors.ipv4)],
-    }));
+    // Each prefix is parsed once, when it appears; those that stay are kept as they were.
+    const kept = new Map(this.list.map((e) => [e.prefix, e]));
+    this.list = sel.prefixes.map(
+      (prefix) =>
+        kept.get(prefix) ??
+        toAnnouncement({
+          ...this.opts.attributes,
+          prefix,
+          neighbors: [...(prefix.includes(':') ? this.opts.neighbors.ipv6 : this.opts.neighbors.ipv4)],
+        }),
+    );
     log.info({ announced: added, withdrawn: gone }, `watch: ${[added.length > 0 ? `announcing ${added.join(', ')}` : '', gone.length > 0 ? `withdrawing ${gone.join(', ')}` : ''].filter(Boolean).join('; ')}`);
     for (const l of [...this.listeners]) l(this.list);
   }

@@ -14,7 +14,9 @@ import type { FlapGuardSettings } from '../../announce/flap-guard.js';
 import { wantedRoutes, type AnnounceAttributes, type ServicePolicy } from '../../announce/policy.js';
 import { changesRoutes, describeStep, EMPTY_ROUTES, reconcile, type RouteState } from '../../announce/reconcile.js';
 import type { ServiceConfig } from '../../config/config-schema.js';
-import type { AnnounceConfig } from '../../config/index.js';
+import { wirePrefix } from '../../bgp/codec/nlri.js';
+import type { Prefix } from '../../bgp/codec/types.js';
+import type { Announcement } from '../../bgp/rib/announcement.js';
 import type { LoadSources } from '../../health/probes/load.js';
 import type { HealthService, ServiceTransition } from '../../health/service.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
@@ -47,6 +49,8 @@ export class AnnouncedService {
   readonly log: Logger;
   private current: ServiceConfig;
   private policy: ServicePolicy;
+  /** The service's prefixes parsed once per config, not on every publish. */
+  private nlri: ReadonlyMap<string, Prefix>;
   /**
    * After a reload restarted the checks: the routes announced before are kept
    * until the new checks decide (UP, DOWN or DISABLED), so a changed check
@@ -65,6 +69,7 @@ export class AnnouncedService {
   ) {
     this.current = config;
     this.policy = policyOf(config);
+    this.nlri = nlriOf(config);
     this.log = log.child({ service: config.name });
     this.drain = new DrainControl(host.clock);
     this.load = this.loadReader();
@@ -98,6 +103,7 @@ export class AnnouncedService {
     const loadChanged = !sameValue(config.medFromLoad, this.current.medFromLoad);
     this.current = config;
     this.policy = policyOf(config);
+    this.nlri = nlriOf(config);
     this.health.setPrefixes(config.prefixes);
     if (loadChanged) {
       this.load?.stop();
@@ -155,8 +161,8 @@ export class AnnouncedService {
   }
 
   /** Appends the speaker's entries for what the service announces. */
-  addEntries(out: AnnounceConfig[]): void {
-    for (const [prefix, a] of this.routes.announced) out.push(entryOf(this.current, prefix, a));
+  addEntries(out: Announcement[]): void {
+    for (const [prefix, a] of this.routes.announced) out.push(entryOf(this.current, prefix, this.nlri.get(prefix) ?? wirePrefix(prefix), a));
   }
 
   /**
@@ -254,18 +260,23 @@ const NONE: readonly never[] = [];
  * the lists are the attributes' own, not copies: nothing downstream writes
  * to an entry (the speaker only reads and encodes them).
  */
-function entryOf(config: ServiceConfig, prefix: string, a: AnnounceAttributes): AnnounceConfig {
+function entryOf(config: ServiceConfig, prefix: string, nlri: Prefix, a: AnnounceAttributes): Announcement {
   const i = config.prefixes.indexOf(prefix);
   return {
     prefix,
+    nlri,
     nextHop: config.nextHop,
     med: a.med,
     prepend: a.prepend ?? 0,
-    communities: (a.communities ?? NONE) as number[],
-    largeCommunities: (a.largeCommunities ?? NONE) as AnnounceConfig['largeCommunities'],
+    communities: a.communities ?? NONE,
+    largeCommunities: a.largeCommunities ?? NONE,
     localPref: a.localPref,
     neighbors: config.targets[i] ?? [],
   };
+}
+
+function nlriOf(config: ServiceConfig): Map<string, Prefix> {
+  return new Map(config.prefixes.map((p) => [p, wirePrefix(p)]));
 }
 
 function policyOf(config: ServiceConfig): ServicePolicy {

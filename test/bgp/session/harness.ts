@@ -8,11 +8,10 @@ import { Framer } from '../../../src/bgp/codec/framer.js';
 import { decodeMessage, type DecodedMessage } from '../../../src/bgp/codec/message.js';
 import { endOfRibFamily } from '../../../src/bgp/codec/update.js';
 import { AS4_CONTEXT, type CodecContext } from '../../../src/bgp/codec/types.js';
-import { prefix } from '../../../src/bgp/codec/nlri.js';
 import type { FsmConfig } from '../../../src/bgp/fsm/index.js';
 import { PeerSession, type PeerSessionOptions } from '../../../src/bgp/session/peer-session.js';
 import type { SessionSocket } from '../../../src/bgp/session/socket.js';
-import type { Route } from '../../../src/bgp/rib/route.js';
+import { toAnnouncement, type Announcement } from '../../../src/bgp/rib/announcement.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { msg } from '../../helpers/hex.js';
 
@@ -75,17 +74,19 @@ export function fsmConfig(over: Partial<FsmConfig> = {}): FsmConfig {
   };
 }
 
-export const route = (p: string, med?: number): Route => ({
-  prefix: prefix(p),
-  nextHops: ['10.0.0.2'],
-  attributes: med === undefined ? { origin: 0, asPath: [{ type: 2, asns: [65001] }] } : { origin: 0, asPath: [{ type: 2, asns: [65001] }], med },
-});
+/** A route for 10.0.0.1 with next hop 10.0.0.2: towards the eBGP peer, ORIGIN IGP and AS_PATH [65001], the MED when given. */
+export const route = (p: string, med?: number): Announcement =>
+  toAnnouncement({ prefix: p, nextHop: '10.0.0.2', med, prepend: 0, communities: [], largeCommunities: [], neighbors: ['10.0.0.1'] });
+
+/** The harness's neighbor as routes-for sees it. */
+export const TARGET = { localAs: 65001, address: '10.0.0.1', peerAs: 65000, nextHop: 'self' } as const;
 
 export interface Harness {
   session: PeerSession;
   clock: FakeClock;
   sockets: FakeSocket[];
-  desired: Route[];
+  /** The routes handed to the session at its creation; fill before it is Established, then use session.setDesired. */
+  desired: Announcement[];
   /** Runs queued receive work and pending promise callbacks. */
   settle(): Promise<void>;
   /** Decodes everything the session wrote on a socket since the last call. */
@@ -99,7 +100,7 @@ export function harness(over: Partial<PeerSessionOptions> = {}, fsm: Partial<Fsm
   const sockets: FakeSocket[] = [];
   const pending: (() => void)[] = [];
   const read = new Map<FakeSocket, number>();
-  const desired: Route[] = [];
+  const desired: Announcement[] = [];
   const session = new PeerSession({
     address: '10.0.0.1',
     fsm: fsmConfig(fsm),
@@ -111,11 +112,12 @@ export function harness(over: Partial<PeerSessionOptions> = {}, fsm: Partial<Fsm
       sockets.push(s);
       return s;
     },
-    routes: () => desired,
+    target: TARGET,
     random: () => 1,
     schedule: (fn) => pending.push(fn),
     ...over,
   });
+  session.setDesired(desired);
   const settle = async (): Promise<void> => {
     for (let i = 0; i < 50; i++) {
       await new Promise((r) => setImmediate(r));

@@ -5,21 +5,20 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { decodeMessage, type DecodedMessage } from '../../../src/bgp/codec/message.js';
 import { checkPeerOpen } from '../../../src/bgp/fsm/negotiate.js';
-import type { Route } from '../../../src/bgp/rib/route.js';
+import type { Announcement } from '../../../src/bgp/rib/announcement.js';
 import { RouteSender } from '../../../src/bgp/session/route-sender.js';
 import { msg } from '../../helpers/hex.js';
 import { LOCAL, PEER, peerOpen } from '../fsm/fixtures.js';
-import { announced, harness, kinds, KEEPALIVE, route, withdrawn } from './harness.js';
+import { announced, harness, kinds, KEEPALIVE, route, TARGET, withdrawn } from './harness.js';
 
 test('a change of the desired routes sends only the difference, and nothing when nothing changed', async () => {
   const h = harness();
   h.desired.push(route('192.0.2.10/32', 100), route('192.0.2.11/32', 100));
   const s = await h.establish();
   h.sent(s);
-  h.session.refreshRoutes();
+  h.session.setDesired([route('192.0.2.10/32', 100), route('192.0.2.11/32', 100)]);
   assert.deepEqual(h.sent(s), []);
-  h.desired.splice(0, 2, route('192.0.2.10/32', 1000));
-  h.session.refreshRoutes();
+  h.session.setDesired([route('192.0.2.10/32', 1000)]);
   const out = h.sent(s);
   assert.deepEqual(withdrawn(out), ['192.0.2.11/32']);
   assert.deepEqual(announced(out), ['192.0.2.10/32 med 1000']);
@@ -47,8 +46,9 @@ test('ROUTE-REFRESH is answered with every route of the family, bracketed by BoR
 
 test('on its own: refresh() hands the WITHDRAW to the connection before it returns', () => {
   const written: Buffer[] = [];
-  const desired: Route[] = [route('192.0.2.10/32'), route('192.0.2.11/32')];
-  const tx = new RouteSender({ log: pino({ level: 'silent' }), routes: () => desired, localAddress: () => '10.0.0.2', write: (m) => written.push(m) });
+  const desired: readonly Announcement[] = [route('192.0.2.10/32'), route('192.0.2.11/32')];
+  const tx = new RouteSender({ log: pino({ level: 'silent' }), target: { ...TARGET, peerAs: PEER.peerAs }, localAddress: () => '10.0.0.2', write: (m) => written.push(m) });
+  tx.setDesired(desired);
   const check = checkPeerOpen(LOCAL, PEER, peerOpen());
   assert.ok(check.ok);
   tx.established(check.negotiated);
@@ -56,7 +56,7 @@ test('on its own: refresh() hands the WITHDRAW to the connection before it retur
   // Both routes share attributes: one UPDATE, then End-of-RIB for IPv4 and IPv6.
   assert.deepEqual(kinds(decode()), ['update', 'eor', 'eor']);
   assert.equal(tx.announced, 2);
-  desired.pop();
+  tx.setDesired(desired.slice(0, 1));
   tx.refresh();
   assert.deepEqual(withdrawn(decode()), ['192.0.2.11/32']);
   assert.equal(tx.updatesOut, 4);

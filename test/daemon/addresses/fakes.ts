@@ -3,7 +3,7 @@
 
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { AnnounceConfig } from '../../../src/config/index.js';
+import { toAnnouncement, type Announcement } from '../../../src/bgp/rib/announcement.js';
 import type { AddressPort, AddressWatch, InterfaceAddress, LinkDownReason } from '../../../src/net/address-port.js';
 import type { AnnouncementSink } from '../../../src/daemon/announcer.js';
 
@@ -68,10 +68,10 @@ export class FakePort implements AddressPort {
 }
 
 export class RecordingSink implements AnnouncementSink {
-  readonly lists: (readonly AnnounceConfig[])[] = [];
+  readonly lists: (readonly Announcement[])[] = [];
   constructor(readonly log: string[] = []) {}
 
-  setAnnouncements(entries: readonly AnnounceConfig[]): void {
+  setAnnouncements(entries: readonly Announcement[]): void {
     this.lists.push(entries);
     this.log.push(`sink [${entries.map((e) => e.prefix).join(',')}]`);
   }
@@ -146,7 +146,8 @@ export class FakeWatch extends ListeningWatch {
   }
 }
 
-export const entry = (prefix: string, med?: number): AnnounceConfig => ({
+export const entry = (prefix: string, med?: number): Announcement =>
+  toAnnouncement({
   prefix,
   nextHop: undefined,
   med,
@@ -155,7 +156,7 @@ export const entry = (prefix: string, med?: number): AnnounceConfig => ({
   largeCommunities: [],
   localPref: undefined,
   neighbors: ['192.0.2.254'],
-});
+  });
 
 /** Lets pending promise callbacks run. */
 export const flush = (): Promise<void> => new Promise((r) => setImmediate(r));

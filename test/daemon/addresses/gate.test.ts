@@ -4,6 +4,7 @@ import pino from 'pino';
 import { AddressGate, type AddressGateObservation } from '../../../src/daemon/addresses/gate.js';
 import type { AddressNeed } from '../../../src/daemon/addresses/gate-plan.js';
 import { FakeClock } from '../../../src/util/clock.js';
+import { DesiredRoutes } from '../../../src/daemon/desired-routes.js';
 import { entry, FakePort, FakeWatch, flush, logCapture, RecordingSink } from './fakes.js';
 
 const P = '192.0.2.10/32';
@@ -17,7 +18,11 @@ function setup(needs: [string, AddressNeed][], retryMs = 1000) {
   const clock = new FakeClock();
   const { log, lines } = logCapture();
   const observed: AddressGateObservation[] = [];
-  const gate = new AddressGate({ inner: sink, port, needs: new Map(needs), clock, log, retryMs, observe: (o) => observed.push(o) });
+  const desired = new DesiredRoutes(sink);
+  const addressGate = new AddressGate({ changed: () => desired.publish(), port, needs: new Map(needs), clock, log, retryMs, observe: (o) => observed.push(o) });
+  // The gate as the daemon uses it: the announcer's part of the desired routes, filtered by it.
+  const part = desired.part(addressGate);
+  const gate = Object.assign(addressGate, { setAnnouncements: part.setAnnouncements });
   return { timeline, port, sink, clock, gate, lines, observed };
 }
 
@@ -182,8 +187,9 @@ test('close after the final withdraw removes every address, waits for a running 
 
 test('a port that throws instead of rejecting is treated as a failed add', async () => {
   const sink = new RecordingSink();
+  const desired = new DesiredRoutes(sink);
   const throwing = new AddressGate({
-    inner: sink,
+    changed: () => desired.publish(),
     port: {
       add: () => {
         throw new Error('bad label');
@@ -194,7 +200,7 @@ test('a port that throws instead of rejecting is treated as a failed add', async
     clock: new FakeClock(),
     log: pino({ level: 'silent' }),
   });
-  throwing.setAnnouncements([entry(P)]);
+  desired.part(throwing).setAnnouncements([entry(P)]);
   await throwing.idle();
   assert.deepEqual(sink.last(), []);
   assert.equal(throwing.status()[0]!.error, 'bad label');

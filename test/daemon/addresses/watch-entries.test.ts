@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { AnnounceConfig } from '../../../src/config/index.js';
+import { wirePrefix } from '../../../src/bgp/codec/nlri.js';
+import type { Announcement } from '../../../src/bgp/rib/announcement.js';
 import { WatchEntries } from '../../../src/daemon/addresses/watch-entries.js';
 import { FakeWatch } from './fakes.js';
 
@@ -26,7 +27,7 @@ function setup() {
     neighbors: { ipv4: ['10.0.0.1'], ipv6: ['fd00::1', '10.0.0.1'] },
     log: pino({ level: 'info' }, stream),
   });
-  const seen: (readonly AnnounceConfig[])[] = [];
+  const seen: (readonly Announcement[])[] = [];
   entries.onChange((e) => seen.push(e));
   return { watch, entries, seen, warnings };
 }
@@ -38,7 +39,7 @@ test('entries follow the watch: attributes, per-family neighbors, one call per c
   entries.start();
   assert.equal(watch.listenerCount(), 1);
   assert.deepEqual(entries.entries(), [
-    { nextHop: undefined, med: 100, prepend: 1, communities: [65000 * 65536 + 1], largeCommunities: [], localPref: undefined, prefix: '192.0.2.10/32', neighbors: ['10.0.0.1'] },
+    { nextHop: undefined, med: 100, prepend: 1, communities: [65000 * 65536 + 1], largeCommunities: [], localPref: undefined, prefix: '192.0.2.10/32', nlri: wirePrefix('192.0.2.10/32'), neighbors: ['10.0.0.1'] },
   ]);
   watch.set([['192.0.2.10/32', 'lo:bgp1'], '2001:db8:5::1/128', '2001:db8:5::2/128']);
   assert.deepEqual(seen.at(-1)?.map((e) => [e.prefix, e.neighbors]), [

@@ -1,11 +1,21 @@
-// From `announce` entries to the routes one neighbor should receive.
+// From announcements to the routes one neighbor should receive on the
+// session it has now: a pure function of the desired set, the neighbor and
+// what the session negotiated (next hop self is our address on it).
 
-import { AsPathSegmentType, Origin } from '../bgp/codec/constants.js';
-import { prefix as parsePrefix } from '../bgp/codec/nlri.js';
-import type { PathAttributes } from '../bgp/codec/types.js';
-import type { Negotiated } from '../bgp/fsm/index.js';
-import type { Route } from '../bgp/rib/route.js';
-import type { AnnounceConfig, Config, NeighborConfig } from '../config/index.js';
+import { AsPathSegmentType, Origin } from '../codec/constants.js';
+import type { PathAttributes } from '../codec/types.js';
+import type { Negotiated } from '../fsm/index.js';
+import type { Announcement } from './announcement.js';
+import type { Route } from './route.js';
+
+/** Who receives the routes: the neighbor as the desired set names it, and its next-hop default. */
+export interface RouteTarget {
+  readonly localAs: number;
+  readonly address: string;
+  readonly peerAs: number;
+  /** "self" or an address; used where an announcement names no next hop. */
+  readonly nextHop: string;
+}
 
 /** An entry whose next hop cannot be expressed on a session (say, IPv6 prefix, next-hop self, IPv4-only session). */
 export interface SkippedRoute {
@@ -17,19 +27,18 @@ export interface SkippedRoute {
 const isLinkLocal = (a: string): boolean => /^fe[89ab]/i.test(a);
 
 export function routesFor(
-  cfg: Pick<Config, 'localAs'>,
-  neighbor: NeighborConfig,
-  entries: readonly AnnounceConfig[],
+  target: RouteTarget,
+  entries: readonly Announcement[],
   session: { negotiated: Negotiated; localAddress: string },
   skipped: SkippedRoute[] = [],
 ): Route[] {
-  const ibgp = neighbor.peerAs === cfg.localAs;
+  const ibgp = target.peerAs === target.localAs;
   const local = session.localAddress.replace(/^::ffff:/, '');
   const out: Route[] = [];
   for (const a of entries) {
-    if (!a.neighbors.includes(neighbor.address)) continue;
-    const p = parsePrefix(a.prefix);
-    const wanted = a.nextHop ?? neighbor.nextHop;
+    if (!a.neighbors.includes(target.address)) continue;
+    const p = a.nlri;
+    const wanted = a.nextHop ?? target.nextHop;
     let nextHop: string;
     if (wanted === 'self') {
       const v6Local = local.includes(':');
@@ -49,13 +58,13 @@ export function routesFor(
     } else {
       nextHop = wanted;
     }
-    out.push({ prefix: p, nextHops: [nextHop], attributes: attributesOf(a, cfg.localAs, ibgp) });
+    out.push({ prefix: p, nextHops: [nextHop], attributes: attributesOf(a, target.localAs, ibgp) });
   }
   return out;
 }
 
 /** ORIGIN IGP; our AS (eBGP) plus prepends; MED, communities; LOCAL_PREF only towards iBGP (RFC 4271 5.1.5). */
-export function attributesOf(a: AnnounceConfig, localAs: number, ibgp: boolean): PathAttributes {
+export function attributesOf(a: Announcement, localAs: number, ibgp: boolean): PathAttributes {
   const copies = (ibgp ? 0 : 1) + a.prepend;
   const attrs: PathAttributes = {
     origin: Origin.Igp,
