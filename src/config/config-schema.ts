@@ -9,6 +9,7 @@ import { list, parsedAny, section, text } from './fields.js';
 import { neighborSchema } from './neighbor-schema.js';
 import { serviceChecks, servicesSchema } from './services-schema.js';
 import type { SecretSources } from './neighbor-schema.js';
+import { vrrpChecks, vrrpSchema, vrrpTrackedServices } from './vrrp-schema.js';
 
 export const DEFAULT_CONTROL_SOCKET = '/run/floatd/floatd.sock';
 /** Owner and group may use the control socket; others may not. */
@@ -138,18 +139,26 @@ export const configSchema = (environment: ConfigEnvironment) =>
       hostname: hostname().optional(),
       listen: listenSchema().optional(),
       metrics: metricsSchema().optional(),
-      neighbors: list(neighborSchema(environment), 'a list of neighbors').min(1, 'the list is empty (expected at least one neighbor)'),
+      /** Required unless VRRP is the way out (checked below). */
+      neighbors: list(neighborSchema(environment), 'a list of neighbors').optional(),
       announce: list(announceSchema(), 'a list of prefixes to announce').default([]),
       allow: list(prefixField(), 'a list of prefixes').optional(),
       services: servicesSchema().optional(),
       watch: watchSchema().optional(),
+      vrrp: vrrpSchema().optional(),
       preset: expandedPreset(),
     },
-    'a mapping with at least local-as and neighbors',
-  ).transform((c, ctx) => {
+    'a mapping with at least local-as and neighbors (or vrrp)',
+  ).transform((raw, ctx) => {
     const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
+    const c = { ...raw, neighbors: raw.neighbors ?? [] };
+    // BGP neighbors are optional only when VRRP moves the addresses instead.
+    if (c.neighbors.length === 0 && (raw.vrrp ?? []).length === 0) {
+      issue(['neighbors'], `${raw.neighbors === undefined ? 'missing' : 'the list is empty'} (expected at least one neighbor, or a vrrp section)`);
+    }
     const { announceTargets } = crossChecks(c, issue);
-    const serviceTargets = serviceChecks(c, issue);
+    const serviceTargets = serviceChecks(c, issue, vrrpTrackedServices(c.vrrp));
+    vrrpChecks(c, issue);
     addressCrossChecks(c.services ?? [], issue);
     const watchTargets = watchChecks(c, issue);
     let routerIdValue = c.routerId;
@@ -188,3 +197,4 @@ export type AnnounceConfig = Config['announce'][number];
 export type ListenConfig = NonNullable<Config['listen']>;
 export type ServiceConfig = NonNullable<Config['services']>[number];
 export type MetricsConfig = NonNullable<Config['metrics']>;
+export type { VrrpConfig } from './vrrp-schema.js';

@@ -7,6 +7,7 @@ import type { Config, ServiceConfig } from './config-schema.js';
 import { kebabCase } from './fields.js';
 import { checkToFile } from './checks/index.js';
 import { serviceExtrasToFile } from './services-schema.js';
+import { vrrpToFile } from './vrrp-schema.js';
 import { Secret } from './secret.js';
 
 /** camelCase keys back to the file's kebab-case; absent values dropped; secrets redacted. */
@@ -114,6 +115,7 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
     ),
     services: cfg.services?.map(serviceToFile),
     watch: cfg.watch && watchToFile(cfg.watch),
+    vrrp: cfg.vrrp?.map(vrrpToFile),
   });
 }
 

@@ -73,7 +73,8 @@ const serviceName = () =>
 
 const serviceShape = {
   name: serviceName(),
-  prefixes: list(prefixField(), 'a list of prefixes').min(1, 'the list is empty (expected at least one prefix)'),
+  /** Empty only for a service that another way out (VRRP, DNS) uses: serviceChecks says so. */
+  prefixes: list(prefixField(), 'a list of prefixes').default([]),
   check: checkSchema(),
   rise: integer(1, 100).default(HEALTH_DEFAULTS.rise),
   fall: integer(1, 100).default(HEALTH_DEFAULTS.fall),
@@ -171,10 +172,11 @@ export interface ServiceCheckInput {
 /**
  * Service names unique; a prefix in at most one service and never also in
  * `announce` (two owners would fight over one route); inside `allow`; each
- * prefix's neighbors exist and carry its family. Returns, per service and
+ * prefix's neighbors exist and carry its family; prefixes present unless the
+ * service is in `usedBeyondBgp` (tracked by VRRP or DNS). Returns, per service and
  * prefix, the neighbors that receive it.
  */
-export function serviceChecks(c: ServiceCheckInput, issue: IssueSink): string[][][] {
+export function serviceChecks(c: ServiceCheckInput, issue: IssueSink, usedBeyondBgp: ReadonlySet<string> = new Set()): string[][][] {
   const services = c.services ?? [];
   const names = new Map<string, number>();
   const owner = new Map<string, string>();
@@ -190,6 +192,10 @@ export function serviceChecks(c: ServiceCheckInput, issue: IssueSink): string[][
     const first = names.get(s.name);
     if (first !== undefined) issue(['services', i, 'name'], `${s.name} is already the name of services[${first}] (expected each service name once)`);
     else names.set(s.name, i);
+    // A service that only drives VRRP (or DNS) announces nothing over BGP.
+    if (s.prefixes.length === 0 && !usedBeyondBgp.has(s.name)) {
+      issue(['services', i, 'prefixes'], 'missing or empty (expected at least one prefix, unless a vrrp or dns entry uses the service)');
+    }
 
     return s.prefixes.map((text, j) => {
       const parsed = parsePrefixText(text);
