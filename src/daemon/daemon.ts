@@ -35,6 +35,7 @@ import { Announcer, type AnnouncementSink } from './announcer.js';
 import { diffConfig, sameValue } from './config-diff.js';
 import type { DaemonControl, ReloadResult } from '../control/daemon-control.js';
 import { listenerTtlProblem, Speaker } from './speaker.js';
+import { vrrpLinksFor, type VrrpLinks, type VrrpLinksOptions } from './vrrp-links.js';
 
 export interface DaemonOptions {
   /** The file reloads read; absent for a config built from the command line. */
@@ -44,6 +45,8 @@ export interface DaemonOptions {
   readonly version: string;
   /** Default: iproute2 on this host (only made when a service has `address` or the config has `watch`). */
   readonly addressSystem?: AddressSystem;
+  /** VRRP's raw sockets and address changes; default the floatd_vrrp addon and iproute2. */
+  readonly vrrpIo?: Pick<VrrpLinksOptions, 'addon' | 'addresses'>;
 }
 
 interface Closable {
@@ -53,6 +56,7 @@ interface Closable {
 export class Daemon {
   private readonly speaker: Speaker;
   private readonly announcer: Announcer;
+  private readonly vrrp: VrrpLinks | undefined;
   private readonly watches = new Map<string, AddressWatch>();
   private gate: AddressGate | undefined;
   private watchEntries: WatchEntries | undefined;
@@ -101,6 +105,8 @@ export class Daemon {
       log,
       createProbe: (spec, service) => this.probeFor(spec, service),
     });
+    // Throws here, before anything opens, when VRRP is configured but cannot run (no addon).
+    this.vrrp = vrrpLinksFor(cfg.vrrp, this.announcer, { log, clock, ...opts.vrrpIo });
   }
 
   /**
@@ -137,6 +143,7 @@ export class Daemon {
         clock: opts.clock,
         process: () => sampler.sample(),
         version: opts.version,
+        vrrp: () => this.vrrp?.snapshot() ?? [],
       });
       this.announcer.observe(metrics);
       this.closables.push(await startMetricsServer(cfg.metrics.listen, () => metrics.render(), opts.log));
@@ -157,6 +164,11 @@ export class Daemon {
     }
     this.announcer.start();
     this.watchEntries?.start();
+    if (this.vrrp) {
+      const vrrp = this.vrrp;
+      this.closables.push({ close: () => vrrp.stop() });
+      await vrrp.start();
+    }
   }
 
   /**
@@ -193,14 +205,24 @@ export class Daemon {
   /** What the control socket serves. */
   control(): DaemonControl {
     return {
-      status: () => ({ ...this.speaker.status(), services: this.announcer.status() }),
+      status: () => ({ ...this.speaker.status(), services: this.announcer.status(), ...(this.vrrp ? { vrrp: this.vrrp.status() } : {}) }),
       peers: () => this.speaker.status(),
       routes: () => this.speaker.routes(),
       services: () => this.announcer.status(),
       events: (limit) => this.announcer.events(limit),
-      maintenance: (on, service) => ({ services: this.announcer.setMaintenance(on, service, 'operator command') }),
-      drain: async (service) => ({ services: await this.announcer.drain(service) }),
+      maintenance: (on, service) => {
+        const services = this.announcer.setMaintenance(on, service, 'operator command');
+        this.vrrp?.refresh();
+        return { services };
+      },
+      drain: async (service) => {
+        const drained = this.announcer.drain(service);
+        // VRRP gives up at the start of a drain: its addresses cannot carry GRACEFUL_SHUTDOWN.
+        this.vrrp?.refresh();
+        return { services: await drained };
+      },
       reload: () => this.reload(),
+      vrrp: () => this.vrrp?.status() ?? [],
     };
   }
 
@@ -254,6 +276,8 @@ export class Daemon {
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // VRRP first: the addresses go and a Backup takes over within its skew time.
+      await this.vrrp?.stop();
       await this.announcer.shutdown();
       this.watchEntries?.stop();
       const stopped = this.speaker.stop();
