@@ -5,6 +5,7 @@
 import type { PathAttributes } from '../bgp/codec/types.js';
 import type { AnnouncerServiceStatus } from '../daemon/announcer.js';
 import type { PeerStatusEntry, SpeakerStatus } from '../daemon/speaker.js';
+import type { VrrpView } from './format-vrrp.js';
 
 export type PeerView = PeerStatusEntry;
 
@@ -45,7 +46,7 @@ export interface DnsRecordView {
 export type ServicesView = readonly ServiceView[] | { readonly services: readonly ServiceView[] };
 
 /** What `status` returns: the speaker's status plus the services. */
-export type DaemonStatus = SpeakerStatus & { readonly services?: readonly ServiceView[] };
+export type DaemonStatus = SpeakerStatus & { readonly services?: readonly ServiceView[]; readonly vrrp?: readonly VrrpView[] };
 
 export interface EventView {
   /** Wall-clock time: ISO 8601 text, or milliseconds since the epoch. */

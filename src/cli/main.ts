@@ -14,6 +14,7 @@ import { formatRoutes } from './format-routes.js';
 import { formatServices } from './format-services.js';
 import type { EventsView, NeighborRoutesView, PeersView, ServicesView } from './format-views.js';
 import { formatStatus, type DaemonStatus } from './status.js';
+import { formatVrrp, type VrrpView } from './format-vrrp.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -77,7 +78,7 @@ function socketOf(command: string, values: { socket?: string | undefined; config
 }
 
 /** A read-only view: JSON with --json, else the formatter's text. */
-function view(command: 'status' | 'peers' | 'routes' | 'services', format: (result: unknown) => string) {
+function view(command: 'status' | 'peers' | 'routes' | 'services' | 'vrrp', format: (result: unknown) => string) {
   return async (args: string[]): Promise<number> => {
     const { values } = parse(command, () => parseArgs({ args, options: SOCKET_OPTIONS, strict: true }));
     const result = await request(socketOf(command, values), command, READ_TIMEOUT_MS);
@@ -189,6 +190,19 @@ serving or not, prefixes announced and held back, the last check).
 
 ${SOCKET_HELP}`,
     run: view('status', (r) => formatStatus(r as DaemonStatus)),
+  },
+  vrrp: {
+    synopsis: 'vrrp',
+    summary: 'each VRRP instance: state, the Active router and\nits priority, the last transition and why',
+    help: `Usage: floatd vrrp [--json] [--socket PATH | --config FILE]
+
+One line per VRRP instance (state, the priority advertised now, the Active
+router heard or this host, with its priority, and the last transition with
+its reason), then each instance in detail: addresses, what the tracked
+services say, and received packets dropped by reason.
+
+${SOCKET_HELP}`,
+    run: view('vrrp', (r) => formatVrrp(r as VrrpView[])),
   },
   peers: {
     synopsis: 'peers',

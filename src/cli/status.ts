@@ -3,6 +3,7 @@
 
 import { hms, table } from './format-table.js';
 import type { DaemonStatus, ServiceView } from './format-views.js';
+import { formatVrrpSummary } from './format-vrrp.js';
 
 export type { DaemonStatus } from './format-views.js';
 
@@ -42,5 +43,6 @@ export function formatStatus(s: DaemonStatus): string {
     }
     out += `\n${table(svc)}\n`;
   }
+  if (s.vrrp && s.vrrp.length > 0) out += `\n${formatVrrpSummary(s.vrrp)}\n`;
   return out;
 }

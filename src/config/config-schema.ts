@@ -11,6 +11,7 @@ import { metricsActionsSchema } from './metrics-actions-schema.js';
 import { neighborSchema } from './neighbor-schema.js';
 import { serviceChecks, servicesSchema } from './services-schema.js';
 import type { SecretSources } from './neighbor-schema.js';
+import { vrrpChecks, vrrpSchema, vrrpTrackedServices } from './vrrp-schema.js';
 
 export const DEFAULT_CONTROL_SOCKET = '/run/floatd/floatd.sock';
 /** Owner and group may use the control socket; others may not. */
@@ -149,16 +150,20 @@ export const configSchema = (environment: ConfigEnvironment) =>
       services: servicesSchema().optional(),
       watch: watchSchema().optional(),
       dns: dnsSchema(environment).optional(),
+      vrrp: vrrpSchema().optional(),
       preset: expandedPreset(),
     },
-    'a mapping with at least local-as and neighbors',
+    'a mapping with at least local-as and neighbors (or services that dns or vrrp use)',
   ).transform((given, ctx) => {
     const issue = (path: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path, message });
     const c = { ...given, neighbors: given.neighbors ?? [] };
     const dnsRecords = dnsChecks(c, issue);
-    outletChecks({ ...c, neighborsGiven: given.neighbors !== undefined }, (i) => (dnsRecords[i]?.length ?? 0) > 0, issue);
+    const tracked = vrrpTrackedServices(c.vrrp);
+    const usedElsewhere = (i: number): boolean => (dnsRecords[i]?.length ?? 0) > 0 || tracked.has(c.services?.[i]?.name ?? '');
+    outletChecks({ ...c, neighborsGiven: given.neighbors !== undefined }, usedElsewhere, issue);
     const { announceTargets } = crossChecks(c, issue);
     const serviceTargets = serviceChecks(c, issue);
+    vrrpChecks(c, issue);
     addressCrossChecks(c.services ?? [], issue);
     const watchTargets = watchChecks(c, issue);
     let routerIdValue = c.routerId;
@@ -198,3 +203,4 @@ export type ListenConfig = NonNullable<Config['listen']>;
 export type ServiceConfig = NonNullable<Config['services']>[number];
 export type MetricsConfig = NonNullable<Config['metrics']>;
 export type { DnsConfig, DnsRecordConfig } from './dns-schema.js';
+export type { VrrpConfig } from './vrrp-schema.js';

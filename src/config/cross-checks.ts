@@ -99,19 +99,22 @@ export interface OutletCheckInput {
   /** False when the key is absent (reported as missing rather than empty). */
   readonly neighborsGiven: boolean;
   readonly services?: readonly { readonly prefixes: readonly string[] }[] | undefined;
+  /** VRRP entries move addresses by themselves, tracked services or not. */
+  readonly vrrp?: readonly unknown[] | undefined;
 }
 
 /**
  * Every service needs a way out: BGP prefixes, or another user of its
  * health (dns records, vrrp). BGP neighbors are needed unless some service
- * has another way out; prefixes without neighbors are reported per prefix.
+ * has another way out or VRRP entries move addresses; prefixes without
+ * neighbors are reported per prefix.
  */
 export function outletChecks(c: OutletCheckInput, usedElsewhere: (service: number) => boolean, issue: IssueSink): void {
   const services = c.services ?? [];
   services.forEach((s, i) => {
     if (s.prefixes.length === 0 && !usedElsewhere(i)) issue(['services', i, 'prefixes'], 'the list is empty (expected at least one prefix, or a service used by dns or vrrp)');
   });
-  if (c.neighbors.length > 0 || services.some((_, i) => usedElsewhere(i))) return;
-  if (!c.neighborsGiven) issue(['neighbors'], 'missing (expected a list of neighbors; only a config whose services use dns or vrrp may have none)');
-  else issue(['neighbors'], 'the list is empty (expected at least one neighbor, unless services use dns or vrrp)');
+  if (c.neighbors.length > 0 || (c.vrrp ?? []).length > 0 || services.some((_, i) => usedElsewhere(i))) return;
+  if (!c.neighborsGiven) issue(['neighbors'], 'missing (expected a list of neighbors; only a config with vrrp entries or services that use dns may have none)');
+  else issue(['neighbors'], 'the list is empty (expected at least one neighbor, unless there are vrrp entries or services that use dns)');
 }

@@ -8,6 +8,7 @@ import { kebabCase } from './fields.js';
 import { checkToFile } from './checks/index.js';
 import { serviceExtrasToFile } from './services-schema.js';
 import { dnsToFile, serviceDnsToFile } from './dns-schema.js';
+import { vrrpToFile } from './vrrp-schema.js';
 import { Secret } from './secret.js';
 
 /** camelCase keys back to the file's kebab-case; absent values dropped; secrets redacted. */
@@ -117,6 +118,7 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
     services: cfg.services?.map(serviceToFile),
     watch: cfg.watch && watchToFile(cfg.watch),
     dns: cfg.dns && dnsToFile(cfg.dns),
+    vrrp: cfg.vrrp?.map(vrrpToFile),
   });
 }
 

@@ -176,7 +176,8 @@ export interface ServiceCheckInput {
 /**
  * Service names unique; a prefix in at most one service and never also in
  * `announce` (two owners would fight over one route); inside `allow`; each
- * prefix's neighbors exist and carry its family. Returns, per service and
+ * prefix's neighbors exist and carry its family; prefixes present unless the
+ * service is in `usedBeyondBgp` (tracked by VRRP or DNS). Returns, per service and
  * prefix, the neighbors that receive it.
  */
 export function serviceChecks(c: ServiceCheckInput, issue: IssueSink): string[][][] {

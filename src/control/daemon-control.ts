@@ -31,4 +31,6 @@ export interface DaemonControl {
   drain(service?: string): Promise<MaintenanceResult>;
   /** Re-reads the config file. */
   reload(): Promise<ReloadResult>;
+  /** Per VRRP instance: state, the Active router and its priority, the last transition and its reason. */
+  vrrp?(): unknown;
 }

@@ -21,5 +21,8 @@ export async function dispatch(control: DaemonControl, req: Request): Promise<un
       return control.drain(req.args.service);
     case 'reload':
       return control.reload();
+    case 'vrrp':
+      // A daemon without VRRP has no instances to show.
+      return control.vrrp?.() ?? [];
   }
 }

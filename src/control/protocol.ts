@@ -16,6 +16,7 @@ const ARGS = {
   maintenance: z.object({ on: z.boolean(), service: service.optional() }).strict(),
   drain: z.object({ service: service.optional() }).strict(),
   reload: z.object({}).strict(),
+  vrrp: z.object({}).strict(),
 } as const;
 
 export type Command = keyof typeof ARGS;

@@ -241,6 +241,11 @@ export class Announcer {
     if (t) this.eventLog.record(service, t.health.state.name, reason);
   }
 
+  /** A transition of something the services drive (a VRRP instance) in the same event log. */
+  noteTransition(source: string, from: string, to: string, reason: string, atMs: number): void {
+    this.eventLog.transition(source, from, to, reason, atMs);
+  }
+
   /** Adds an observer; returns the function that removes it. */
   observe(o: AnnouncerObserver): () => void {
     return this.observers.add(o);

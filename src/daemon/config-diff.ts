@@ -38,6 +38,7 @@ export const TOP_LEVEL_KEYS: Readonly<Record<string, TopLevelKeyClass>> = {
   neighbors: { kind: 'section' },
   announce: { kind: 'section' },
   services: { kind: 'section' },
+  vrrp: restart('VRRP instances open their sockets once at start; restart floatd to change VRRP'),
 };
 
 /** `session`: the session is reset; `routes`: only the Adj-RIB-Out is re-synced; `info`: nothing on the wire. */

@@ -37,6 +37,7 @@ import { createDnsLinks, dnsReloadProblem, type DnsLinks } from './dns-links.js'
 import type { DaemonControl, ReloadResult } from '../control/daemon-control.js';
 import { DesiredRoutes } from './desired-routes.js';
 import { listenerTtlProblem, Speaker } from './speaker.js';
+import { vrrpLinksFor, type VrrpLinks, type VrrpLinksOptions } from './vrrp-links.js';
 
 export interface DaemonOptions {
   /** The file reloads read; absent for a config built from the command line. */
@@ -46,6 +47,8 @@ export interface DaemonOptions {
   readonly version: string;
   /** Default: iproute2 on this host (only made when a service has `address` or the config has `watch`). */
   readonly addressSystem?: AddressSystem;
+  /** VRRP's raw sockets and address changes; default the floatd_vrrp addon and iproute2. */
+  readonly vrrpIo?: Pick<VrrpLinksOptions, 'addon' | 'addresses'>;
 }
 
 interface Closable {
@@ -55,6 +58,7 @@ interface Closable {
 export class Daemon {
   private readonly speaker: Speaker;
   private readonly announcer: Announcer;
+  private readonly vrrp: VrrpLinks | undefined;
   private readonly watches = new Map<string, AddressWatch>();
   private gate: AddressGate | undefined;
   private watchEntries: WatchEntries | undefined;
@@ -107,6 +111,8 @@ export class Daemon {
       createProbe: (spec, service) => this.probeFor(spec, service),
     });
     this.dns = createDnsLinks(cfg, this.announcer, clock, log);
+    // Throws here, before anything opens, when VRRP is configured but cannot run (no addon).
+    this.vrrp = vrrpLinksFor(cfg.vrrp, this.announcer, { log, clock, ...opts.vrrpIo });
   }
 
   /**
@@ -144,6 +150,7 @@ export class Daemon {
         process: () => sampler.sample(),
         version: opts.version,
         dns: () => this.dns?.counters(),
+        vrrp: () => this.vrrp?.snapshot() ?? [],
       });
       this.announcer.observe(metrics);
       const control = this.control();
@@ -180,6 +187,11 @@ export class Daemon {
     this.announcer.start();
     this.dns?.start();
     this.watchEntries?.start();
+    if (this.vrrp) {
+      const vrrp = this.vrrp;
+      this.closables.push({ close: () => vrrp.stop() });
+      await vrrp.start();
+    }
   }
 
   /**
@@ -216,19 +228,25 @@ export class Daemon {
   /** What the control socket serves. */
   control(): DaemonControl {
     return {
-      status: () => ({ ...this.speaker.status(), services: this.servicesStatus() }),
+      status: () => ({ ...this.speaker.status(), services: this.servicesStatus(), ...(this.vrrp ? { vrrp: this.vrrp.status() } : {}) }),
       peers: () => this.speaker.status(),
       routes: () => this.speaker.routes(),
       services: () => this.servicesStatus(),
       events: (limit) => this.announcer.events(limit),
-      maintenance: (on, service) => ({ services: this.announcer.setMaintenance(on, service, 'operator command') }),
+      maintenance: (on, service) => {
+        const services = this.announcer.setMaintenance(on, service, 'operator command');
+        this.vrrp?.refresh();
+        return { services };
+      },
       drain: async (service) => {
         const drained = this.announcer.drain(service);
-        // A drain starts by taking the DNS records away.
+        // A drain starts by taking the DNS records away; VRRP gives up too (its addresses cannot carry GRACEFUL_SHUTDOWN).
         this.dns?.refresh();
+        this.vrrp?.refresh();
         return { services: await drained };
       },
       reload: () => this.reload(),
+      vrrp: () => this.vrrp?.status() ?? [],
     };
   }
 
@@ -286,6 +304,8 @@ export class Daemon {
     this.stopping ??= (async () => {
       // The deletes go out now, beside the withdraws; waited for (bounded) only once the Cease is sent.
       const dnsDeleted = this.dns?.stop();
+      // VRRP first: the addresses go and a Backup takes over within its skew time.
+      await this.vrrp?.stop();
       await this.announcer.shutdown();
       this.watchEntries?.stop();
       const stopped = this.speaker.stop();

@@ -44,6 +44,8 @@ export interface DaemonMetricsOptions {
   /** Process figures at scrape time; a ProcessSampler's `sample` in the daemon. */
   readonly process: () => ProcessSample;
   readonly version: string;
+  /** VRRP instances (src/daemon/vrrp-links.ts); absent or empty without a vrrp section. */
+  readonly vrrp?: () => readonly VrrpSnapshot[];
   /** DNS record updates (src/daemon/dns-links.ts); absent or undefined without a dns section. */
   readonly dns?: () => DnsSnapshot | undefined;
 }
@@ -55,6 +57,18 @@ export interface DnsSnapshot {
   /** Wall-clock ms of the last accepted UPDATE. */
   readonly lastSuccessMs: number | undefined;
 }
+
+/** The fields of a VRRP instance's status that are exported. */
+export interface VrrpSnapshot {
+  readonly name: string;
+  readonly state: string;
+  /** The priority advertised now: 0 while a tracked service is not serving. */
+  readonly priority: number;
+  readonly transitions: number;
+}
+
+/** RFC 9568 6.4 states, with its renamed Master ("Active"). */
+export const VRRP_STATES: readonly string[] = ['Initialize', 'Backup', 'Active'];
 
 /** RFC 4271 8.2.2 session states, in order. */
 export const PEER_STATES: readonly string[] = ['Idle', 'Connect', 'Active', 'OpenSent', 'OpenConfirm', 'Established'];
@@ -88,7 +102,7 @@ export class DaemonMetrics implements AnnouncerObserver {
   private readonly startedAt: number;
   private rendered = false;
   /** Read once per scrape, so every family of a scrape shows the same moment. */
-  private snap: { peers: readonly PeerSnapshot[]; services: readonly ServiceSnapshot[]; now: number; process: ProcessSample } | undefined;
+  private snap: { peers: readonly PeerSnapshot[]; services: readonly ServiceSnapshot[]; now: number; process: ProcessSample; vrrp: readonly VrrpSnapshot[] } | undefined;
 
   constructor(private readonly o: DaemonMetricsOptions) {
     const r = this.registry;
@@ -144,6 +158,8 @@ export class DaemonMetrics implements AnnouncerObserver {
     );
     this.withdraws = r.counter('floatd_service_withdraws_total', "Times the service's prefixes were withdrawn (a failed check, maintenance, a drain's end or a reload).", ['service']);
 
+    this.vrrpFamilies();
+
     proc('floatd_process_resident_memory_bytes', 'Resident set size of the floatd process.', 'gauge', (p) => p.residentMemoryBytes);
     proc('floatd_process_cpu_seconds_total', 'User and system CPU time used by the floatd process.', 'counter', (p) => p.cpuSeconds);
     proc('floatd_process_start_time_seconds', 'Start time of the floatd process, Unix time in seconds.', 'gauge', (p) => p.startTimeSeconds);
@@ -175,6 +191,21 @@ export class DaemonMetrics implements AnnouncerObserver {
     r.collected('floatd_dns_updates_sent_total', 'DNS UPDATEs sent to the primary for the services\' records (retries included).', 'counter', [], dns((d) => d.updatesSent));
     r.collected('floatd_dns_updates_failed_total', 'DNS UPDATEs that failed: an error rcode, no answer, or an answer that did not verify.', 'counter', [], dns((d) => d.updatesFailed));
     r.collected('floatd_dns_last_success_timestamp_seconds', 'When the primary last accepted an UPDATE, Unix time in seconds; absent before the first.', 'gauge', [], dns((d) => (d.lastSuccessMs === undefined ? undefined : d.lastSuccessMs / 1000)));
+  }
+
+  /** VRRP: read from the instances' status at scrape time, like the services. */
+  private vrrpFamilies(): void {
+    const r = this.registry;
+    const vrrp = (): readonly VrrpSnapshot[] => this.snap?.vrrp ?? [];
+    r.collected('floatd_vrrp_state', 'VRRP instance state (RFC 9568 6.4): 1 for the current state, 0 for the others.', 'gauge', ['instance', 'state'], () =>
+      vrrp().flatMap((v) => oneHot(VRRP_STATES, v.state, (state) => ({ instance: v.name, state }))),
+    );
+    r.collected('floatd_vrrp_priority', 'The priority the VRRP instance advertises now; 0 while a tracked service is not serving.', 'gauge', ['instance'], () =>
+      vrrp().map((v) => [{ instance: v.name }, v.priority] as const),
+    );
+    r.collected('floatd_vrrp_transitions_total', 'VRRP state changes of the instance since floatd started.', 'counter', ['instance'], () =>
+      vrrp().map((v) => [{ instance: v.name }, v.transitions] as const),
+    );
   }
 
   probe(o: ProbeObservation): void {
@@ -210,7 +241,7 @@ export class DaemonMetrics implements AnnouncerObserver {
       this.probeTimeouts.init({ service: s.name });
       this.withdraws.init({ service: s.name });
     }
-    this.snap = { peers: this.o.peers().peers, services, now, process: this.o.process() };
+    this.snap = { peers: this.o.peers().peers, services, now, process: this.o.process(), vrrp: this.o.vrrp?.() ?? [] };
     try {
       return renderExposition(this.registry.collect());
     } finally {

@@ -49,6 +49,12 @@ export interface VrrpState {
   readonly activeHeard: boolean;
   /** The Active said it was leaving (priority 0), for the reason of the takeover. */
   readonly activeLeft?: boolean;
+  /**
+   * Since startup, until the first master-down interval runs out: nobody has
+   * been heard yet, but an Active may well exist, so a tracked service that
+   * starts serving does not make this router take over at once.
+   */
+  readonly listening?: boolean;
   /** When a lower-priority Active was first tolerated under the preempt delay. */
   readonly lowerSince?: number;
   /** Last time a lower-priority advert was answered while Active (at most one answer per interval). */
@@ -196,7 +202,7 @@ export function step(s: VrrpState, ev: VrrpEvent, now: number): Step {
       if (s.name !== 'Initialize') return { state: s, actions };
       // RFC 9568 6.4.1: the owner takes over at once; everyone else listens first.
       if (prio === OWNER_PRIORITY) return { state: becomeActive(s, now, 'address owner (priority 255)', actions), actions };
-      const next = moveTo({ ...s, activeIntervalMs: s.params.advertIntervalMs }, 'Backup', now, 'startup', actions);
+      const next = moveTo({ ...s, activeIntervalMs: s.params.advertIntervalMs, listening: true }, 'Backup', now, 'startup', actions);
       actions.push(armDown(next));
       return { state: next, actions };
     }
@@ -212,7 +218,7 @@ export function step(s: VrrpState, ev: VrrpEvent, now: number): Step {
 
     case 'master-down-timer': {
       if (s.name !== 'Backup') return { state: s, actions };
-      const quiet = { ...s, activeHeard: false, activeLeft: undefined, activeAddress: undefined, activePriority: undefined };
+      const quiet = { ...s, activeHeard: false, activeLeft: undefined, activeAddress: undefined, activePriority: undefined, listening: undefined };
       if (prio === 0) {
         // Not serving: keep listening, take over once serving again.
         actions.push(armDown(quiet));
@@ -241,7 +247,7 @@ export function step(s: VrrpState, ev: VrrpEvent, now: number): Step {
       }
       if (s.name === 'Backup') {
         // Serving again with nobody Active: no reason to wait another master-down interval.
-        if (prio === 0 && !s.activeHeard) return { state: becomeActive(next, now, 'tracked service serving again and no Active router heard', actions), actions };
+        if (prio === 0 && !s.activeHeard && s.listening !== true) return { state: becomeActive(next, now, 'tracked service serving again and no Active router heard', actions), actions };
         actions.push(armDown(next));
       }
       return { state: next, actions };

@@ -18,8 +18,9 @@ import { COMMANDS } from '../../src/cli/main.js';
 import { formatStatus, type DaemonStatus } from '../../src/cli/status.js';
 import { startControlServer, type ControlServer } from '../../src/control/server.js';
 import type { DaemonControl } from '../../src/control/daemon-control.js';
-import { EVENTS, ROUTES, STATUS } from './samples.js';
+import { EVENTS, ROUTES, STATUS, VRRP } from './samples.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { formatVrrp } from '../../src/cli/format-vrrp.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(REPO, 'bin', 'floatd.js');
@@ -46,6 +47,7 @@ const control: DaemonControl = {
   peers: () => ({ routerId: STATUS.routerId, localAs: STATUS.localAs, peers: STATUS.peers }),
   routes: () => ROUTES,
   services: () => STATUS.services,
+  vrrp: () => VRRP,
   events: (limit) => (limit === undefined ? EVENTS : EVENTS.slice(-limit)),
   maintenance: (on, service) => {
     calls.push(`maintenance ${on} ${service ?? '*'}`);
@@ -83,6 +85,7 @@ test('views print their text by default and the daemon answer with --json', T, a
     ['routes', ROUTES, formatRoutes(ROUTES as unknown as NeighborRoutesView[])],
     ['services', STATUS.services, formatServices(STATUS.services as unknown as ServicesView)],
     ['events', EVENTS, formatEvents(EVENTS as EventsView)],
+    ['vrrp', VRRP, formatVrrp(VRRP)],
   ];
   const runs = await Promise.all(views.map(([command]) => Promise.all([floatd(command, '--socket', socket), floatd(command, '--json', '--socket', socket)])));
   views.forEach(([command, json, text], i) => {

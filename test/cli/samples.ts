@@ -2,6 +2,7 @@
 // the end-to-end CLI test. Written by hand in the daemon's field names.
 
 import type { EventView } from '../../src/cli/format-views.js';
+import type { VrrpView } from '../../src/cli/format-vrrp.js';
 
 export const PEER_UP = {
   address: '169.254.169.254',
@@ -138,4 +139,23 @@ export const EVENTS: EventView[] = [
   { at: '2025-03-01T10:00:05.000Z', atMs: 5000, service: 'web', from: 'RISING', to: 'UP', reason: '3 checks passed in a row', kind: 'transition' },
   { at: '2025-03-01T10:00:06.900Z', atMs: 6900, service: 'db', from: 'UP', to: 'UP', reason: 'maintenance on: operator', kind: 'command' },
   { at: '2025-03-01T10:00:07.000Z', atMs: 7000, service: 'db', from: 'UP', to: 'DISABLED', reason: 'disabled by operator: maintenance', kind: 'transition' },
+];
+
+/** `vrrp`: one instance that gave up for its service. */
+export const VRRP: VrrpView[] = [
+  {
+    name: 'web-vip',
+    interface: 'eth0',
+    vrid: 51,
+    state: 'Backup',
+    priority: 0,
+    configuredPriority: 150,
+    addresses: ['192.0.2.10/24'],
+    track: ['web'],
+    active: { address: '192.0.2.3', priority: 100 },
+    last: { from: 'Active', to: 'Backup', reason: 'tracked service not serving: giving up mastership' },
+    tracking: { tracked: false, reason: 'web not serving' },
+    transitions: 3,
+    dropped: { ERR_VRRP_TTL: 2 },
+  },
 ];

@@ -119,7 +119,7 @@ test('without another way out, prefixes and neighbors are still required', () =>
   const svc = ['services:', '  - name: web', '    check: { tcp: { host: 127.0.0.1, port: 80 } }'];
   assert.deepEqual(problems([...HEAD, ...NEIGHBORS, ...svc]), ['services[0].prefixes: the list is empty (expected at least one prefix, or a service used by dns or vrrp)']);
   assert.deepEqual(problems([...HEAD, ...DNS, 'services:', '  - { name: web, prefixes: [192.0.2.10/32], check: { tcp: { host: 127.0.0.1, port: 80 } } }']), [
-    'neighbors: missing (expected a list of neighbors; only a config whose services use dns or vrrp may have none)',
+    'neighbors: missing (expected a list of neighbors; only a config with vrrp entries or services that use dns may have none)',
     'services[0].prefixes[0]: 192.0.2.10/32 is ipv4 but no neighbor carries ipv4 (expected a neighbor with ipv4 in families)',
   ]);
 });

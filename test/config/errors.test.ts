@@ -39,7 +39,7 @@ const cases: Case[] = [
   { name: 'AS too large', text: withNeighbor([]).replace('64512', '4294967296'), line: 5, col: 14, path: 'neighbors[0].peer-as', match: /is out of range \(expected an AS number/ },
   { name: 'AS as a string', text: withNeighbor([]).replace('64512', '"64512"'), line: 5, col: 14, path: 'neighbors[0].peer-as', match: /got a string \(expected an AS number/ },
   { name: 'missing peer-as', text: 'router-id: 1.1.1.1\nlocal-as: 1\nneighbors:\n  - address: 10.0.0.1\n', line: 4, col: 5, path: 'neighbors[0].peer-as', match: /^missing \(expected an AS number/ },
-  { name: 'missing neighbors', text: 'router-id: 1.1.1.1\nlocal-as: 1\n', line: 1, col: 1, path: 'neighbors', match: /^missing \(expected a list of neighbors; only a config whose services use dns or vrrp may have none\)/ },
+  { name: 'missing neighbors', text: 'router-id: 1.1.1.1\nlocal-as: 1\n', line: 1, col: 1, path: 'neighbors', match: /^missing \(expected a list of neighbors; only a config with vrrp entries or services that use dns may have none\)/ },
   { name: 'empty neighbors', text: 'router-id: 1.1.1.1\nlocal-as: 1\nneighbors: []\n', line: 3, col: 12, path: 'neighbors', match: /expected at least one neighbor/ },
   { name: 'empty file', text: '# nothing\n', line: 1, col: 1, path: '(top level)', match: /got an empty value \(expected a mapping/ },
   { name: 'unknown top-level key', text: withNeighbor([], ['neighbours: []']), line: 6, col: 1, path: 'neighbours', match: /unknown key "neighbours", did you mean neighbors\? \(expected one of: router-id/ },

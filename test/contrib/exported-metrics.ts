@@ -24,6 +24,7 @@ export function exportedMetricNames(): Set<string> {
     clock: { now: () => 1_000 },
     process: () => ({ residentMemoryBytes: 1, cpuSeconds: 1, startTimeSeconds: 1, heapBytes: 1, eventLoopLag: { p50: 0, p99: 0, max: 0 } }),
     version: '0.0.0',
+    vrrp: () => [{ name: 'web-vip', state: 'Active', priority: 100, transitions: 1 }],
   });
   m.probe({ service: 'web', ok: false, durationMs: 1, timedOut: true, atMs: 1 });
   m.transition({ service: 'web', from: 'UP', to: 'FALLING', reason: 'failed', atMs: 1 });

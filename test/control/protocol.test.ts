@@ -9,7 +9,7 @@ const error = (line: string): string => {
 };
 
 test('every command is accepted with its arguments, args may be left out when none are needed', () => {
-  assert.deepEqual(COMMANDS, ['status', 'peers', 'routes', 'services', 'events', 'maintenance', 'drain', 'reload']);
+  assert.deepEqual(COMMANDS, ['status', 'peers', 'routes', 'services', 'events', 'maintenance', 'drain', 'reload', 'vrrp']);
   assert.deepEqual(parseRequest('{"command":"status"}'), { command: 'status', args: {} });
   assert.deepEqual(parseRequest('{"command":"peers","args":{}}'), { command: 'peers', args: {} });
   assert.deepEqual(parseRequest('{"command":"events","args":{"limit":1000}}'), { command: 'events', args: { limit: 1000 } });
@@ -25,9 +25,9 @@ test('the envelope: not JSON, not an object, unknown keys, unknown command (list
   assert.equal(error('[]'), 'request is not an object (expected {"command": ..., "args": {...}})');
   assert.equal(error('null'), 'request is not an object (expected {"command": ..., "args": {...}})');
   assert.equal(error('{"command":"status","x":1,"y":2}'), 'unknown key(s) x, y (expected only command, args)');
-  assert.equal(error('{"command":"rm -rf"}'), 'unknown command "rm -rf" (expected one of status, peers, routes, services, events, maintenance, drain, reload)');
-  assert.equal(error('{}'), 'unknown command undefined (expected one of status, peers, routes, services, events, maintenance, drain, reload)');
-  assert.equal(error('{"command":"toString"}'), 'unknown command "toString" (expected one of status, peers, routes, services, events, maintenance, drain, reload)');
+  assert.equal(error('{"command":"rm -rf"}'), 'unknown command "rm -rf" (expected one of status, peers, routes, services, events, maintenance, drain, reload, vrrp)');
+  assert.equal(error('{}'), 'unknown command undefined (expected one of status, peers, routes, services, events, maintenance, drain, reload, vrrp)');
+  assert.equal(error('{"command":"toString"}'), 'unknown command "toString" (expected one of status, peers, routes, services, events, maintenance, drain, reload, vrrp)');
   assert.equal(error('{"command":"status","args":[1]}'), 'args of status must be an object');
   assert.equal(error('{"command":"status","args":null}'), 'args of status must be an object');
 });

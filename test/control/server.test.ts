@@ -71,11 +71,13 @@ test('every command reaches its handler with its arguments; answers keep the req
     assert.deepEqual(await call(path, 'maintenance', { on: false, service: 'web' }), { services: ['web off'] });
     assert.deepEqual(await call(path, 'drain', { service: 'db' }), { services: ['db'] });
     assert.deepEqual(await request(path, 'reload'), { ok: true, changes: [] });
+    // A daemon without VRRP answers an empty list.
+    assert.deepEqual(await request(path, 'vrrp'), []);
     const answers = await exchange(path, '{"command":"status"}\n\n{"command":"events","args":{"limit":3}}\n{"command":"nope"}\n', 3);
     assert.deepEqual(answers, [
       { ok: true, result: { hello: 1 } },
       { ok: true, result: { limit: 3 } },
-      { ok: false, error: 'unknown command "nope" (expected one of status, peers, routes, services, events, maintenance, drain, reload)' },
+      { ok: false, error: 'unknown command "nope" (expected one of status, peers, routes, services, events, maintenance, drain, reload, vrrp)' },
     ]);
   } finally {
     await close(server);

@@ -87,8 +87,14 @@ function build(peers: () => unknown = () => speakerStatus, services: () => unkno
     process: () => fixedProcess,
     version: '1.2.3',
     dns: () => ({ updatesSent: 3, updatesFailed: 1, lastSuccessMs: 1_700_000_000_000 }),
+    vrrp: () => vrrpStatus,
   });
 }
+
+const vrrpStatus = [
+  { name: 'web-vip', state: 'Active', priority: 150, transitions: 2 },
+  { name: 'db-vip', state: 'Backup', priority: 0, transitions: 3 },
+];
 
 function feed(m: DaemonMetrics): void {
   m.probe({ service: 'web', ok: true, durationMs: 3, timedOut: false, atMs: 1 });
@@ -304,6 +310,20 @@ test('DaemonMetrics takes the speaker and announcer status functions as they are
     new DaemonMetrics({ peers: () => speaker.status(), services: () => announcer.status(), clock: realClock, process: () => fixedProcess, version: '1' });
   const m = wire({ status: () => speakerStatus as unknown as ReturnType<Speaker['status']> }, { status: () => servicesStatus as unknown as ReturnType<Announcer['status']> });
   assert.equal(scrape(m.render()).value('floatd_peer_up', { peer: '192.0.2.1' }), 1);
+});
+
+test('VRRP metrics: the state one-hot per instance, the priority advertised, transitions', () => {
+  const s = scrape(build().render());
+  for (const state of ['Initialize', 'Backup', 'Active']) {
+    assert.equal(s.value('floatd_vrrp_state', { instance: 'web-vip', state }), state === 'Active' ? 1 : 0, state);
+    assert.equal(s.value('floatd_vrrp_state', { instance: 'db-vip', state }), state === 'Backup' ? 1 : 0, state);
+  }
+  assert.equal(s.value('floatd_vrrp_priority', { instance: 'web-vip' }), 150);
+  assert.equal(s.value('floatd_vrrp_priority', { instance: 'db-vip' }), 0);
+  assert.equal(s.value('floatd_vrrp_transitions_total', { instance: 'db-vip' }), 3);
+  // Without VRRP: no series at all.
+  const none = new DaemonMetrics({ peers: () => ({ peers: [] }), services: () => [], clock: { now: () => 0 }, process: () => fixedProcess, version: '1' });
+  assert.equal(scrape(none.render()).all('floatd_vrrp_state').length, 0);
 });
 
 test('docs/metrics.md documents exactly the metrics floatd exports', () => {

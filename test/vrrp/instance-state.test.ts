@@ -198,6 +198,21 @@ test('tracking, give-up mode: serving again while another router is Active just 
   assert.deepEqual(kinds(on.actions), ['set-master-down']);
 });
 
+test('tracking at startup: a service that starts serving before the first master-down interval does not take over at once', () => {
+  // floatd starts its instances before the checks have passed: not serving, then serving a moment later.
+  const [, , serving, expiry] = run({}, [
+    [0, { kind: 'track', tracking: { kind: 'serving', serving: false } }],
+    [0, { kind: 'startup' }],
+    [50, { kind: 'track', tracking: { kind: 'serving', serving: true } }],
+    [3700, { kind: 'master-down-timer' }],
+  ]);
+  assert.equal(serving!.state.name, 'Backup');
+  assert.deepEqual(kinds(serving!.actions), ['set-master-down']);
+  // Nobody was heard for a whole interval: now it takes over.
+  assert.equal(expiry!.state.name, 'Active');
+  assert.equal(expiry!.state.last?.reason, 'no Active router heard');
+});
+
 test('tracking, weight mode: the priority moves by the weight, within 1..254; the owner is never weighted', () => {
   const s = active();
   const r = step(s, { kind: 'track', tracking: { kind: 'weight', weight: -60 } }, 5000);
