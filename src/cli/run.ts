@@ -23,7 +23,25 @@ export async function runConfig(cfg: Config, o: { configPath?: string; version: 
   const { log } = o;
   // Before the daemon starts, so checks and hooks never inherit systemd's notification socket.
   const notifier = systemdNotifier((err) => log.error({ err: err.message }, `cannot notify systemd: ${err.message}`));
-  const daemon = await Daemon.start(cfg, { ...(o.configPath !== undefined ? { configPath: o.configPath } : {}), clock: realClock, log, version: o.version });
+  // Signals are ours from the first moment: a SIGTERM while the daemon starts
+  // (its control socket may already answer) stops it cleanly once it has
+  // started, instead of killing it halfway with routes announced.
+  let pending: string | undefined;
+  let onStop = (signal: string): void => {
+    pending ??= signal;
+  };
+  let onReload = (): void => log.warn('SIGHUP while starting: the config just loaded stays');
+  process.on('SIGTERM', () => onStop('SIGTERM'));
+  process.on('SIGINT', () => onStop('SIGINT'));
+  process.on('SIGHUP', () => onReload());
+
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start(cfg, { ...(o.configPath !== undefined ? { configPath: o.configPath } : {}), clock: realClock, log, version: o.version });
+  } catch (e) {
+    notifier?.close();
+    throw e;
+  }
   log.info(
     {
       routerId: cfg.routerId,
@@ -46,7 +64,7 @@ export async function runConfig(cfg: Config, o: { configPath?: string; version: 
       setImmediate(() => process.exit(code));
     };
     let stopping = false;
-    const stop = (signal: string): void => {
+    onStop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
       const limit = STOP_TIMEOUT_MS + daemon.stopDrainMs();
@@ -70,15 +88,14 @@ export async function runConfig(cfg: Config, o: { configPath?: string; version: 
         },
       );
     };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => {
+    onReload = (): void => {
       log.info('SIGHUP: reloading the config');
       notifier?.reloading();
       void daemon.reload().then(
         (r) => notifier?.ready(r.ok ? 'config reloaded' : 'reload refused; the running config stays'),
         () => notifier?.ready('reload failed; the running config stays'),
       );
-    });
+    };
+    if (pending !== undefined) onStop(pending);
   });
 }
