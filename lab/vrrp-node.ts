@@ -7,6 +7,7 @@
 // transition is written to stdout as a JSON line, with a monotonic time.
 
 import { performance } from 'node:perf_hooks';
+import { IprouteAddressPort } from '../src/daemon/addresses/iproute-port.js';
 import { VrrpInstance, type VrrpInstanceConfig } from '../src/vrrp/vrrp-instance.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as VrrpInstanceConfig;
@@ -15,6 +16,7 @@ const say = (o: object): void => {
 };
 
 const vrrp = new VrrpInstance(config, {
+  addresses: new IprouteAddressPort(),
   onTransition: (t) => say({ event: 'transition', from: t.from, to: t.to, reason: t.reason }),
 });
 

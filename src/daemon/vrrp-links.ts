@@ -9,6 +9,7 @@
 import type { AnnouncerObserver } from '../announce/observer.js';
 import type { VrrpConfig } from '../config/vrrp-schema.js';
 import type { Logger } from '../util/log.js';
+import { IprouteAddressPort } from './addresses/iproute-port.js';
 import type { Transition, VrrpStateName } from '../vrrp/instance-state.js';
 import type { VrrpAddon } from '../vrrp/native-io.js';
 import { VrrpInstance, type VrrpAddressPort, type VrrpInstanceConfig, type VrrpStatus } from '../vrrp/vrrp-instance.js';
@@ -120,7 +121,7 @@ export class VrrpLinks implements AnnouncerObserver {
         log: opts.log,
         ...(opts.clock ? { clock: opts.clock } : {}),
         ...(opts.addon ? { addon: opts.addon } : {}),
-        ...(opts.addresses ? { addresses: opts.addresses } : {}),
+        addresses: opts.addresses ?? new IprouteAddressPort(),
         onTransition: (t) => {
           link.transitions += 1;
           opts.onTransition?.(config.name, t);

@@ -5,8 +5,6 @@
 // Received adverts and timer expiries come back as events.
 
 import type { AddressPort } from '../net/address-port.js';
-import { IprouteAddressPort } from '../daemon/addresses/iproute-port.js';
-import type { KernelAddress } from '../daemon/addresses/parse-addr-show.js';
 import type { Logger } from '../util/log.js';
 import { realClock, type Clock } from '../util/clock.js';
 import { initialVrrpState, step, effectivePriority, type Tracking, type Transition, type VrrpAction, type VrrpEvent, type VrrpState, type VrrpStateName } from './instance-state.js';
@@ -51,14 +49,26 @@ export class VrrpConfigError extends Error {
   override readonly name = 'VrrpConfigError';
 }
 
-/** Address changes, plus a look at the interface to find the source address. */
+/** An address on the interface as the port reads it: enough to pick the advert's source. */
+export interface ScannedAddress {
+  readonly family: 'ipv4' | 'ipv6';
+  /** Canonical text, without length. */
+  readonly address: string;
+  readonly scope: string;
+}
+
+/**
+ * Address changes, plus a look at the interface to find the source address.
+ * The daemon hands in its iproute2 port; VRRP itself holds no I/O of its own
+ * beyond the addon.
+ */
 export interface VrrpAddressPort extends AddressPort {
-  scan(iface: string): Promise<readonly KernelAddress[]>;
+  scan(iface: string): Promise<readonly ScannedAddress[]>;
 }
 
 export interface VrrpInstanceDeps {
   readonly clock?: Clock;
-  readonly addresses?: VrrpAddressPort;
+  readonly addresses: VrrpAddressPort;
   readonly addon?: VrrpAddon;
   readonly log?: Logger;
   /** Told of each transition, after its actions were started. */
@@ -82,7 +92,7 @@ export class VrrpInstance {
 
   constructor(
     readonly config: VrrpInstanceConfig,
-    private readonly deps: VrrpInstanceDeps = {},
+    private readonly deps: VrrpInstanceDeps,
   ) {
     const problems: string[] = [];
     if (!Number.isInteger(config.vrid) || config.vrid < 1 || config.vrid > 255) problems.push(`vrid ${config.vrid} is out of range (expected 1..255)`);
@@ -94,7 +104,7 @@ export class VrrpInstance {
     if (problems.length > 0) throw new VrrpConfigError(`vrrp ${config.name}: ${problems.join('; ')}`);
     this.family = fams.has('ipv6') ? 'ipv6' : 'ipv4';
     this.clock = deps.clock ?? realClock;
-    this.ports = deps.addresses ?? new IprouteAddressPort();
+    this.ports = deps.addresses;
     this.addon = deps.addon ?? loadVrrpAddon();
     this.state = initialVrrpState(this.params(''));
   }
