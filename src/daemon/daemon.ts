@@ -32,7 +32,8 @@ import {
   WatchEntries,
 } from './addresses/index.js';
 import { Announcer, type AnnouncementSink, type AnnouncerServiceStatus } from './announcer.js';
-import { diffConfig, sameValue } from './config-diff.js';
+import { diffConfig } from './config-diff.js';
+import { sameValue } from './config-values.js';
 import { createDnsLinks, dnsReloadProblem, type DnsLinks } from './dns-links.js';
 import type { DaemonControl, ReloadResult } from '../control/daemon-control.js';
 import { DesiredRoutes } from './desired-routes.js';

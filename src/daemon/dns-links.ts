@@ -15,7 +15,7 @@ import { recordKey } from '../dns/update.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { Announcer } from './announcer.js';
-import { sameValue } from './config-diff.js';
+import { sameValue } from './config-values.js';
 
 /** How long stop() waits for the deletes to be answered. */
 export const DNS_STOP_WAIT_MS = 2000;

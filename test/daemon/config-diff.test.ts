@@ -4,7 +4,8 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { parseConfigText } from '../../src/config/index.js';
 import type { Config, LoadOptions } from '../../src/config/index.js';
-import { diffConfig, NEIGHBOR_KEYS, sameValue, SERVICE_KEYS, TOP_LEVEL_KEYS } from '../../src/daemon/config-diff.js';
+import { diffConfig, NEIGHBOR_KEYS, SERVICE_KEYS, TOP_LEVEL_KEYS } from '../../src/daemon/config-diff.js';
+import { sameValue } from '../../src/daemon/config-values.js';
 import type { ReloadPlan } from '../../src/daemon/config-diff.js';
 
 const OLD_PASSWORD = 'old-Sekrit-4711';

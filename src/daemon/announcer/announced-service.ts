@@ -21,7 +21,7 @@ import type { LoadSources } from '../../health/probes/load.js';
 import type { HealthService, ServiceTransition } from '../../health/service.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
-import { sameValue } from '../config-diff.js';
+import { sameValue } from '../config-values.js';
 import { DrainControl } from './drain-control.js';
 import type { EventLog } from './event-log.js';
 import { LoadMedReader } from './load-med-reader.js';
