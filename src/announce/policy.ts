@@ -7,7 +7,7 @@
 // withdraws unless the operator asks for an announcement in that state.)
 
 import type { LargeCommunity } from '../bgp/codec/types.js';
-import type { ServiceStateName } from '../health/service-state.js';
+import type { ServiceStateName } from '../health/index.js';
 
 /** Attributes a state announces with. */
 export interface AnnounceAttributes {

@@ -5,7 +5,7 @@ import { attributeFields, hostAddress, nextHop, prefixField } from './bgp-fields
 import type { IssueSink } from './cross-checks.js';
 import { bool, integer, list, parsedText, seconds, section, text } from './fields.js';
 import { ALL_INTERFACES, interfaceNameProblem, labelProblem, parseLocalAddress } from '../net/address-names.js';
-import type { ProbeSpec } from '../health/probe-spec.js';
+import type { ProbeSpec } from '../health/index.js';
 
 /**
  * Floating addresses on the host.

@@ -1,6 +1,6 @@
 import { commandLine, seconds, section } from './fields.js';
-import { HEALTH_DEFAULTS } from '../health/defaults.js';
-import type { HookSpec, HookTrigger } from '../health/hooks.js';
+import { HEALTH_DEFAULTS } from '../health/index.js';
+import type { HookSpec, HookTrigger } from '../health/index.js';
 
 const HOOK_TRIGGERS: readonly HookTrigger[] = ['any', 'up', 'down', 'disabled'];
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { expecting } from './fields.js';
-import type { LoadMeasure } from '../health/probes/load.js';
+import type { LoadMeasure } from '../health/index.js';
 
 /** What a load reading measures, as the load check and med-from-load both name it: source, port, window. */
 

@@ -2,7 +2,7 @@ import { med, port } from './bgp-fields.js';
 import { decimal, defined, integer, oneOf, seconds, section } from './fields.js';
 import { checkLoadSource, LOAD_SOURCES, LOAD_UNITS, loadValueFits, loadWindow, measureOf } from './load-fields.js';
 import type { LoadSource } from './load-fields.js';
-import type { LoadMeasure } from '../health/probes/load.js';
+import type { LoadMeasure } from '../health/index.js';
 import type { LoadMedSettings } from '../announce/load-med.js';
 
 /** A load-driven MED: what is measured, how often, and how load maps onto MED. */

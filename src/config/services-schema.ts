@@ -9,8 +9,8 @@ import { absolutePath, bool, defined, integer, list, oneOf, parsedText, seconds,
 import { hooksSchema, hooksToFile } from './hooks-schema.js';
 import { serviceDnsSchema } from './dns-schema.js';
 import { medFromLoadSchema, medFromLoadToFile } from './med-from-load-schema.js';
-import { HEALTH_DEFAULTS } from '../health/defaults.js';
-import type { HookSpec } from '../health/hooks.js';
+import { HEALTH_DEFAULTS } from '../health/index.js';
+import type { HookSpec } from '../health/index.js';
 import { DEFAULT_DRAIN, type DrainSettings } from '../announce/drain.js';
 import type { AnnounceAttributes, Role, RoleStyle, StateAction } from '../announce/policy.js';
 

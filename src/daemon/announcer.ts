@@ -17,12 +17,12 @@ import { DEFAULT_FLAP_GUARD, type FlapGuardSettings } from '../announce/flap-gua
 import type { AnnouncerObserver } from '../announce/observer.js';
 import type { Announcement } from '../bgp/rib/announcement.js';
 import type { ServiceConfig } from '../config/config-schema.js';
-import { createProbe } from '../health/create-probe.js';
-import type { Probe } from '../health/probe-result.js';
-import type { ProbeSpec } from '../health/probe-spec.js';
-import { FileSwitch, type DisableSwitch } from '../health/probes/file.js';
-import type { LoadSources } from '../health/probes/load.js';
-import { HealthService, OPERATOR } from '../health/service.js';
+import { createProbe } from '../health/index.js';
+import type { Probe } from '../health/index.js';
+import type { ProbeSpec } from '../health/index.js';
+import { FileSwitch, type DisableSwitch } from '../health/index.js';
+import type { LoadSources } from '../health/index.js';
+import { HealthService, OPERATOR } from '../health/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';

@@ -1,5 +1,6 @@
 // Health: probes, the runner, the pure service state machine and the service
-// that glues them. Other modules import from here only.
+// that glues them. Other modules import from here only (the daemon's
+// assembly builds the address-present and composite probes it adds).
 
 export { HEALTH_DEFAULTS } from './defaults.js';
 export type {
@@ -50,3 +51,6 @@ export {
   type ServiceCounters,
   type ProbeRecord,
 } from './service.js';
+export { AddressPresentProbe } from './probes/address-present.js';
+export type { AddressPresentSpec } from './probes/address-present.js';
+export { CompositeProbe } from './probes/composite.js';

@@ -5,7 +5,7 @@
 // fields read and nothing else: no config, so no secret, is ever in reach.
 
 import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../announce/observer.js';
-import { SERVICE_STATES } from '../health/service-state.js';
+import { SERVICE_STATES } from '../health/index.js';
 import { renderExposition } from './exposition.js';
 import type { ProcessSample } from './process-metrics.js';
 import { Registry, type Counter, type Histogram, type LabelSet } from './registry.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fail, ok } from '../addresses.js';
 import type { Parsed } from '../addresses.js';
 import { list, parsedText, seconds, section } from '../fields.js';
-import type { CompositePart, ProbeSpec } from '../../health/probe-spec.js';
+import type { CompositePart, ProbeSpec } from '../../health/index.js';
 import type { CheckKindModule, CheckSchema, CheckTable } from './kind.js';
 
 interface Member {

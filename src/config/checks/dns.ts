@@ -2,7 +2,7 @@ import { fail, ok } from '../addresses.js';
 import type { Parsed } from '../addresses.js';
 import { hostAddress, ipAddress, port } from '../bgp-fields.js';
 import { defined, list, oneOf, parsedText, section } from '../fields.js';
-import type { ProbeSpec } from '../../health/probe-spec.js';
+import type { ProbeSpec } from '../../health/index.js';
 import type { CheckKindModule } from './kind.js';
 
 const dnsName = () =>

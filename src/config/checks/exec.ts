@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { absolutePath, commandLine, defined, expecting, section, text } from '../fields.js';
-import type { ProbeSpec } from '../../health/probe-spec.js';
+import type { ProbeSpec } from '../../health/index.js';
 import type { CheckKindModule } from './kind.js';
 
 /** `exec`: a program exits 0. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { fail, ok } from '../addresses.js';
 import type { Parsed } from '../addresses.js';
 import { bool, defined, expecting, list, oneOf, parsedText, section, text } from '../fields.js';
-import type { ProbeSpec, StatusMatch } from '../../health/probe-spec.js';
+import type { ProbeSpec, StatusMatch } from '../../health/index.js';
 import type { CheckKindModule } from './kind.js';
 
 const statusMatch = () =>

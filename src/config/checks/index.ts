@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { camelCase, section } from '../fields.js';
-import type { ProbeKind, ProbeSpec } from '../../health/probe-spec.js';
+import type { ProbeKind, ProbeSpec } from '../../health/index.js';
 import { compositeCheck } from './composite.js';
 import { dnsCheck } from './dns.js';
 import { execCheck } from './exec.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ProbeKind, ProbeSpec } from '../../health/probe-spec.js';
+import type { ProbeKind, ProbeSpec } from '../../health/index.js';
 
 /** One probe of a check, from whatever YAML value stands under its key. */
 export type CheckSchema = z.ZodType<ProbeSpec, z.ZodTypeDef, unknown>;

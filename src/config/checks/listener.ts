@@ -1,6 +1,6 @@
 import { hostAddress, port } from '../bgp-fields.js';
 import { defined, section } from '../fields.js';
-import type { ProbeSpec } from '../../health/probe-spec.js';
+import type { ProbeSpec } from '../../health/index.js';
 import type { CheckKindModule } from './kind.js';
 
 /** `listener`: a TCP socket listens on port (and address, when given). */

@@ -1,7 +1,7 @@
 import { port } from '../bgp-fields.js';
 import { decimal, defined, oneOf, section } from '../fields.js';
 import { checkLoadSource, LOAD_SOURCES, loadValueFits, loadWindow, measureOf } from '../load-fields.js';
-import type { ProbeSpec } from '../../health/probe-spec.js';
+import type { ProbeSpec } from '../../health/index.js';
 import type { CheckKindModule } from './kind.js';
 
 /** `load`: a reading of cpu, memory or connections stays at or below max. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { absolutePath, integer, section, text } from '../fields.js';
-import type { ProbeSpec } from '../../health/probe-spec.js';
+import type { ProbeSpec } from '../../health/index.js';
 import type { CheckKindModule } from './kind.js';
 
 /** `process`: a process lives, found by pid file, pid or systemd unit. */

@@ -1,6 +1,6 @@
 import { hostAddress, port } from '../bgp-fields.js';
 import { defined, section, text } from '../fields.js';
-import type { ProbeSpec } from '../../health/probe-spec.js';
+import type { ProbeSpec } from '../../health/index.js';
 import type { CheckKindModule } from './kind.js';
 
 /** `tcp`: a connection to host and port is accepted. */

@@ -5,7 +5,7 @@ import { parsePrefixText, prefixCovers, type ParsedPrefix } from '../../config/a
 import type { AnnounceConfig } from '../../config/index.js';
 import type { LeftoverScope } from '../../net/address-port.js';
 import type { ServiceAddress, WatchConfig } from '../../config/address-schema.js';
-import type { AddressPresentSpec } from '../../health/probes/address-present.js';
+import type { AddressPresentSpec } from '../../health/index.js';
 import type { AddressNeed } from './gate-plan.js';
 import type { WatchFilter } from './watch-filter.js';
 

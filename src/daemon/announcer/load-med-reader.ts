@@ -5,7 +5,7 @@
 
 import { INITIAL_LOAD_MED, nextLoadMed, type LoadMedState } from '../../announce/load-med.js';
 import type { ServiceConfig } from '../../config/config-schema.js';
-import { measureLoad, type LoadSources } from '../../health/probes/load.js';
+import { measureLoad, type LoadSources } from '../../health/index.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import type { Logger } from '../../util/log.js';
 

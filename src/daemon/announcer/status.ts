@@ -3,7 +3,7 @@
 // MED the announcer keeps for it.
 
 import type { RouteState } from '../../announce/reconcile.js';
-import type { ServiceStatus } from '../../health/service.js';
+import type { ServiceStatus } from '../../health/index.js';
 
 /** One probe result as status shows it. */
 export interface ProbeSummary {
