@@ -44,6 +44,7 @@ const vultrNeighbor = {
   extendedNextHop: false,
   gracefulRestart: 120,
   nextHop: 'self',
+  bfd: undefined,
 };
 
 const VULTR = ['preset:', '  vultr:', '    asn: 4200000001', '    password-file: /etc/floatd/vultr.md5', '    source-address: 198.51.100.99'];
@@ -135,6 +136,7 @@ test('linode: data centre 10 gives the four route servers 2600:3c0f:10:34::1..4,
       extendedNextHop: true,
       gracefulRestart: false,
       nextHop: 'self',
+      bfd: undefined,
     }),
   );
   // Both families go to every route server, each with the primary community 65000:1.
@@ -217,6 +219,7 @@ test('generic: routers become neighbors, the shared password goes to routers wit
     extendedNextHop: false,
     gracefulRestart: false,
     nextHop: 'self',
+    bfd: undefined,
   });
   assert.deepEqual([b!.address, b!.peerAs, b!.passwordFile, b!.passwordEnv, b!.password?.reveal(), b!.ttlSecurity, b!.multihop], [
     '2001:db8:ffff::1',
