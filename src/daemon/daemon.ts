@@ -32,6 +32,8 @@ import {
   WatchEntries,
 } from './addresses/index.js';
 import { Announcer, type AnnouncementSink } from './announcer.js';
+import { BfdManager } from '../bfd/index.js';
+import { BfdLinks } from './bfd-links.js';
 import { diffConfig, sameValue } from './config-diff.js';
 import type { DaemonControl, ReloadResult } from '../control/daemon-control.js';
 import { listenerTtlProblem, Speaker } from './speaker.js';
@@ -53,6 +55,7 @@ interface Closable {
 export class Daemon {
   private readonly speaker: Speaker;
   private readonly announcer: Announcer;
+  private readonly bfd: BfdLinks;
   private readonly watches = new Map<string, AddressWatch>();
   private gate: AddressGate | undefined;
   private watchEntries: WatchEntries | undefined;
@@ -67,6 +70,7 @@ export class Daemon {
   ) {
     const { clock, log } = opts;
     this.speaker = new Speaker(cfg, clock, log);
+    this.bfd = new BfdLinks({ manager: new BfdManager(), bgp: this.speaker, log });
     const services = cfg.services ?? [];
     const combined = cfg.watch ? new CombinedSink(this.speaker) : undefined;
     let servicesSink: AnnouncementSink = combined ? combined.part() : this.speaker;
@@ -124,6 +128,9 @@ export class Daemon {
 
   private async open(): Promise<void> {
     const { cfg, opts } = this;
+    // First: BFD without its addon is a start-up error, before anything is bound or announced.
+    this.closables.push(this.bfd);
+    this.bfd.start(cfg);
     for (const w of this.watches.values()) {
       this.closables.push({ close: () => w.stop() });
       await w.start();
@@ -132,7 +139,7 @@ export class Daemon {
       const sampler = new ProcessSampler();
       this.closables.push(sampler);
       const metrics = new DaemonMetrics({
-        peers: () => this.speaker.status(),
+        peers: () => this.bfd.decorate(this.speaker.status()),
         services: () => this.announcer.status(),
         clock: opts.clock,
         process: () => sampler.sample(),
@@ -193,8 +200,8 @@ export class Daemon {
   /** What the control socket serves. */
   control(): DaemonControl {
     return {
-      status: () => ({ ...this.speaker.status(), services: this.announcer.status() }),
-      peers: () => this.speaker.status(),
+      status: () => ({ ...this.bfd.decorate(this.speaker.status()), services: this.announcer.status() }),
+      peers: () => this.bfd.decorate(this.speaker.status()),
       routes: () => this.speaker.routes(),
       services: () => this.announcer.status(),
       events: (limit) => this.announcer.events(limit),
@@ -244,6 +251,7 @@ export class Daemon {
     const sessions = this.speaker.reconfigure(next, plan);
     this.announcer.reconfigure(next.announce, next.services ?? [], plan);
     await sessions;
+    await this.bfd.reconfigure(next);
     return { ok: true, changes: plan.changes };
   }
 
