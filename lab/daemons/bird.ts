@@ -20,6 +20,8 @@ export interface BirdSession {
   readonly multihop?: number;
   readonly password?: string;
   readonly holdTime?: number;
+  /** `bfd on`, with a `protocol bfd` at these timers (ms). */
+  readonly bfd?: { readonly minRxMs: number; readonly minTxMs: number; readonly multiplier: number };
   /** The session's channels; default `[family]`. */
   readonly channels?: readonly ('ipv4' | 'ipv6')[];
   /**
@@ -73,6 +75,11 @@ export function birdConfigText(c: BirdConfig): string {
     if (routes.length > 0) out.push(`protocol static originate_${fam} {\n  ${fam};\n${routes.join('\n')}\n}`);
     if (via.length > 0) out.push(`protocol static igp_${fam} {\n  ${fam};\n${via.join('\n')}\n}`);
   }
+  const bfd = c.sessions.find((s) => s.bfd !== undefined)?.bfd;
+  if (bfd) {
+    const t = `    min rx interval ${bfd.minRxMs} ms;\n    min tx interval ${bfd.minTxMs} ms;\n    multiplier ${bfd.multiplier};`;
+    out.push(`protocol bfd {\n  interface "*" {\n${t}\n  };\n  multihop {\n${t}\n  };\n}`);
+  }
   for (const s of c.sessions) {
     const lines = [
       `protocol bgp ${s.name} {`,
@@ -88,6 +95,7 @@ export function birdConfigText(c: BirdConfig): string {
     if (s.multihop !== undefined) lines.push(`  multihop ${s.multihop};`);
     if (s.password !== undefined) lines.push(`  password "${s.password}";`);
     if (s.gracefulRestart === true) lines.push(`  graceful restart on;`);
+    if (s.bfd !== undefined) lines.push(`  bfd on;`);
     for (const ch of s.channels ?? [s.family]) {
       lines.push(`  ${ch} {`, `    import ${s.import ?? 'all'};`, `    export ${s.export ?? `where proto = "originate_${ch}"`};`);
       if (ch === 'ipv4' && s.extendedNextHop === true) lines.push(`    extended next hop on;`, `    igp table master6;`);

@@ -179,7 +179,7 @@ function moveTo(s: SessionState, to: BfdStateName, diag: number, why: string, be
   } else if (from === 'Up' || to === 'AdminDown' || to === 'Down') {
     n = applyTimers({ ...n, polling: false }, n.config, false);
   }
-  const reason = diag === Diag.None ? why : `${why} (${diagText(diag)})`;
+  const reason = diag === Diag.None || why === diagText(diag) ? why : `${why} (${diagText(diag)})`;
   const actions: SessionAction[] = [...before, { kind: 'state', from, to, diag, reason }];
   if (to === 'Up') actions.push({ kind: 'up' });
   if (from === 'Up') actions.push({ kind: 'down', diag, reason });

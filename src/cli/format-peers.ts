@@ -2,6 +2,19 @@
 
 import { count, fields, hms } from './format-table.js';
 import { listOf, type PeerView, type PeersView } from './format-views.js';
+import type { BfdPeerStatus } from '../daemon/bfd-links.js';
+
+const ms = (v: number): string => `${Number(v.toFixed(1))} ms`;
+
+/** `BFD  Up (single hop), tx 100 ms, rx 100 ms, detect 300 ms` and the last Down, when the neighbor has BFD. */
+function bfdRows(b: Partial<BfdPeerStatus>): [string, string][] {
+  const parts = [`${b.state ?? '?'} (${b.multihop ? 'multihop' : 'single hop'})`];
+  if (b.state === 'Up') parts.push(`tx ${ms(b.txIntervalMs ?? 0)}`, `rx ${ms(b.rxIntervalMs ?? 0)}`, `detect ${ms(b.detectionTimeMs ?? 0)}`);
+  else if (b.remoteState !== undefined) parts.push(`peer ${b.remoteState}`);
+  const rows: [string, string][] = [['BFD', parts.join(', ')]];
+  if (b.lastDown) rows.push(['BFD last down', `${b.lastDown.reason} (${b.lastDown.at}), ${count(b.downs ?? 0, 'time')}`]);
+  return rows;
+}
 
 interface GracefulRestartView {
   readonly restartTime?: number;
@@ -86,6 +99,8 @@ export function formatPeer(p: PeerView): string {
   ]);
   rows.push(['Established', count(p.establishedTransitions, 'time')]);
   rows.push(['Last error', p.lastError ?? '-']);
+  const bfd = (p as { bfd?: Partial<BfdPeerStatus> }).bfd;
+  if (bfd) rows.push(...bfdRows(bfd));
   const caps = p.capabilities ? capabilityLines(p.capabilities) : [];
   const capText = caps.length > 0 ? `\n  Capabilities:\n${caps.map((c) => `    ${c}`).join('\n')}` : '';
   return `${title}\n${fields(rows)}${capText}\n`;

@@ -1,3 +1,4 @@
+import { bfdToFile } from './bfd-schema.js';
 import { Document, isMap, isSeq } from 'yaml';
 import { effectiveRole, withRole, type AnnounceAttributes, type ServicePolicy, type StateAction } from '../announce/policy.js';
 import type { ServiceAddress, WatchConfig } from './address-schema.js';
@@ -106,6 +107,7 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
         password: n.passwordFile !== undefined || n.passwordEnv !== undefined ? undefined : n.password,
         // With ttl-security the TTL sent is always 255, so multihop would only contradict it.
         multihop: n.ttlSecurity === false ? n.multihop : undefined,
+        bfd: bfdToFile(n.bfd),
       }),
     ),
     announce: cfg.announce.map((a) =>

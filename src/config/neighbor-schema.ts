@@ -5,6 +5,7 @@ import type { Family, Parsed } from './addresses.js';
 import { asn, hostAddress, nextHop, port } from './bgp-fields.js';
 import { bool, integer, list, oneOf, parsedAny, parsedText, section, text } from './fields.js';
 import { Secret, passwordFromEnv } from './secret.js';
+import { bfdSchema } from './bfd-schema.js';
 
 /** Where secrets come from. Injected so that tests (and `floatd check`) control every read. */
 export interface SecretSources {
@@ -61,7 +62,7 @@ export const passwordEnvField = () =>
 export const passwordFileField = () =>
   text('a path to a file holding the password').min(1, 'the path is empty (expected a path to a file holding the password)');
 
-const neighborShape = {
+const neighborShape = (io: SecretSources) => ({
   address: hostAddress('the IPv4 or IPv6 address of the peer'),
   'peer-as': asn(),
   description: text().optional(),
@@ -80,7 +81,8 @@ const neighborShape = {
   'extended-next-hop': bool().default(false),
   'graceful-restart': parsedAny(gracefulRestart),
   'next-hop': nextHop().default('self'),
-};
+  bfd: bfdSchema(io),
+});
 
 type Issue = (path: (string | number)[], message: string) => void;
 
@@ -132,7 +134,7 @@ function readSecret(n: { password?: string | undefined; passwordFile?: string | 
  * multihop default needs local-as and is filled by the top-level schema.
  */
 export const neighborSchema = (io: SecretSources) =>
-  section(neighborShape, 'a mapping with at least address and peer-as').transform((n, ctx) => {
+  section(neighborShape(io), 'a mapping with at least address and peer-as').transform((n, ctx) => {
     const issue: Issue = (path, message) => ctx.addIssue({ code: 'custom', path, message });
     const family = familyOf(n.address);
     const families: Family[] = n.families ?? [family];

@@ -54,6 +54,8 @@ export const NEIGHBOR_KEYS: Readonly<Record<string, NeighborKeyClass>> = {
   // Where the password comes from; the value itself is compared under `password`.
   passwordFile: 'info',
   passwordEnv: 'info',
+  // The BFD session beside it is replaced on its own (BfdLinks.reconfigure); the BGP session stays.
+  bfd: 'info',
 };
 
 /** `checks`: the service's health checks restart; `policy`: its routes are re-announced with the new policy. */

@@ -32,6 +32,8 @@ import {
   WatchEntries,
 } from './addresses/index.js';
 import { Announcer, type AnnouncementSink, type AnnouncerServiceStatus } from './announcer.js';
+import { BfdManager } from '../bfd/index.js';
+import { BfdLinks } from './bfd-links.js';
 import { diffConfig } from './config-diff.js';
 import { sameValue } from './config-values.js';
 import { createDnsLinks, dnsReloadProblem, type DnsLinks } from './dns-links.js';
@@ -60,6 +62,7 @@ export class Daemon {
   private readonly speaker: Speaker;
   private readonly announcer: Announcer;
   private readonly vrrp: VrrpLinks | undefined;
+  private readonly bfd: BfdLinks;
   private readonly watches = new Map<string, AddressWatch>();
   private gate: AddressGate | undefined;
   private watchEntries: WatchEntries | undefined;
@@ -77,6 +80,7 @@ export class Daemon {
     this.speaker = new Speaker(cfg, clock, log);
     // The static entries are desired from the first session on; the announcer hands the full list once it starts.
     this.speaker.setAnnouncements(staticAnnouncements(cfg));
+    this.bfd = new BfdLinks({ manager: new BfdManager(), bgp: this.speaker, log });
     const services = cfg.services ?? [];
     // The one owner of the desired set: the announcer's part (gated by the addresses), then watch mode's.
     const desired = new DesiredRoutes(this.speaker);
@@ -137,6 +141,9 @@ export class Daemon {
 
   private async open(): Promise<void> {
     const { cfg, opts } = this;
+    // First: BFD without its addon is a start-up error, before anything is bound or announced.
+    this.closables.push(this.bfd);
+    this.bfd.start(cfg);
     for (const w of this.watches.values()) {
       this.closables.push({ close: () => w.stop() });
       await w.start();
@@ -145,7 +152,7 @@ export class Daemon {
       const sampler = new ProcessSampler();
       this.closables.push(sampler);
       const metrics = new DaemonMetrics({
-        peers: () => this.speaker.status(),
+        peers: () => this.bfd.decorate(this.speaker.status()),
         services: () => this.announcer.status(),
         clock: opts.clock,
         process: () => sampler.sample(),
@@ -229,8 +236,8 @@ export class Daemon {
   /** What the control socket serves. */
   control(): DaemonControl {
     return {
-      status: () => ({ ...this.speaker.status(), services: this.servicesStatus(), ...(this.vrrp ? { vrrp: this.vrrp.status() } : {}) }),
-      peers: () => this.speaker.status(),
+      status: () => ({ ...this.bfd.decorate(this.speaker.status()), services: this.servicesStatus(), ...(this.vrrp ? { vrrp: this.vrrp.status() } : {}) }),
+      peers: () => this.bfd.decorate(this.speaker.status()),
       routes: () => this.speaker.routes(),
       services: () => this.servicesStatus(),
       events: (limit) => this.announcer.events(limit),
@@ -293,6 +300,7 @@ export class Daemon {
     const sessions = this.speaker.reconfigure(next, plan);
     this.announcer.reconfigure(staticAnnouncements(next), next.services ?? [], plan);
     await sessions;
+    await this.bfd.reconfigure(next);
     return { ok: true, changes: plan.changes };
   }
 

@@ -266,6 +266,14 @@ export class Speaker {
     for (const { session } of this.sessions.values()) session.setDesired(entries);
   }
 
+  /** Drops the neighbor's session now (Cease / Administrative Reset with `reason`); it reconnects as after any failure. False when unknown or stopping. */
+  resetPeer(address: string, reason: string): boolean {
+    const e = this.sessions.get(address);
+    if (!e || this.stopping) return false;
+    e.session.reset(reason);
+    return true;
+  }
+
   status(): SpeakerStatus {
     return {
       routerId: this.cfg.routerId,

@@ -20,6 +20,15 @@ export interface PeerSnapshot {
   readonly prefixesReceived: number;
   readonly prefixesAnnounced: number;
   readonly establishedTransitions: number;
+  /** Neighbors with `bfd` only. */
+  readonly bfd?: BfdSnapshot;
+}
+
+/** The fields of a neighbor's BFD status that are exported. */
+export interface BfdSnapshot {
+  readonly state: string;
+  readonly detectionTimeMs: number;
+  readonly stateChanges: number;
 }
 
 export interface SpeakerSnapshot {
@@ -135,6 +144,15 @@ export class DaemonMetrics implements AnnouncerObserver {
     );
     perPeer('floatd_peer_prefixes_announced', 'Prefixes floatd announces to the peer now.', 'gauge', (p) => p.prefixesAnnounced);
     perPeer('floatd_peer_established_total', 'Times the session reached Established; more than one means it flapped.', 'counter', (p) => p.establishedTransitions);
+
+    // BFD, for neighbors with `bfd` (named like bird_exporter's bird_bfd_session_up, labelled by neighbor).
+    const perBfd = (name: string, help: string, type: 'counter' | 'gauge', value: (b: BfdSnapshot) => number): void =>
+      r.collected(name, help, type, ['neighbor'], () => peers().flatMap((p) => (p.bfd ? [[{ neighbor: p.address }, value(p.bfd)] as const] : [])));
+    perBfd('floatd_bfd_session_up', 'Whether the BFD session to the neighbor is Up (1) or not (0).', 'gauge', (b) => (b.state === 'Up' ? 1 : 0));
+    perBfd('floatd_bfd_detection_time_seconds', 'Negotiated BFD detection time: how long without a packet the neighbor is declared down; 0 before its first packet.', 'gauge', (b) =>
+      finiteSeconds(b.detectionTimeMs),
+    );
+    perBfd('floatd_bfd_state_changes_total', 'BFD session state changes (Down, Init, Up, AdminDown).', 'counter', (b) => b.stateChanges);
 
     r.collected('floatd_service_state', 'Service state: 1 for the current state, 0 for the others.', 'gauge', ['service', 'state'], () =>
       services().flatMap((s) => oneHot(SERVICE_STATES, s.state, (state) => ({ service: s.name, state }))),

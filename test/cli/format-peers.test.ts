@@ -74,3 +74,18 @@ test('a peer-chosen hostname with escape sequences is printed escaped, as a shut
   const text = formatPeers([{ ...PEER_UP, capabilities: { hostname: evil } }] as unknown as PeersView);
   assert.doesNotMatch(text.replace(/\n/g, ''), /[\u0000-\u001f]/);
 });
+
+test('a neighbor with BFD shows its state, the negotiated intervals and the last Down', () => {
+  const up = { ...PEER_UP, bfd: { state: 'Up', remoteState: 'Up', multihop: false, txIntervalMs: 100, rxIntervalMs: 100, detectionTimeMs: 300, stateChanges: 2, downs: 0 } };
+  const text = formatPeers([up] as unknown as PeersView);
+  assert.match(text, /\n {2}BFD: +Up \(single hop\), tx 100 ms, rx 100 ms, detect 300 ms\n/);
+  assert.doesNotMatch(text, /BFD last down/);
+  const down = {
+    ...PEER_DOWN,
+    bfd: { state: 'Down', remoteState: 'Down', multihop: true, txIntervalMs: 1000, rxIntervalMs: 0, detectionTimeMs: 0, stateChanges: 3, downs: 1, lastDown: { reason: 'control detection time expired', diag: 1, at: '2026-01-02T03:04:05.000Z' } },
+  };
+  const text2 = formatPeers([down] as unknown as PeersView);
+  assert.match(text2, /\n {2}BFD: +Down \(multihop\), peer Down\n/);
+  assert.match(text2, /\n {2}BFD last down: +control detection time expired \(2026-01-02T03:04:05.000Z\), 1 time\n/);
+  assert.doesNotMatch(formatPeers([PEER_UP] as unknown as PeersView), /BFD/, 'nothing about BFD for a neighbor without it');
+});

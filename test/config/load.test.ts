@@ -85,6 +85,7 @@ test('a minimal config gets every default filled in', () => {
       extendedNextHop: false,
       gracefulRestart: false,
       nextHop: 'self',
+      bfd: undefined,
     },
   );
   assert.deepEqual(cfg.announce, [

@@ -42,8 +42,9 @@ const vultrNeighbor = {
   import: 'none',
   families: ['ipv4'],
   extendedNextHop: false,
-  gracefulRestart: 120,
+  gracefulRestart: false,
   nextHop: 'self',
+  bfd: undefined,
 };
 
 const VULTR = ['preset:', '  vultr:', '    asn: 4200000001', '    password-file: /etc/floatd/vultr.md5', '    source-address: 198.51.100.99'];
@@ -64,8 +65,8 @@ test('vultr: source-address-v6 adds the IPv6 neighbor 2001:19f0:ffff::1 with the
   assert.deepEqual(
     cfg.neighbors.map((n) => [n.address, n.peerAs, n.localAddress, n.multihop, n.families, n.passwordEnv, n.password?.reveal(), n.gracefulRestart, n.nextHop, n.import]),
     [
-      ['169.254.169.254', 64515, '198.51.100.99', 2, ['ipv4'], 'VULTR_KEY', 'env-key', 120, 'self', 'none'],
-      ['2001:19f0:ffff::1', 64515, '2001:db8::99', 2, ['ipv6'], 'VULTR_KEY', 'env-key', 120, 'self', 'none'],
+      ['169.254.169.254', 64515, '198.51.100.99', 2, ['ipv4'], 'VULTR_KEY', 'env-key', false, 'self', 'none'],
+      ['2001:19f0:ffff::1', 64515, '2001:db8::99', 2, ['ipv6'], 'VULTR_KEY', 'env-key', false, 'self', 'none'],
     ],
   );
 });
@@ -135,6 +136,7 @@ test('linode: data centre 10 gives the four route servers 2600:3c0f:10:34::1..4,
       extendedNextHop: true,
       gracefulRestart: false,
       nextHop: 'self',
+      bfd: undefined,
     }),
   );
   // Both families go to every route server, each with the primary community 65000:1.
@@ -217,6 +219,7 @@ test('generic: routers become neighbors, the shared password goes to routers wit
     extendedNextHop: false,
     gracefulRestart: false,
     nextHop: 'self',
+    bfd: undefined,
   });
   assert.deepEqual([b!.address, b!.peerAs, b!.passwordFile, b!.passwordEnv, b!.password?.reveal(), b!.ttlSecurity, b!.multihop], [
     '2001:db8:ffff::1',
@@ -252,6 +255,12 @@ test('neighbors next to a preset: an entry with a preset address is merged into 
   const v = cfg.neighbors[1]!;
   assert.deepEqual(plain(v), { ...vultrNeighbor, holdTime: 30, password: 'env-key', passwordFile: undefined, passwordEnv: 'VULTR_KEY' });
   assert.deepEqual([cfg.neighbors[0]!.peerAs, cfg.neighbors[0]!.multihop], [65010, 1]);
+});
+
+test('graceful restart is off in every preset; a neighbors entry for the preset address turns it on', () => {
+  assert.equal(load(VULTR).neighbors[0]!.gracefulRestart, false);
+  const on = load([...VULTR, 'neighbors:', '  - { address: 169.254.169.254, graceful-restart: true }']);
+  assert.equal(on.neighbors[0]!.gracefulRestart, 120);
 });
 
 test('a merged entry matches the preset address in any spelling', () => {

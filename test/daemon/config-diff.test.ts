@@ -253,12 +253,21 @@ test('neighbors added and removed by address; what they receive follows', () => 
 test('a neighbor key not in the table resets the session by default; a listed key does not', () => {
   const a = parse(yaml());
   const n = a.neighbors[0]!;
-  const b: Config = { ...a, neighbors: [{ ...n, bfd: { interval: 300 } } as unknown as typeof n, ...a.neighbors.slice(1)] };
+  const b: Config = { ...a, neighbors: [{ ...n, echo: { interval: 300 } } as unknown as typeof n, ...a.neighbors.slice(1)] };
   const plan = diffConfig(a, b);
-  assert.deepEqual(shown(plan.neighbors.reset), [{ address: '192.0.2.254', changes: ['bfd (none) -> {interval: 300}'] }]);
-  assert.equal(NEIGHBOR_KEYS['bfd'], undefined);
+  assert.deepEqual(shown(plan.neighbors.reset), [{ address: '192.0.2.254', changes: ['echo (none) -> {interval: 300}'] }]);
+  assert.equal(NEIGHBOR_KEYS['echo'], undefined);
   assert.equal(NEIGHBOR_KEYS['nextHop'], 'routes');
   assert.equal(NEIGHBOR_KEYS['holdTime'], undefined);
+});
+
+test('bfd changes keep the BGP session: the BFD session beside it is replaced on its own', () => {
+  const a = parse(yaml());
+  const n = a.neighbors[0]!;
+  const b: Config = { ...a, neighbors: [{ ...n, bfd: { minRxMs: 100, minTxMs: 100, multiplier: 3 } }, ...a.neighbors.slice(1)] };
+  const plan = diffConfig(a, b);
+  assert.deepEqual(plan.neighbors.reset, []);
+  assert.deepEqual(plan.neighbors.infoOnly.map((c) => c.address), ['192.0.2.254']);
 });
 
 test('hostname is in every OPEN: every neighbor is reset', () => {

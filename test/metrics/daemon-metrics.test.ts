@@ -39,6 +39,7 @@ const speakerStatus = {
       prefixesAnnounced: 2,
       importMode: 'none',
       establishedTransitions: 3,
+      bfd: { state: 'Up', detectionTimeMs: 300, stateChanges: 2 },
       description: 'upstream router',
       password: SECRET,
     },

@@ -23,7 +23,8 @@ export function vultrPlan(v: VultrPreset): PresetPlan {
       multihop: VULTR.multihop,
       import: 'none',
       families: [family],
-      'graceful-restart': true,
+      // Off, as in every preset: a peer keeping a dead instance's routes is the opposite of failover. A neighbors entry for this address can turn it on.
+      'graceful-restart': false,
       'next-hop': 'self',
     },
     from: at,
