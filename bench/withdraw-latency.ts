@@ -11,8 +11,8 @@
 // random part of the interval (so the flag lands anywhere in the probe
 // cycle), create the flag, wait for the WITHDRAW, take the fall-th stamp after
 // the flag as the start; remove the flag and wait for the route to return.
-// For floatd the announcer's observer also reports its own figure: from the
-// probe result reaching the announcer to the WITHDRAW written to every
+// For floatd ServiceRoutes' observer also reports its own figure: from the
+// probe result reaching ServiceRoutes to the WITHDRAW written to every
 // socket. For (b) a feeder process (withdraw-latency/feeder.ts) sends the
 // synthetic table of bench/full-table.ts again and again on a second
 // session for the whole run. The same is done with ExaBGP 4 and its
@@ -266,9 +266,9 @@ console.log('');
 console.log(
   'failed check -> WITHDRAW at router: from the check program stamping its failed result (the fall-th failure in a row)\n' +
     'to the receiver reading the UPDATE off its socket, both on CLOCK_MONOTONIC: it includes noticing the check\n' +
-    "process's exit, the state machine, the UPDATE and the loopback hop. floatd reports (announcer observer) when it has\n" +
+    "process's exit, the state machine, the UPDATE and the loopback hop. floatd reports (ServiceRoutes observer) when it has\n" +
     'written the WITHDRAW to every socket, which splits that in two. Its own figure is floatd_withdraw_latency_seconds:\n' +
-    'from the result reaching the announcer to the WITHDRAW written to every socket.\n' +
+    'from the result reaching ServiceRoutes to the WITHDRAW written to every socket.\n' +
     'ExaBGP offers no own figure. "behind on the table": the feeder had table bytes waiting for the daemon both before\n' +
     'the flag and after the WITHDRAW, i.e. the daemon was still working through the table the whole time.',
 );

@@ -3,8 +3,8 @@
 // (check.c) passes; rise 1; the same fall, interval and fast interval; and,
 // for the full-table runs, a second session to the feeder.
 //
-// floatd runs in this process (its Speaker and Announcer, from a config
-// parsed by the real schema), so the announcer's own withdraw latency can be
+// floatd runs in this process (its Speaker and ServiceRoutes, from a config
+// parsed by the real schema), so ServiceRoutes' own withdraw latency can be
 // read through its observer. ExaBGP 4 runs as a child with its healthcheck
 // API process, the way ExaBGP users deploy it.
 
@@ -15,7 +15,7 @@ import pino from 'pino';
 import { stringify } from 'yaml';
 import { parseConfigText } from '../../src/config/index.js';
 import { staticAnnouncements } from '../../src/config/announcements.js';
-import { Announcer } from '../../src/daemon/announcer.js';
+import { ServiceRoutes } from '../../src/daemon/service-routes.js';
 import { Speaker } from '../../src/daemon/speaker.js';
 import { ProcessSampler, type EventLoopLag } from '../../src/metrics/process-metrics.js';
 import { realClock } from '../../src/util/clock.js';
@@ -98,7 +98,7 @@ export async function startFloatd(peers: Peers, check: CheckFiles, timing: Timin
   const cfg = parseConfigText(stringify(config), join(dir, 'floatd.yaml'));
   const log = pino({ level: 'error' }, pino.destination({ fd: 2, sync: true }));
   const speaker = new Speaker(cfg, realClock, log);
-  const announcer = new Announcer({
+  const serviceRoutes = new ServiceRoutes({
     announce: staticAnnouncements(cfg),
     services: cfg.services ?? [],
     sink: speaker,
@@ -110,14 +110,14 @@ export async function startFloatd(peers: Peers, check: CheckFiles, timing: Timin
   const ownLatencies: number[] = [];
   const writtenAt: number[] = [];
   // Called right after the speaker wrote the WITHDRAW to every socket.
-  announcer.observe({
+  serviceRoutes.observe({
     withdraw: (o) => {
       writtenAt.push(monoMs());
       ownLatencies.push(o.latencyMs);
     },
   });
   await speaker.start();
-  announcer.start();
+  serviceRoutes.start();
   const sampler = new ProcessSampler();
   return {
     name: 'floatd',
@@ -128,7 +128,7 @@ export async function startFloatd(peers: Peers, check: CheckFiles, timing: Timin
     stop: async () => {
       sampler.close();
       await speaker.stop();
-      announcer.stop();
+      serviceRoutes.stop();
     },
   };
 }

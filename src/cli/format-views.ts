@@ -3,7 +3,7 @@
 // here so an older daemon's answer still prints.
 
 import type { PathAttributes } from '../bgp/codec/types.js';
-import type { AnnouncerServiceStatus } from '../daemon/announcer.js';
+import type { ServiceRoutesServiceStatus } from '../daemon/service-routes.js';
 import type { PeerStatusEntry, SpeakerStatus } from '../daemon/speaker.js';
 import type { VrrpView } from './format-vrrp.js';
 
@@ -20,7 +20,7 @@ export interface ProbeView {
   readonly atMs?: number;
 }
 
-export type ServiceView = AnnouncerServiceStatus & {
+export type ServiceView = ServiceRoutesServiceStatus & {
   readonly lastProbes?: readonly ProbeView[];
   /** Set while the service is being drained; null or absent otherwise. */
   readonly draining?: number | null;

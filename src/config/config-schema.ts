@@ -198,7 +198,7 @@ export const configSchema = (environment: ConfigEnvironment) =>
 /** The parsed config: camelCase keys, defaults filled, passwords as Secret. */
 export type Config = z.output<ReturnType<typeof configSchema>>;
 export type NeighborConfig = Config['neighbors'][number];
-export type AnnounceConfig = Config['announce'][number];
+export type StaticAnnouncementConfig = Config['announce'][number];
 export type ListenConfig = NonNullable<Config['listen']>;
 export type ServiceConfig = NonNullable<Config['services']>[number];
 export type MetricsConfig = NonNullable<Config['metrics']>;

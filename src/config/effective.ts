@@ -1,6 +1,6 @@
 import { bfdToFile } from './bfd-schema.js';
 import { Document, isMap, isSeq } from 'yaml';
-import { effectiveRole, withRole, type AnnounceAttributes, type ServicePolicy, type StateAction } from '../announce/policy.js';
+import { effectiveRole, withRole, type AnnounceAttributes, type ServicePolicy, type StateAction } from '../route-policy/policy.js';
 import type { ServiceAddress, WatchConfig } from './address-schema.js';
 import { formatCommunity, formatLargeCommunity } from './communities.js';
 import { formatHostPort, formatMode } from './config-schema.js';

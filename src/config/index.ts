@@ -21,7 +21,7 @@ export {
   DEFAULT_CONTROL_SOCKET,
   DEFAULT_CONTROL_SOCKET_MODE,
 } from './config-schema.js';
-export type { Config, ConfigEnvironment, NeighborConfig, AnnounceConfig, ListenConfig, MetricsConfig, HostPort } from './config-schema.js';
+export type { Config, ConfigEnvironment, NeighborConfig, StaticAnnouncementConfig, ListenConfig, MetricsConfig, HostPort } from './config-schema.js';
 export { neighborSchema } from './neighbor-schema.js';
 export type { SecretSources } from './neighbor-schema.js';
 export { announceSchema } from './announce-schema.js';

@@ -3,7 +3,7 @@ import { decimal, defined, integer, oneOf, seconds, section } from './fields.js'
 import { checkLoadSource, LOAD_SOURCES, LOAD_UNITS, loadValueFits, loadWindow, measureOf } from './load-fields.js';
 import type { LoadSource } from './load-fields.js';
 import type { LoadMeasure } from '../health/index.js';
-import type { LoadMedSettings } from '../announce/load-med.js';
+import type { LoadMedSettings } from '../route-policy/load-med.js';
 
 /** A load-driven MED: what is measured, how often, and how load maps onto MED. */
 export interface LoadMedConfig extends LoadMedSettings {

@@ -11,8 +11,8 @@ import { serviceDnsSchema } from './dns-schema.js';
 import { medFromLoadSchema, medFromLoadToFile } from './med-from-load-schema.js';
 import { HEALTH_DEFAULTS } from '../health/index.js';
 import type { HookSpec } from '../health/index.js';
-import { DEFAULT_DRAIN, type DrainSettings } from '../announce/drain.js';
-import type { AnnounceAttributes, Role, RoleStyle, StateAction } from '../announce/policy.js';
+import { DEFAULT_DRAIN, type DrainSettings } from '../route-policy/drain.js';
+import type { AnnounceAttributes, Role, RoleStyle, StateAction } from '../route-policy/policy.js';
 
 /**
  * `services`: prefixes announced while a health check passes. Each entry maps

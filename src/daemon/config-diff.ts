@@ -8,7 +8,7 @@
 // therefore covered before anyone thinks about them here. How a changed
 // value reads in the output is config-values.ts.
 
-import type { AnnounceConfig, Config, NeighborConfig } from '../config/index.js';
+import type { StaticAnnouncementConfig, Config, NeighborConfig } from '../config/index.js';
 import type { ServiceConfig } from '../config/config-schema.js';
 import { describe, fields, formatValue, keysOf, sameValue, type Obj } from './config-values.js';
 
@@ -200,14 +200,14 @@ function diffService(a: ServiceConfig, b: ServiceConfig): Classified<ServiceKeyC
   return { cls, keys, changes };
 }
 
-function byPrefix(entries: readonly AnnounceConfig[]): Map<string, AnnounceConfig[]> {
-  const m = new Map<string, AnnounceConfig[]>();
+function byPrefix(entries: readonly StaticAnnouncementConfig[]): Map<string, StaticAnnouncementConfig[]> {
+  const m = new Map<string, StaticAnnouncementConfig[]>();
   for (const e of entries) m.set(e.prefix, [...(m.get(e.prefix) ?? []), e]);
   return m;
 }
 
 /** Entries of one prefix as a multiset: every entry of one side matched by an equal one on the other. */
-function sameEntries(a: readonly AnnounceConfig[], b: readonly AnnounceConfig[]): boolean {
+function sameEntries(a: readonly StaticAnnouncementConfig[], b: readonly StaticAnnouncementConfig[]): boolean {
   if (a.length !== b.length) return false;
   const left = [...b];
   return a.every((x) => {

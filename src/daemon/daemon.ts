@@ -1,4 +1,4 @@
-// The running daemon: the speaker, the services' announcer, floating
+// The running daemon: the speaker, the services' ServiceRoutes, floating
 // addresses and watch mode, metrics and the control socket, put together in
 // the order that keeps the wire honest. Start: addresses are in place before
 // anything is announced. Stop: drain (where configured), withdraw, Cease,
@@ -31,7 +31,7 @@ import {
   watchFilterOf,
   WatchEntries,
 } from './addresses/index.js';
-import { Announcer, type AnnouncementSink, type AnnouncerServiceStatus } from './announcer.js';
+import { ServiceRoutes, type AnnouncementSink, type ServiceRoutesServiceStatus } from './service-routes.js';
 import { BfdManager } from '../bfd/index.js';
 import { BfdLinks } from './bfd-links.js';
 import { diffConfig } from './config-diff.js';
@@ -60,7 +60,7 @@ interface Closable {
 
 export class Daemon {
   private readonly speaker: Speaker;
-  private readonly announcer: Announcer;
+  private readonly serviceRoutes: ServiceRoutes;
   private readonly vrrp: VrrpLinks | undefined;
   private readonly bfd: BfdLinks;
   private readonly watches = new Map<string, AddressWatch>();
@@ -78,11 +78,11 @@ export class Daemon {
   ) {
     const { clock, log } = opts;
     this.speaker = new Speaker(cfg, clock, log);
-    // The static entries are desired from the first session on; the announcer hands the full list once it starts.
+    // The static entries are desired from the first session on; ServiceRoutes hands the full list once it starts.
     this.speaker.setAnnouncements(staticAnnouncements(cfg));
     this.bfd = new BfdLinks({ manager: new BfdManager(), bgp: this.speaker, log });
     const services = cfg.services ?? [];
-    // The one owner of the desired set: the announcer's part (gated by the addresses), then watch mode's.
+    // The one owner of the desired set: ServiceRoutes' part (gated by the addresses), then watch mode's.
     const desired = new DesiredRoutes(this.speaker);
     for (const iface of interfacesOf(cfg)) {
       if (!addresses) break;
@@ -107,7 +107,7 @@ export class Daemon {
         this.watchEntries.onChange((entries) => part.setAnnouncements(entries));
       }
     }
-    this.announcer = new Announcer({
+    this.serviceRoutes = new ServiceRoutes({
       announce: staticAnnouncements(cfg),
       services,
       sink: servicesSink,
@@ -115,9 +115,9 @@ export class Daemon {
       log,
       createProbe: (spec, service) => this.probeFor(spec, service),
     });
-    this.dns = createDnsLinks(cfg, this.announcer, clock, log);
+    this.dns = createDnsLinks(cfg, this.serviceRoutes, clock, log);
     // Throws here, before anything opens, when VRRP is configured but cannot run (no addon).
-    this.vrrp = vrrpLinksFor(cfg.vrrp, this.announcer, { log, clock, ...opts.vrrpIo });
+    this.vrrp = vrrpLinksFor(cfg.vrrp, this.serviceRoutes, { log, clock, ...opts.vrrpIo });
   }
 
   /**
@@ -153,14 +153,14 @@ export class Daemon {
       this.closables.push(sampler);
       const metrics = new DaemonMetrics({
         peers: () => this.bfd.decorate(this.speaker.status()),
-        services: () => this.announcer.status(),
+        services: () => this.serviceRoutes.status(),
         clock: opts.clock,
         process: () => sampler.sample(),
         version: opts.version,
         dns: () => this.dns?.counters(),
         vrrp: () => this.vrrp?.snapshot() ?? [],
       });
-      this.announcer.observe(metrics);
+      this.serviceRoutes.observe(metrics);
       const control = this.control();
       const actions = cfg.metrics.actions;
       const status: StatusPage = {
@@ -170,9 +170,9 @@ export class Daemon {
           speaker: () => this.speaker.status(),
           services: () => {
             const roles = new Map((this.cfg.services ?? []).map((s) => [s.name, s.role]));
-            return this.announcer.status().map((s) => ({ ...s, role: roles.get(s.name) }));
+            return this.serviceRoutes.status().map((s) => ({ ...s, role: roles.get(s.name) }));
           },
-          events: (limit) => this.announcer.events(limit),
+          events: (limit) => this.serviceRoutes.events(limit),
         },
         ...(actions ? { actions: { token: actions.token, maintenance: control.maintenance, drain: control.drain } } : {}),
       };
@@ -192,7 +192,7 @@ export class Daemon {
       // A check aimed at the service's own address needs the address first.
       await this.gate.prepare();
     }
-    this.announcer.start();
+    this.serviceRoutes.start();
     this.dns?.start();
     this.watchEntries?.start();
     if (this.vrrp) {
@@ -240,14 +240,14 @@ export class Daemon {
       peers: () => this.bfd.decorate(this.speaker.status()),
       routes: () => this.speaker.routes(),
       services: () => this.servicesStatus(),
-      events: (limit) => this.announcer.events(limit),
+      events: (limit) => this.serviceRoutes.events(limit),
       maintenance: (on, service) => {
-        const services = this.announcer.setMaintenance(on, service, 'operator command');
+        const services = this.serviceRoutes.setMaintenance(on, service, 'operator command');
         this.vrrp?.refresh();
         return { services };
       },
       drain: async (service) => {
-        const drained = this.announcer.drain(service);
+        const drained = this.serviceRoutes.drain(service);
         // A drain starts by taking the DNS records away; VRRP gives up too (its addresses cannot carry GRACEFUL_SHUTDOWN).
         this.dns?.refresh();
         this.vrrp?.refresh();
@@ -296,9 +296,9 @@ export class Daemon {
     }
     this.cfg = next;
     for (const line of plan.changes) log.info({ reload: true }, `reload: ${line}`);
-    // Sessions first, so the announcer's new list reaches neighbors with their new config.
+    // Sessions first, so ServiceRoutes' new list reaches neighbors with their new config.
     const sessions = this.speaker.reconfigure(next, plan);
-    this.announcer.reconfigure(staticAnnouncements(next), next.services ?? [], plan);
+    this.serviceRoutes.reconfigure(staticAnnouncements(next), next.services ?? [], plan);
     await sessions;
     await this.bfd.reconfigure(next);
     return { ok: true, changes: plan.changes };
@@ -315,11 +315,11 @@ export class Daemon {
       const dnsDeleted = this.dns?.stop();
       // VRRP first: the addresses go and a Backup takes over within its skew time.
       await this.vrrp?.stop();
-      await this.announcer.shutdown();
+      await this.serviceRoutes.shutdown();
       this.watchEntries?.stop();
       const stopped = this.speaker.stop();
       // Each session sent its withdraws inside stop(); nothing the checks report reaches the speaker now.
-      this.announcer.stop();
+      this.serviceRoutes.stop();
       await stopped;
       await dnsDeleted;
       await this.gate?.close();
@@ -328,8 +328,8 @@ export class Daemon {
     return this.stopping;
   }
 
-  private servicesStatus(): AnnouncerServiceStatus[] {
-    const services = this.announcer.status();
+  private servicesStatus(): ServiceRoutesServiceStatus[] {
+    const services = this.serviceRoutes.status();
     return this.dns ? this.dns.withRecords(services) : services;
   }
 

@@ -1,4 +1,4 @@
-// The one owner of the desired route set. Its producers (the announcer:
+// The one owner of the desired route set. Its producers (ServiceRoutes:
 // static entries and services' routes; watch mode) each hand it their latest
 // list; a part may be gated by the address gate, whose admission is applied
 // here as a filter (the gate keeps only its address state). The speaker gets
@@ -7,7 +7,7 @@
 // has it. All synchronous: a withdraw reaches the speaker in the same turn.
 
 import type { Announcement } from '../bgp/rib/announcement.js';
-import type { AnnouncementSink } from './announcer.js';
+import type { AnnouncementSink } from './service-routes.js';
 
 /** What a gated part needs of the gate: told what is wanted, asked what may go out. */
 export interface Admission {

@@ -6,7 +6,7 @@
 // delays a check, a withdraw or VRRP. Only stop() waits, and only for a
 // bounded time, after the BGP withdraws have been started.
 
-import type { AnnouncerObserver } from '../announce/observer.js';
+import type { ServiceRoutesObserver } from '../route-policy/observer.js';
 import type { Config, DnsConfig, ServiceConfig } from '../config/config-schema.js';
 import { dnsToFile } from '../config/dns-schema.js';
 import { DnsClient, RecordKeeper } from '../dns/index.js';
@@ -14,13 +14,13 @@ import type { DnsRecord, KeeperReport } from '../dns/index.js';
 import { recordKey } from '../dns/update.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import type { Announcer } from './announcer.js';
+import type { ServiceRoutes } from './service-routes.js';
 import { sameValue } from './config-values.js';
 
 /** How long stop() waits for the deletes to be answered. */
 export const DNS_STOP_WAIT_MS = 2000;
 
-/** What the links read of each service: the announcer's status. */
+/** What the links read of each service: ServiceRoutes' status. */
 export interface ServiceServing {
   readonly name: string;
   readonly serving: boolean;
@@ -66,7 +66,7 @@ export interface DnsLinksOptions {
   readonly serving: () => readonly ServiceServing[];
   readonly clock: Clock;
   readonly log: Logger;
-  /** An event log line for one service (the announcer's event log). */
+  /** An event log line for one service (ServiceRoutes' event log). */
   readonly note?: (service: string, reason: string) => void;
   readonly wallClock?: () => number;
   /** Default: a DnsClient for the configured server and key. */
@@ -76,7 +76,7 @@ export interface DnsLinksOptions {
 /** The desired state as text, to tell whether it changed. */
 const keyOf = (records: readonly DnsRecord[]): string => records.map(recordKey).sort().join('|');
 
-export class DnsLinks implements AnnouncerObserver {
+export class DnsLinks implements ServiceRoutesObserver {
   private readonly keeper: RecordKeeper;
   private readonly owner = new Map<string, string>();
   private readonly records = new Map<string, DnsRecord>();
@@ -248,18 +248,18 @@ function stateOf(e: { want: string; phase: string; attempts: number }): DnsRecor
   return e.want === 'present' ? 'adding' : 'deleting';
 }
 
-/** The links for a config with a `dns` section, fed by the announcer's transitions and probes. */
-export function createDnsLinks(cfg: Config, announcer: Announcer, clock: Clock, log: Logger): DnsLinks | undefined {
+/** The links for a config with a `dns` section, fed by ServiceRoutes' transitions and probes. */
+export function createDnsLinks(cfg: Config, serviceRoutes: ServiceRoutes, clock: Clock, log: Logger): DnsLinks | undefined {
   if (!cfg.dns) return undefined;
   const links = new DnsLinks({
     dns: cfg.dns,
     services: cfg.services ?? [],
-    serving: () => announcer.status(),
+    serving: () => serviceRoutes.status(),
     clock,
     log,
-    note: (service, reason) => announcer.note(service, reason),
+    note: (service, reason) => serviceRoutes.note(service, reason),
   });
-  announcer.observe(links);
+  serviceRoutes.observe(links);
   return links;
 }
 

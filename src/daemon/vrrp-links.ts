@@ -1,12 +1,12 @@
 // The daemon's VRRP instances (src/vrrp/), one per `vrrp` entry, driven by
-// the health of the services they track. The announcer's observer calls
+// the health of the services they track. ServiceRoutes' observer calls
 // (each transition, each probe result) re-read the tracked services' state
 // and hand the instance what it says, so a service going DOWN reaches VRRP in
 // the same turn of the event loop as it reaches BGP, with no polling of its
 // own. Maintenance, a drain and the stop all make the instance give up its
 // addresses cleanly (RFC 9568 6.4.3: addresses gone, then a priority 0 advert).
 
-import type { AnnouncerObserver } from '../announce/observer.js';
+import type { ServiceRoutesObserver } from '../route-policy/observer.js';
 import type { VrrpConfig } from '../config/vrrp-schema.js';
 import type { Logger } from '../util/log.js';
 import { IprouteAddressPort } from './addresses/iproute-port.js';
@@ -67,7 +67,7 @@ export interface VrrpLike {
 
 export interface VrrpLinksOptions {
   readonly vrrp: readonly VrrpConfig[];
-  /** The tracked services' status now (the announcer's). */
+  /** The tracked services' status now (ServiceRoutes'). */
   readonly services: () => readonly TrackedService[];
   readonly log: Logger;
   readonly clock?: VrrpInstanceDeps['clock'];
@@ -105,7 +105,7 @@ interface Link {
   transitions: number;
 }
 
-export class VrrpLinks implements AnnouncerObserver {
+export class VrrpLinks implements ServiceRoutesObserver {
   private readonly links: Link[] = [];
   private started = false;
   private stopping: Promise<void> | undefined;
@@ -213,15 +213,15 @@ export class VrrpLinks implements AnnouncerObserver {
   }
 }
 
-/** What the daemon hands over: the announcer the services live in. */
+/** What the daemon hands over: ServiceRoutes the services live in. */
 export interface VrrpHost {
   status(): readonly TrackedService[];
-  observe(o: AnnouncerObserver): () => void;
+  observe(o: ServiceRoutesObserver): () => void;
   /** A line in the event log. */
   noteTransition(source: string, from: string, to: string, reason: string, atMs: number): void;
 }
 
-/** The daemon's VRRP links for a config, observing the announcer; undefined without `vrrp`. Throws when VRRP cannot run (no addon). */
+/** The daemon's VRRP links for a config, observing ServiceRoutes; undefined without `vrrp`. Throws when VRRP cannot run (no addon). */
 export function vrrpLinksFor(
   vrrp: readonly VrrpConfig[] | undefined,
   host: VrrpHost,

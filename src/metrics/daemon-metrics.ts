@@ -1,10 +1,10 @@
 // floatd's metrics. Events (probes, transitions, withdraws) arrive through
-// the announcer's observer interface and are counted as they happen; peer,
+// ServiceRoutes' observer interface and are counted as they happen; peer,
 // service and process state is read from snapshots when scraped, so nothing
 // here can drift from what `floatd status` shows. Inputs are typed by the
 // fields read and nothing else: no config, so no secret, is ever in reach.
 
-import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../announce/observer.js';
+import type { ServiceRoutesObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../route-policy/observer.js';
 import { SERVICE_STATES } from '../health/index.js';
 import { renderExposition } from './exposition.js';
 import type { ProcessSample } from './process-metrics.js';
@@ -48,7 +48,7 @@ export interface ServiceSnapshot {
 export interface DaemonMetricsOptions {
   readonly peers: () => SpeakerSnapshot;
   readonly services: () => readonly ServiceSnapshot[];
-  /** The clock the services' `since` is on (the announcer's). */
+  /** The clock the services' `since` is on (ServiceRoutes'). */
   readonly clock: { now(): number };
   /** Process figures at scrape time; a ProcessSampler's `sample` in the daemon. */
   readonly process: () => ProcessSample;
@@ -96,7 +96,7 @@ function oneHot(known: readonly string[], current: string, labels: (state: strin
 
 const finiteSeconds = (ms: number): number => (Number.isFinite(ms) ? Math.max(0, ms) / 1000 : 0);
 
-export class DaemonMetrics implements AnnouncerObserver {
+export class DaemonMetrics implements ServiceRoutesObserver {
   private readonly registry = new Registry();
   private readonly probes: Counter;
   private readonly probeDuration: Histogram;

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { effectiveRole, withRole } from '../../src/announce/policy.js';
+import { effectiveRole, withRole } from '../../src/route-policy/policy.js';
 import { formatCommunity, hashedRouterId, LINODE_CLI_USAGE, LinodeCliError, linodeCli, parseConfigText } from '../../src/config/index.js';
 import type { LinodeHost } from '../../src/config/index.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, problemLines, service, withServices } from './helpers/service-text.js';
 
-test('med-from-load: defaults per source, every key, and the settings the announcer gets', () => {
+test('med-from-load: defaults per source, every key, and the settings ServiceRoutes gets', () => {
   const cpu = parse(withServices(service(['listener: { port: 80 }'], ['med-from-load: { source: cpu, max: 1000 }']))).services![0]!;
   assert.deepEqual(cpu.medFromLoad, {
     measure: { metric: 'cpu' },

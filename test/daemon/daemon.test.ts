@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { call, ControlError, ControlRefusedError } from '../../src/control/client.js';
-import type { AnnouncerEvent, AnnouncerServiceStatus } from '../../src/daemon/announcer.js';
+import type { ServiceRoutesEvent, ServiceRoutesServiceStatus } from '../../src/daemon/service-routes.js';
 import type { ReloadResult } from '../../src/control/daemon-control.js';
 import type { SpeakerStatus } from '../../src/daemon/speaker.js';
 import { FakeAddressSystem } from './helpers/fake-addresses.js';
@@ -42,7 +42,7 @@ test('control commands through the real socket: status, peers, services, events,
     const sock = d.controlSocket;
     await waitFor('A to hold the static route and the service', () => a.has(STATIC) && a.has(WEB));
 
-    const status = (await call(sock, 'status', {})) as SpeakerStatus & { services: AnnouncerServiceStatus[] };
+    const status = (await call(sock, 'status', {})) as SpeakerStatus & { services: ServiceRoutesServiceStatus[] };
     assert.equal(status.routerId, local);
     assert.equal(status.localAs, FLOATD_AS);
     assert.deepEqual(
@@ -59,12 +59,12 @@ test('control commands through the real socket: status, peers, services, events,
     assert.equal(peers.peers[0]?.holdTime, 9);
     assert.equal(peers.peers[0]?.peerRouterId, a.address);
 
-    const services = (await call(sock, 'services', {})) as AnnouncerServiceStatus[];
+    const services = (await call(sock, 'services', {})) as ServiceRoutesServiceStatus[];
     assert.deepEqual(services.map((s) => s.name), ['web']);
     assert.ok((services[0]?.lastProbes.length ?? 0) >= 2, 'the last probe results are there');
     assert.equal(services[0]?.lastProbes.at(-1)?.ok, true);
 
-    const events = (await call(sock, 'events', { limit: 2 })) as AnnouncerEvent[];
+    const events = (await call(sock, 'events', { limit: 2 })) as ServiceRoutesEvent[];
     assert.deepEqual(
       events.map((e) => `${e.service} ${e.from}->${e.to}`),
       ['web INIT->RISING', 'web RISING->UP'],

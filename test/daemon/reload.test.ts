@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Announcement } from '../../src/bgp/rib/announcement.js';
 import { staticAnnouncements } from '../../src/config/announcements.js';
 import { parseConfigText, type Config } from '../../src/config/index.js';
-import { Announcer, type AnnouncerEvent } from '../../src/daemon/announcer.js';
+import { ServiceRoutes, type ServiceRoutesEvent } from '../../src/daemon/service-routes.js';
 import { diffConfig } from '../../src/daemon/config-diff.js';
 import type { LoadSources } from '../../src/health/probes/load.js';
 import { FakeClock } from '../../src/util/clock.js';
@@ -24,7 +24,7 @@ const STATIC = '203.0.113.1/32';
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** An event as "kind from->to", with the reason for commands (transition reasons are the checks' own words). */
-const eventLine = (e: AnnouncerEvent): string => `${e.kind} ${e.from}->${e.to}${e.kind === 'command' ? `: ${e.reason}` : ''}`;
+const eventLine = (e: ServiceRoutesEvent): string => `${e.kind} ${e.from}->${e.to}${e.kind === 'command' ? `: ${e.reason}` : ''}`;
 
 test('a reload resets only the neighbor whose session settings changed; the other keeps its session and gets the new MED in place', T, async () => {
   const c = new Cleanup();
@@ -365,7 +365,7 @@ for (const change of ['removes', 'restarts'] as const) {
     };
     const published: (readonly Announcement[])[] = [];
     const before = loadConfigText(LOAD_SERVICE(443));
-    const announcer = new Announcer({
+    const serviceRoutes = new ServiceRoutes({
       announce: [],
       services: before.services ?? [],
       sink: { setAnnouncements: (e) => published.push(e) },
@@ -383,7 +383,7 @@ for (const change of ['removes', 'restarts'] as const) {
       for (const r of answers.splice(0)) r(n);
     };
     try {
-      announcer.start();
+      serviceRoutes.start();
       await advance(clock, 1000);
       answerAll(10);
       await advance(clock, 1000);
@@ -391,7 +391,7 @@ for (const change of ['removes', 'restarts'] as const) {
       assert.equal(answers.length, 1, 'a reading is under way');
 
       const after = loadConfigText(change === 'removes' ? [] : LOAD_SERVICE(444));
-      announcer.reconfigure(staticAnnouncements(after), after.services ?? [], diffConfig(before, after));
+      serviceRoutes.reconfigure(staticAnnouncements(after), after.services ?? [], diffConfig(before, after));
       // The old reading answers after the reload, with a load that would change the MED.
       answerAll(80);
       const readsAfter = reads;
@@ -402,13 +402,13 @@ for (const change of ['removes', 'restarts'] as const) {
       // One reading per second for the restarted service's own loop; none for the old one.
       assert.equal(reads - readsAfter, change === 'removes' ? 0 : 10, 'readings after the reload');
       if (change === 'restarts') {
-        assert.deepEqual(announcer.status()[0]?.loadMed, { load: 10, med: 200 }, 'the new loop is the only one');
+        assert.deepEqual(serviceRoutes.status()[0]?.loadMed, { load: 10, med: 200 }, 'the new loop is the only one');
         assert.equal(published.at(-1)?.[0]?.med, 200);
       } else {
         assert.deepEqual(published.at(-1), []);
       }
     } finally {
-      announcer.stop();
+      serviceRoutes.stop();
     }
   });
 }

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { call } from '../../src/control/client.js';
 import { loadConfig } from '../../src/config/index.js';
 import { Daemon } from '../../src/daemon/daemon.js';
-import type { AnnouncerEvent } from '../../src/daemon/announcer.js';
+import type { ServiceRoutesEvent } from '../../src/daemon/service-routes.js';
 import { trackingOf, type TrackedService, type VrrpLinkStatus } from '../../src/daemon/vrrp-links.js';
 import { realClock } from '../../src/util/clock.js';
 import { FakeVrrpIo } from './helpers/fake-vrrp.js';
@@ -117,7 +117,7 @@ test('VRRP without BGP: Active while the service serves; its failure gives up at
     io.expire();
     await waitFor('Active again', () => io.held.has(ADDR));
 
-    const events = (await call(sock, 'events', {})) as AnnouncerEvent[];
+    const events = (await call(sock, 'events', {})) as ServiceRoutesEvent[];
     const vrrpEvents = events.filter((e) => e.service === 'vrrp web-vip').map((e) => `${e.from}->${e.to}`);
     assert.deepEqual(vrrpEvents, ['Initialize->Backup', 'Backup->Active', 'Active->Backup', 'Backup->Active']);
     const status = (await call(sock, 'status', {})) as { vrrp: VrrpLinkStatus[]; peers: unknown[] };

@@ -71,7 +71,7 @@ async function world(t: TestContext, tag: string) {
       marks.push({ at: performance.now(), what: `sink [${entries.map((e) => e.prefix).join(',')}]`, onLo: onLoNow() });
     },
   };
-  // The gate as the daemon uses it: the announcer's part of the desired routes, filtered by it.
+  // The gate as the daemon uses it: ServiceRoutes' part of the desired routes, filtered by it.
   const gate = (needs: [string, AddressNeed][]) => {
     const desired = new DesiredRoutes(sink);
     const g = new AddressGate({ changed: () => desired.publish(), port, needs: new Map(needs), clock: realClock, log: silent, retryMs: 200 });

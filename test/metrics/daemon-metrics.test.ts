@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { Announcer } from '../../src/daemon/announcer.js';
+import type { ServiceRoutes } from '../../src/daemon/service-routes.js';
 import type { Speaker } from '../../src/daemon/speaker.js';
 import { DaemonMetrics, PROBE_DURATION_BUCKETS, WITHDRAW_LATENCY_BUCKETS } from '../../src/metrics/daemon-metrics.js';
 import { ProcessSampler, type ProcessSample } from '../../src/metrics/process-metrics.js';
@@ -149,7 +149,7 @@ test('peer metrics come from the speaker snapshot, one series per peer', () => {
   for (const [name, type] of Object.entries(types)) assert.equal(s.families.get(name)?.type, type, name);
 });
 
-test('service metrics come from the announcer snapshot and the clock', () => {
+test('service metrics come from ServiceRoutes snapshot and the clock', () => {
   const s = scrape(build().render());
   for (const state of ['INIT', 'RISING', 'UP', 'FALLING', 'DOWN', 'DISABLED', 'STOPPING']) {
     assert.equal(s.value('floatd_service_state', { service: 'web', state }), state === 'UP' ? 1 : 0);
@@ -305,11 +305,11 @@ test('the real process sampler gives plausible figures', async () => {
   }
 });
 
-test('DaemonMetrics takes the speaker and announcer status functions as they are', () => {
+test('DaemonMetrics takes the speaker and ServiceRoutes status functions as they are', () => {
   // Compiles only while the daemon's status types carry every field the metrics read.
-  const wire = (speaker: Pick<Speaker, 'status'>, announcer: Pick<Announcer, 'status'>): DaemonMetrics =>
-    new DaemonMetrics({ peers: () => speaker.status(), services: () => announcer.status(), clock: realClock, process: () => fixedProcess, version: '1' });
-  const m = wire({ status: () => speakerStatus as unknown as ReturnType<Speaker['status']> }, { status: () => servicesStatus as unknown as ReturnType<Announcer['status']> });
+  const wire = (speaker: Pick<Speaker, 'status'>, serviceRoutes: Pick<ServiceRoutes, 'status'>): DaemonMetrics =>
+    new DaemonMetrics({ peers: () => speaker.status(), services: () => serviceRoutes.status(), clock: realClock, process: () => fixedProcess, version: '1' });
+  const m = wire({ status: () => speakerStatus as unknown as ReturnType<Speaker['status']> }, { status: () => servicesStatus as unknown as ReturnType<ServiceRoutes['status']> });
   assert.equal(scrape(m.render()).value('floatd_peer_up', { peer: '192.0.2.1' }), 1);
 });
 

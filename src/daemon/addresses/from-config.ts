@@ -2,7 +2,7 @@
 // address-present probe take.
 
 import { parsePrefixText, prefixCovers, type ParsedPrefix } from '../../config/addresses.js';
-import type { AnnounceConfig } from '../../config/index.js';
+import type { StaticAnnouncementConfig } from '../../config/index.js';
 import type { LeftoverScope } from '../../net/address-port.js';
 import type { ServiceAddress, WatchConfig } from '../../config/address-schema.js';
 import type { AddressPresentSpec } from '../../health/index.js';
@@ -42,7 +42,7 @@ export function watchFilterOf(w: WatchConfig, services: readonly ServiceWithAddr
   return { ...(w.label !== undefined ? { label: w.label } : {}), allow: w.prefixes, ipv6Length: w.ipv6Length, exclude };
 }
 
-export function watchAttributesOf(w: WatchConfig): Omit<AnnounceConfig, 'prefix' | 'neighbors'> {
+export function watchAttributesOf(w: WatchConfig): Omit<StaticAnnouncementConfig, 'prefix' | 'neighbors'> {
   return {
     nextHop: w.nextHop,
     med: w.med,
@@ -60,7 +60,7 @@ export function watchAttributesOf(w: WatchConfig): Omit<AnnounceConfig, 'prefix'
  */
 export function leftoverScope(cfg: {
   readonly services?: readonly ServiceWithAddress[] | undefined;
-  readonly announce: readonly Pick<AnnounceConfig, 'prefix'>[];
+  readonly announce: readonly Pick<StaticAnnouncementConfig, 'prefix'>[];
   readonly allow?: readonly string[] | undefined;
 }): LeftoverScope {
   const services = cfg.services ?? [];

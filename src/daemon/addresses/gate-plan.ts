@@ -36,7 +36,7 @@ export interface AddressNeed {
 export type AddressKnown = 'absent' | 'present' | 'unknown';
 
 export interface Slot {
-  /** The announcer lists the prefix now. */
+  /** ServiceRoutes lists the prefix now. */
   readonly wanted: boolean;
   /** Keep the addresses even while not wanted (prepared at start, or added once, with removeWhenWithdrawn off). */
   readonly hold: boolean;
@@ -60,7 +60,7 @@ export interface GateState {
 }
 
 export type GateEvent =
-  /** The set of managed prefixes the announcer lists now. */
+  /** The set of managed prefixes ServiceRoutes lists now. */
   | { readonly kind: 'wanted'; readonly prefixes: ReadonlySet<string> }
   /** Put every held address in place before anything is wanted (start-up). */
   | { readonly kind: 'prepare' }
@@ -130,7 +130,7 @@ export function stepGate(state: GateState, needs: ReadonlyMap<string, AddressNee
         touched.push(prefix);
       }
       promote(slots, touched, actions, linkUp);
-      // The announcer's list changed: the sink gets the new one, withdraws included, before any address moves.
+      // ServiceRoutes' list changed: the sink gets the new one, withdraws included, before any address moves.
       actions.push({ kind: 'forward' });
       break;
     }

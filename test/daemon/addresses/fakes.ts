@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { toAnnouncement, type Announcement } from '../../../src/bgp/rib/announcement.js';
 import type { AddressPort, AddressWatch, InterfaceAddress, LinkDownReason } from '../../../src/net/address-port.js';
-import type { AnnouncementSink } from '../../../src/daemon/announcer.js';
+import type { AnnouncementSink } from '../../../src/daemon/service-routes.js';
 
 export interface PortCall {
   readonly op: 'add' | 'remove';

@@ -20,7 +20,7 @@ function setup(needs: [string, AddressNeed][], retryMs = 1000) {
   const observed: AddressGateObservation[] = [];
   const desired = new DesiredRoutes(sink);
   const addressGate = new AddressGate({ changed: () => desired.publish(), port, needs: new Map(needs), clock, log, retryMs, observe: (o) => observed.push(o) });
-  // The gate as the daemon uses it: the announcer's part of the desired routes, filtered by it.
+  // The gate as the daemon uses it: ServiceRoutes' part of the desired routes, filtered by it.
   const part = desired.part(addressGate);
   const gate = Object.assign(addressGate, { setAnnouncements: part.setAnnouncements });
   return { timeline, port, sink, clock, gate, lines, observed };
@@ -270,7 +270,7 @@ test('follow: a link down withdraws at once and re-adds nothing, however often t
   assert.ok(lines.some((l) => l.level === 'warn' && l.msg === `withdrawing ${P}: link lo is down (its addresses stay; announced again once it is up)`));
   assert.deepEqual(gate.status().find((s) => s.prefix === P), { prefix: P, interface: 'lo', addresses: [P], addressState: 'present', wanted: true, announced: false, link: 'down' });
 
-  // The announcer's list changes while the link is down: nothing of lo goes out.
+  // ServiceRoutes' list changes while the link is down: nothing of lo goes out.
   gate.setAnnouncements([entry(STATIC), entry(P, 50), entry(Q)]);
   assert.deepEqual(sink.last(), [STATIC, Q]);
 

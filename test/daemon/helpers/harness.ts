@@ -11,7 +11,7 @@ import pino from 'pino';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../../src/config/index.js';
 import type { AddressSystem } from '../../../src/net/address-port.js';
-import type { AnnouncerEvent, AnnouncerServiceStatus } from '../../../src/daemon/announcer.js';
+import type { ServiceRoutesEvent, ServiceRoutesServiceStatus } from '../../../src/daemon/service-routes.js';
 import { Daemon } from '../../../src/daemon/daemon.js';
 import type { PeerStatusEntry } from '../../../src/daemon/speaker.js';
 import { RouteServer, type PeerChange, type RouteChange, type RoutePath } from '../../../src/routeserver/route-server.js';
@@ -256,11 +256,11 @@ export class TestDaemon {
     writeFileSync(this.configPath, text);
   }
 
-  services(): AnnouncerServiceStatus[] {
-    return this.daemon.control().services() as AnnouncerServiceStatus[];
+  services(): ServiceRoutesServiceStatus[] {
+    return this.daemon.control().services() as ServiceRoutesServiceStatus[];
   }
 
-  service(name: string): AnnouncerServiceStatus | undefined {
+  service(name: string): ServiceRoutesServiceStatus | undefined {
     return this.services().find((s) => s.name === name);
   }
 
@@ -268,8 +268,8 @@ export class TestDaemon {
     return this.service(name)?.state;
   }
 
-  events(): AnnouncerEvent[] {
-    return this.daemon.control().events() as AnnouncerEvent[];
+  events(): ServiceRoutesEvent[] {
+    return this.daemon.control().events() as ServiceRoutesEvent[];
   }
 
   peers(): PeerStatusEntry[] {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_DRAIN, drainAttributes, GRACEFUL_SHUTDOWN } from '../../src/announce/drain.js';
+import { DEFAULT_DRAIN, drainAttributes, GRACEFUL_SHUTDOWN } from '../../src/route-policy/drain.js';
 
 test('GRACEFUL_SHUTDOWN is 65535:0 (RFC 8326 section 5)', () => {
   assert.equal(GRACEFUL_SHUTDOWN, 65535 * 65536 + 0);

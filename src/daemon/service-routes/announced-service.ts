@@ -1,7 +1,7 @@
-// One service's routes, the I/O shell around announce/reconcile.ts: health
+// One service's routes, the I/O shell around route-policy/reconcile.ts: health
 // transitions, operator commands, the drain timer, load-driven MED changes
 // and hold-down ends all become one reconcile step. When the step changes
-// the routes, the announcer hands the speaker the whole list at once, in the
+// the routes, ServiceRoutes hands the speaker the whole list at once, in the
 // same turn as the transition, so a failed probe becomes a WITHDRAW without
 // waiting for anything.
 //
@@ -10,9 +10,9 @@
 // replaces the service's MED while it serves.
 
 import { performance } from 'node:perf_hooks';
-import type { FlapGuardSettings } from '../../announce/flap-guard.js';
-import { wantedRoutes, type AnnounceAttributes, type ServicePolicy } from '../../announce/policy.js';
-import { changesRoutes, describeStep, EMPTY_ROUTES, reconcile, type RouteState } from '../../announce/reconcile.js';
+import type { FlapGuardSettings } from '../../route-policy/flap-guard.js';
+import { wantedRoutes, type AnnounceAttributes, type ServicePolicy } from '../../route-policy/policy.js';
+import { changesRoutes, describeStep, EMPTY_ROUTES, reconcile, type RouteState } from '../../route-policy/reconcile.js';
 import type { ServiceConfig } from '../../config/config-schema.js';
 import { wirePrefix } from '../../bgp/codec/nlri.js';
 import type { Prefix } from '../../bgp/codec/types.js';
@@ -27,7 +27,7 @@ import type { EventLog } from './event-log.js';
 import { LoadMedReader } from './load-med-reader.js';
 import type { ObserverSet } from './observers.js';
 
-/** What a service needs of the announcer around it. */
+/** What a service needs of ServiceRoutes around it. */
 export interface ServiceHost {
   readonly clock: Clock;
   readonly guard: FlapGuardSettings;

@@ -1,4 +1,4 @@
-// The announcer's event log for the control socket's `events`: state
+// ServiceRoutes' event log for the control socket's `events`: state
 // transitions and operator commands, the newest EVENT_LOG_SIZE kept. Each
 // entry has the wall-clock time (for people) and the clock time (to compare
 // with status times).
@@ -6,7 +6,7 @@
 import type { Clock } from '../../util/clock.js';
 
 /** One entry of the event log: a state transition, or an operator command with its reason. */
-export interface AnnouncerEvent {
+export interface ServiceRoutesEvent {
   /** Wall-clock time, ISO 8601. */
   readonly at: string;
   /** Clock time (ms), comparable with status times. */
@@ -23,7 +23,7 @@ export interface AnnouncerEvent {
 export const EVENT_LOG_SIZE = 1000;
 
 export class EventLog {
-  private readonly log: AnnouncerEvent[] = [];
+  private readonly log: ServiceRoutesEvent[] = [];
 
   constructor(
     private readonly clock: Clock,
@@ -42,12 +42,12 @@ export class EventLog {
   }
 
   /** The last `limit` (default all kept, at most EVENT_LOG_SIZE) events, oldest first. */
-  events(limit?: number): AnnouncerEvent[] {
+  events(limit?: number): ServiceRoutesEvent[] {
     const n = limit === undefined ? this.log.length : Math.max(0, Math.floor(limit));
     return n === 0 ? [] : this.log.slice(-n);
   }
 
-  private push(e: AnnouncerEvent): void {
+  private push(e: ServiceRoutesEvent): void {
     this.log.push(e);
     if (this.log.length > EVENT_LOG_SIZE) this.log.splice(0, this.log.length - EVENT_LOG_SIZE);
   }

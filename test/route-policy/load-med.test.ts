@@ -10,7 +10,7 @@ import {
   stepsOf,
   type LoadMedSettings,
   type LoadMedState,
-} from '../../src/announce/load-med.js';
+} from '../../src/route-policy/load-med.js';
 
 /** Load 0..90 (say, connections) onto MED 100..1000 in steps of 100: 9 steps, each 10 connections wide. */
 const S: LoadMedSettings = { low: 0, high: 90, minMed: 100, maxMed: 1000, step: 100, hysteresis: 0.5, minIntervalMs: 30_000 };

@@ -1,4 +1,4 @@
-// What the announcer reports as it works, for metrics and the event log.
+// What ServiceRoutes reports as it works, for metrics and the event log.
 // Observers are called synchronously and must not throw or block.
 
 export interface ProbeObservation {
@@ -26,7 +26,7 @@ export interface WithdrawObservation {
   readonly latencyMs: number;
 }
 
-export interface AnnouncerObserver {
+export interface ServiceRoutesObserver {
   probe?(o: ProbeObservation): void;
   transition?(o: TransitionObservation): void;
   withdraw?(o: WithdrawObservation): void;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DrainControl } from '../../../src/daemon/announcer/drain-control.js';
+import { DrainControl } from '../../../src/daemon/service-routes/drain-control.js';
 import { FakeClock } from '../../../src/util/clock.js';
 
 /** Resolves to the value, or 'pending' if the promise has not settled after the microtasks ran. */

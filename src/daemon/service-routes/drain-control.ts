@@ -1,6 +1,6 @@
 // One service's drain in progress (RFC 8326): the timer that ends it and
 // the callers waiting to learn how it ended. What a drain does to the routes
-// is the announcer's (announce/reconcile.ts gives the attributes); this only
+// is ServiceRoutes' (route-policy/reconcile.ts gives the attributes); this only
 // keeps time and promises.
 
 import type { Clock, TimerHandle } from '../../util/clock.js';

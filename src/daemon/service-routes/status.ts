@@ -1,8 +1,8 @@
 // What the control socket's `status` shows of one service: the health
 // service's own status, plus the routes, hold-downs, drain and load-driven
-// MED the announcer keeps for it.
+// MED ServiceRoutes keeps for it.
 
-import type { RouteState } from '../../announce/reconcile.js';
+import type { RouteState } from '../../route-policy/reconcile.js';
 import type { ServiceStatus } from '../../health/index.js';
 
 /** One probe result as status shows it. */
@@ -17,7 +17,7 @@ export interface ProbeSummary {
 }
 
 /** One service in the control socket's `status` result. */
-export interface AnnouncerServiceStatus extends ServiceStatus {
+export interface ServiceRoutesServiceStatus extends ServiceStatus {
   readonly prefixes: readonly string[];
   readonly announced: readonly string[];
   /** Prefixes the service wants but the flap guard holds back, with the time (clock ms) they may return. */
@@ -43,7 +43,7 @@ export interface StatusSource {
   readonly load: { readonly load: number | undefined; readonly med: number | undefined } | undefined;
 }
 
-export function serviceStatus(t: StatusSource): AnnouncerServiceStatus {
+export function serviceStatus(t: StatusSource): ServiceRoutesServiceStatus {
   const health = t.health.status();
   return {
     ...health,

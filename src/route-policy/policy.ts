@@ -1,4 +1,4 @@
-// The announce policy, pure: a service's state and role -> the prefixes it
+// Route policy, pure: a service's state and role -> the prefixes it
 // wants announced and with which attributes (or nothing: withdraw).
 //
 // Default: announce while serving, withdraw otherwise. (ExaBGP's healthcheck

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EVENT_LOG_SIZE, EventLog } from '../../../src/daemon/announcer/event-log.js';
+import { EVENT_LOG_SIZE, EventLog } from '../../../src/daemon/service-routes/event-log.js';
 import { FakeClock } from '../../../src/util/clock.js';
 
 const WALL = Date.UTC(2024, 0, 2, 3, 4, 5);

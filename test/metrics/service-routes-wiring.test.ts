@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConfigText } from '../../src/config/index.js';
 import { staticAnnouncements } from '../../src/config/announcements.js';
-import { Announcer } from '../../src/daemon/announcer.js';
+import { ServiceRoutes } from '../../src/daemon/service-routes.js';
 import { DaemonMetrics } from '../../src/metrics/daemon-metrics.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { advance, fail, ManualProbe, pass, silent } from '../health/helpers/fakes.js';
 import { scrape } from './scrape.js';
 
-test('a real announcer feeds DaemonMetrics: probes, the UP -> DOWN transition and its withdraw', async () => {
+test('a real ServiceRoutes feeds DaemonMetrics: probes, the UP -> DOWN transition and its withdraw', async () => {
   const cfg = parseConfigText(
     [
       'router-id: 192.0.2.1',
@@ -33,7 +33,7 @@ test('a real announcer feeds DaemonMetrics: probes, the UP -> DOWN transition an
   const probe = new ManualProbe(clock);
   let healthy = true;
   probe.auto = () => (healthy ? pass('open') : fail('refused'));
-  const announcer = new Announcer({
+  const serviceRoutes = new ServiceRoutes({
     announce: staticAnnouncements(cfg),
     services: cfg.services ?? [],
     sink: { setAnnouncements: () => undefined },
@@ -44,13 +44,13 @@ test('a real announcer feeds DaemonMetrics: probes, the UP -> DOWN transition an
   });
   const metrics = new DaemonMetrics({
     peers: () => ({ peers: [] }),
-    services: () => announcer.status(),
+    services: () => serviceRoutes.status(),
     clock,
     process: () => ({ residentMemoryBytes: 1, cpuSeconds: 0, startTimeSeconds: 0, heapBytes: 1 }),
     version: 'test',
   });
-  const unsubscribe = announcer.observe(metrics);
-  announcer.start();
+  const unsubscribe = serviceRoutes.observe(metrics);
+  serviceRoutes.start();
   try {
     await advance(clock, 500);
     let s = scrape(metrics.render());
@@ -71,10 +71,10 @@ test('a real announcer feeds DaemonMetrics: probes, the UP -> DOWN transition an
     assert.equal(s.value('floatd_probe_duration_seconds_count', { service: 'web' }), passes + failures);
     assert.equal(s.value('floatd_service_transitions_total', { service: 'web', from: 'UP', to: 'DOWN' }), 1);
     assert.equal(s.value('floatd_withdraw_latency_seconds_count', { service: 'web' }), 1);
-    const since = announcer.status()[0]!.since;
+    const since = serviceRoutes.status()[0]!.since;
     assert.equal(s.value('floatd_service_seconds_since_change', { service: 'web' }), (clock.now() - since) / 1000);
   } finally {
     unsubscribe();
-    announcer.stop();
+    serviceRoutes.stop();
   }
 });

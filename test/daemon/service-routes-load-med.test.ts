@@ -1,4 +1,4 @@
-// The announcer with med-from-load, on a fake clock with fake load figures:
+// ServiceRoutes with med-from-load, on a fake clock with fake load figures:
 // the MED follows the load in steps, waits out min-interval, and a change is
 // published only when the MED value changes.
 
@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Announcement } from '../../src/bgp/rib/announcement.js';
 import { parseConfigText } from '../../src/config/index.js';
-import { Announcer } from '../../src/daemon/announcer.js';
+import { ServiceRoutes } from '../../src/daemon/service-routes.js';
 import type { LoadSources } from '../../src/health/probes/load.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { advance, fail, ManualProbe, pass, silent } from '../health/helpers/fakes.js';
@@ -42,7 +42,7 @@ function setup(lines: string[], established: (port: number) => Promise<number>) 
     },
   };
   const published: { at: number; entries: readonly Announcement[] }[] = [];
-  const announcer = new Announcer({
+  const serviceRoutes = new ServiceRoutes({
     announce: [],
     services: cfg.services ?? [],
     sink: { setAnnouncements: (entries) => published.push({ at: clock.now(), entries }) },
@@ -58,7 +58,7 @@ function setup(lines: string[], established: (port: number) => Promise<number>) 
   });
   return {
     clock,
-    announcer,
+    serviceRoutes,
     published,
     ports,
     setHealthy: (h: boolean) => (healthy = h),
@@ -72,12 +72,12 @@ const LOAD_MED = 'med-from-load: { source: connections, port: 443, low: 0, high:
 test('the MED follows the load in steps, waits for min-interval, and only a new value is published', async () => {
   let conns = 10;
   const t = setup([LOAD_MED], () => Promise.resolve(conns));
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   assert.equal(t.announced(), true);
   assert.equal(t.med(), 200, '10 connections: one step above min');
   assert.deepEqual([...new Set(t.ports)], [443]);
-  assert.deepEqual(t.announcer.status()[0]!.loadMed, { load: 10, med: 200 });
+  assert.deepEqual(t.serviceRoutes.status()[0]!.loadMed, { load: 10, med: 200 });
 
   const count = t.published.length;
   for (const c of [14, 16, 12, 15, 6]) {
@@ -93,17 +93,17 @@ test('the MED follows the load in steps, waits for min-interval, and only a new 
   assert.equal(t.published.length, count + 1);
   assert.equal(t.published.at(-1)!.at, 10_000);
   assert.equal(t.med(), 600, '50 connections: level 5');
-  assert.deepEqual(t.announcer.status()[0]!.loadMed, { load: 50, med: 600 });
+  assert.deepEqual(t.serviceRoutes.status()[0]!.loadMed, { load: 50, med: 600 });
 
   await advance(t.clock, 30_000);
   assert.equal(t.published.length, count + 1, 'a steady load: nothing more');
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('a service that is not serving publishes no MED change; it comes back with the current MED', async () => {
   let conns = 0;
   const t = setup([LOAD_MED, 'rise: 1', 'fall: 1'], () => Promise.resolve(conns));
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 100);
   assert.equal(t.med(), 100);
   t.setHealthy(false);
@@ -113,12 +113,12 @@ test('a service that is not serving publishes no MED change; it comes back with 
   conns = 90;
   await advance(t.clock, 12_000);
   assert.equal(t.published.length, count, 'MED changed while withdrawn: nothing to send');
-  assert.equal(t.announcer.status()[0]!.loadMed?.med, 1000);
+  assert.equal(t.serviceRoutes.status()[0]!.loadMed?.med, 1000);
   t.setHealthy(true);
   await advance(t.clock, 2000);
   assert.equal(t.announced(), true);
   assert.equal(t.med(), 1000);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('before the first reading the MED is max; a failing reading keeps the last MED', async () => {
@@ -127,10 +127,10 @@ test('before the first reading the MED is max; a failing reading keeps the last 
   const t = setup([LOAD_MED, 'rise: 1'], () =>
     failNext ? Promise.reject(new Error('EACCES: /proc/net/tcp')) : new Promise<number>((r) => (answer = r)),
   );
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 100);
   assert.equal(t.med(), 1000, 'no reading yet: the highest MED, so an unmeasured instance attracts nothing extra');
-  assert.deepEqual(t.announcer.status()[0]!.loadMed, { load: null, med: null });
+  assert.deepEqual(t.serviceRoutes.status()[0]!.loadMed, { load: null, med: null });
   answer(0);
   await advance(t.clock, 10);
   assert.equal(t.med(), 100);
@@ -139,13 +139,13 @@ test('before the first reading the MED is max; a failing reading keeps the last 
   await advance(t.clock, 15_000);
   assert.equal(t.published.length, count);
   assert.equal(t.med(), 100);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('med-from-load with role-style med: the tier is added on top of the load MED', async () => {
   const t = setup([LOAD_MED, 'rise: 1', 'role: secondary', 'role-style: med'], () => Promise.resolve(30));
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 100);
   assert.equal(t.med(), 400 + 100);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });

@@ -1,4 +1,4 @@
-// Hooks written in the config run through the announcer's services: real
+// Hooks written in the config run through ServiceRoutes' services: real
 // commands, the state machine on a fake clock.
 
 import { test } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/index.js';
-import { Announcer } from '../../src/daemon/announcer.js';
+import { ServiceRoutes } from '../../src/daemon/service-routes.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { advance, goneWithin, ManualProbe, pass, silent } from '../health/helpers/fakes.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -29,7 +29,7 @@ function setup(hookLines: string[]) {
     { env: {}, hostname: 'h' },
   );
   const clock = new FakeClock();
-  const announcer = new Announcer({
+  const serviceRoutes = new ServiceRoutes({
     announce: [],
     services: cfg.services ?? [],
     sink: { setAnnouncements: () => undefined },
@@ -42,25 +42,25 @@ function setup(hookLines: string[]) {
       return p;
     },
   });
-  return { clock, announcer };
+  return { clock, serviceRoutes };
 }
 
 test('config hooks run on transitions with SERVICE, STATE, PREVIOUS_STATE and PREFIXES, in order, without holding the state machine', async () => {
-  const dir = tempDir('floatd-announcer-hooks-');
+  const dir = tempDir('floatd-service-routes-hooks-');
   const log = join(dir, 'log');
-  const { clock, announcer } = setup([
+  const { clock, serviceRoutes } = setup([
     `any: [/bin/sh, -c, 'sleep 0.1; echo "$SERVICE $PREVIOUS_STATE>$STATE [$PREFIXES]" >> ${log}']`,
     `up: [/bin/sh, -c, 'echo "up $STATE" >> ${log}']`,
     `disabled: [/bin/sh, -c, 'echo "disabled $STATE" >> ${log}']`,
     'timeout: 5',
   ]);
-  announcer.start();
+  serviceRoutes.start();
   await advance(clock, 1100);
-  assert.equal(announcer.status()[0]!.state, 'UP', 'UP while the first hook still sleeps');
+  assert.equal(serviceRoutes.status()[0]!.state, 'UP', 'UP while the first hook still sleeps');
   const early = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').length : 0;
   assert.ok(early < 3, `${early} hook lines written before the state machine reached UP`);
-  announcer.setMaintenance(true, 'web', 'patching');
-  await announcer.idle();
+  serviceRoutes.setMaintenance(true, 'web', 'patching');
+  await serviceRoutes.idle();
   assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n'), [
     'web INIT>RISING [192.0.2.10/32 192.0.2.11/32]',
     'web RISING>UP [192.0.2.10/32 192.0.2.11/32]',
@@ -68,30 +68,30 @@ test('config hooks run on transitions with SERVICE, STATE, PREVIOUS_STATE and PR
     'web UP>DISABLED [192.0.2.10/32 192.0.2.11/32]',
     'disabled DISABLED',
   ]);
-  const runs = announcer.status()[0]!.hooks;
+  const runs = serviceRoutes.status()[0]!.hooks;
   assert.equal(runs.length, 5);
   assert.ok(runs.every((r) => r.ok));
-  announcer.stop();
-  await announcer.idle();
+  serviceRoutes.stop();
+  await serviceRoutes.idle();
 });
 
 test('a config hook past its timeout is killed with its process group', async () => {
-  const dir = tempDir('floatd-announcer-hooks-');
+  const dir = tempDir('floatd-service-routes-hooks-');
   const pidFile = join(dir, 'pid');
-  const { clock, announcer } = setup([`disabled: [/bin/sh, -c, 'echo $$ > ${pidFile}; exec sleep 30']`, 'timeout: 0.5']);
-  announcer.start();
-  announcer.setMaintenance(true, 'web');
+  const { clock, serviceRoutes } = setup([`disabled: [/bin/sh, -c, 'echo $$ > ${pidFile}; exec sleep 30']`, 'timeout: 0.5']);
+  serviceRoutes.start();
+  serviceRoutes.setMaintenance(true, 'web');
   const end = Date.now() + 5000;
   while (!existsSync(pidFile) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   const pid = Number(readFileSync(pidFile, 'utf8'));
   await advance(clock, 400);
   assert.equal(await goneWithin(pid, 100), false, 'still running before its limit');
   await advance(clock, 200);
-  await announcer.idle();
+  await serviceRoutes.idle();
   assert.ok(await goneWithin(pid, 2000), 'killed at the limit');
-  const run = announcer.status()[0]!.hooks.find((h) => h.trigger === 'disabled')!;
+  const run = serviceRoutes.status()[0]!.hooks.find((h) => h.trigger === 'disabled')!;
   assert.equal(run.ok, false);
   assert.match(run.detail, /killed at the time limit/);
-  announcer.stop();
-  await announcer.idle();
+  serviceRoutes.stop();
+  await serviceRoutes.idle();
 });

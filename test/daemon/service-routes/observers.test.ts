@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import type { ProbeObservation, TransitionObservation, WithdrawObservation } from '../../../src/announce/observer.js';
-import { ObserverSet } from '../../../src/daemon/announcer/observers.js';
+import type { ProbeObservation, TransitionObservation, WithdrawObservation } from '../../../src/route-policy/observer.js';
+import { ObserverSet } from '../../../src/daemon/service-routes/observers.js';
 
 const PROBE: ProbeObservation = { service: 'web', ok: true, durationMs: 1, timedOut: false, atMs: 10 };
 const TRANSITION: TransitionObservation = { service: 'web', from: 'RISING', to: 'UP', reason: 'passed', atMs: 20 };
@@ -55,7 +55,7 @@ test('an observer that throws is logged once; the others still hear everything',
   set.withdraw(WITHDRAW);
   assert.deepEqual(good, ['web', 'web', 'web']);
   assert.equal(lines.length, 1);
-  assert.match(lines[0]!, /announcer observer failed/);
+  assert.match(lines[0]!, /service routes observer failed/);
   assert.match(lines[0]!, /metrics broke/);
   assert.match(lines[0]!, /"call":"probe"/);
 });

@@ -1,7 +1,7 @@
-// Services -> announce entries. Each service's health transitions go through
-// the announce policy; a prefix about to come back is first admitted by the
+// ServiceRoutes: the services and the routes each wants announced. Each
+// service's health transitions go through the route policy; a prefix about to come back is first admitted by the
 // flap guard (and re-checked when its hold-down ends), a withdraw goes out at
-// once (announce/reconcile.ts decides, daemon/announcer/announced-service.ts
+// once (route-policy/reconcile.ts decides, daemon/service-routes/announced-service.ts
 // acts for one service). The speaker gets the whole list (static `announce`
 // plus what the services want) and sends each neighbor the difference
 // synchronously, so a failed probe becomes a WITHDRAW within the same turn of
@@ -10,11 +10,11 @@
 // Operator commands: maintenance (DISABLED at once) and drain (RFC 8326: the
 // announced prefixes carry GRACEFUL_SHUTDOWN for the drain time, then
 // maintenance). A load-driven MED, when configured, replaces the service's
-// MED while it serves and changes only as src/announce/load-med.ts allows.
+// MED while it serves and changes only as src/route-policy/load-med.ts allows.
 
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_FLAP_GUARD, type FlapGuardSettings } from '../announce/flap-guard.js';
-import type { AnnouncerObserver } from '../announce/observer.js';
+import { DEFAULT_FLAP_GUARD, type FlapGuardSettings } from '../route-policy/flap-guard.js';
+import type { ServiceRoutesObserver } from '../route-policy/observer.js';
 import type { Announcement } from '../bgp/rib/announcement.js';
 import type { ServiceConfig } from '../config/config-schema.js';
 import { createProbe } from '../health/index.js';
@@ -26,20 +26,20 @@ import { HealthService, OPERATOR } from '../health/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';
-import { AnnouncedService, type ServiceHost } from './announcer/announced-service.js';
-import { EventLog, type AnnouncerEvent } from './announcer/event-log.js';
-import { ObserverSet } from './announcer/observers.js';
-import { serviceStatus, type AnnouncerServiceStatus } from './announcer/status.js';
+import { AnnouncedService, type ServiceHost } from './service-routes/announced-service.js';
+import { EventLog, type ServiceRoutesEvent } from './service-routes/event-log.js';
+import { ObserverSet } from './service-routes/observers.js';
+import { serviceStatus, type ServiceRoutesServiceStatus } from './service-routes/status.js';
 
-export { EVENT_LOG_SIZE, type AnnouncerEvent } from './announcer/event-log.js';
-export type { AnnouncerServiceStatus, ProbeSummary } from './announcer/status.js';
+export { EVENT_LOG_SIZE, type ServiceRoutesEvent } from './service-routes/event-log.js';
+export type { ServiceRoutesServiceStatus, ProbeSummary } from './service-routes/status.js';
 
 /** Where the full list of announcements goes: the speaker. */
 export interface AnnouncementSink {
   setAnnouncements(entries: readonly Announcement[]): void;
 }
 
-export interface AnnouncerOptions {
+export interface ServiceRoutesOptions {
   /** The static `announce` entries, always announced. */
   readonly announce: readonly Announcement[];
   readonly services: readonly ServiceConfig[];
@@ -59,7 +59,7 @@ export interface AnnouncerOptions {
   readonly wallClock?: () => number;
 }
 
-export class Announcer {
+export class ServiceRoutes {
   private readonly tracked: AnnouncedService[] = [];
   private readonly log: Logger;
   private readonly eventLog: EventLog;
@@ -68,7 +68,7 @@ export class Announcer {
   private running = false;
   private announce: readonly Announcement[];
 
-  constructor(private readonly opts: AnnouncerOptions) {
+  constructor(private readonly opts: ServiceRoutesOptions) {
     this.log = opts.log;
     this.announce = opts.announce;
     this.eventLog = new EventLog(opts.clock, opts.wallClock);
@@ -231,7 +231,7 @@ export class Announcer {
   }
 
   /** The last `limit` (default all kept, at most 1000) transitions and commands, oldest first. */
-  events(limit?: number): AnnouncerEvent[] {
+  events(limit?: number): ServiceRoutesEvent[] {
     return this.eventLog.events(limit);
   }
 
@@ -247,7 +247,7 @@ export class Announcer {
   }
 
   /** Adds an observer; returns the function that removes it. */
-  observe(o: AnnouncerObserver): () => void {
+  observe(o: ServiceRoutesObserver): () => void {
     return this.observers.add(o);
   }
 
@@ -256,7 +256,7 @@ export class Announcer {
     await Promise.all(this.tracked.map((t) => t.health.idle()));
   }
 
-  status(): AnnouncerServiceStatus[] {
+  status(): ServiceRoutesServiceStatus[] {
     return this.tracked.map(serviceStatus);
   }
 

@@ -1,19 +1,19 @@
-// The announcer's observers (metrics): called synchronously, each in turn.
-// One that throws must not stop the announcer or the others; it is logged
+// ServiceRoutes' observers (metrics): called synchronously, each in turn.
+// One that throws must not stop ServiceRoutes or the others; it is logged
 // the first time, then silently skipped over when it throws again.
 
-import type { AnnouncerObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../../announce/observer.js';
+import type { ServiceRoutesObserver, ProbeObservation, TransitionObservation, WithdrawObservation } from '../../route-policy/observer.js';
 import type { Logger } from '../../util/log.js';
 
 export class ObserverSet {
-  private readonly all = new Set<AnnouncerObserver>();
+  private readonly all = new Set<ServiceRoutesObserver>();
   /** Observers that threw once: logged then, silent after. */
-  private readonly failed = new WeakSet<AnnouncerObserver>();
+  private readonly failed = new WeakSet<ServiceRoutesObserver>();
 
   constructor(private readonly log: Logger) {}
 
   /** Adds an observer; returns the function that removes it. */
-  add(o: AnnouncerObserver): () => void {
+  add(o: ServiceRoutesObserver): () => void {
     this.all.add(o);
     return () => {
       this.all.delete(o);
@@ -50,9 +50,9 @@ export class ObserverSet {
     }
   }
 
-  private failure(o: AnnouncerObserver, err: unknown, call: string): void {
+  private failure(o: ServiceRoutesObserver, err: unknown, call: string): void {
     if (this.failed.has(o)) return;
     this.failed.add(o);
-    this.log.error({ err, call }, 'announcer observer failed; further failures of this observer are not logged');
+    this.log.error({ err, call }, 'service routes observer failed; further failures of this observer are not logged');
   }
 }

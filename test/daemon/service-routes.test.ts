@@ -6,7 +6,7 @@ import { wirePrefix } from '../../src/bgp/codec/nlri.js';
 import type { Announcement } from '../../src/bgp/rib/announcement.js';
 import { staticAnnouncements } from '../../src/config/announcements.js';
 import { parseConfigText, type Config } from '../../src/config/index.js';
-import { Announcer, type AnnouncerOptions } from '../../src/daemon/announcer.js';
+import { ServiceRoutes, type ServiceRoutesOptions } from '../../src/daemon/service-routes.js';
 import { FakeClock, realClock } from '../../src/util/clock.js';
 import { advance, fail, ManualProbe, ManualSwitch, pass, silent } from '../health/helpers/fakes.js';
 
@@ -40,7 +40,7 @@ interface Publication {
   readonly entries: readonly Announcement[];
 }
 
-function setup(serviceLines: string[] = [], opts: Partial<AnnouncerOptions> = {}) {
+function setup(serviceLines: string[] = [], opts: Partial<ServiceRoutesOptions> = {}) {
   const cfg = parse(serviceLines);
   const clock = new FakeClock();
   const probe = new ManualProbe(clock);
@@ -48,7 +48,7 @@ function setup(serviceLines: string[] = [], opts: Partial<AnnouncerOptions> = {}
   let healthy = true;
   probe.auto = () => (healthy ? pass('200') : fail('connection refused'));
   const published: Publication[] = [];
-  const announcer = new Announcer({
+  const serviceRoutes = new ServiceRoutes({
     announce: staticAnnouncements(cfg),
     services: cfg.services ?? [],
     sink: { setAnnouncements: (entries) => published.push({ at: clock.now(), entries }) },
@@ -65,12 +65,12 @@ function setup(serviceLines: string[] = [], opts: Partial<AnnouncerOptions> = {}
   const setHealthy = (h: boolean): void => {
     healthy = h;
   };
-  return { cfg, clock, probe, sw, announcer, published, announced, entry, setHealthy, state: () => announcer.status()[0]!.state };
+  return { cfg, clock, probe, sw, serviceRoutes, published, announced, entry, setHealthy, state: () => serviceRoutes.status()[0]!.state };
 }
 
 test('start hands over the static entries; UP announces the service prefixes with its attributes', async () => {
   const t = setup([...TIMING, 'med: 100', 'communities: ["65000:7"]']);
-  t.announcer.start();
+  t.serviceRoutes.start();
   assert.equal(t.published.length, 1);
   assert.deepEqual(
     t.published[0]!.entries.map((e) => e.prefix),
@@ -95,19 +95,19 @@ test('start hands over the static entries; UP announces the service prefixes wit
     localPref: undefined,
     neighbors: ['192.0.2.254'],
   });
-  const st = t.announcer.status()[0]!;
+  const st = t.serviceRoutes.status()[0]!;
   assert.equal(st.name, 'web');
   assert.equal(st.serving, true);
   assert.deepEqual(st.announced, ['192.0.2.10/32', '192.0.2.11/32']);
   assert.deepEqual(st.held, []);
   assert.equal(st.results.length, 3);
   assert.equal(st.results[2]!.detail, '200');
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('DOWN withdraws in the same turn as the transition; the static entry stays', async () => {
   const t = setup(TIMING);
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   t.setHealthy(false);
   await advance(t.clock, 2500);
@@ -118,13 +118,13 @@ test('DOWN withdraws in the same turn as the transition; the static entry stays'
     last.entries.map((e) => e.prefix),
     ['198.51.100.0/24'],
   );
-  assert.equal(t.announcer.status()[0]!.serving, false);
-  t.announcer.stop();
+  assert.equal(t.serviceRoutes.status()[0]!.serving, false);
+  t.serviceRoutes.stop();
 });
 
 test('when-down with attributes keeps announcing with them', async () => {
   const t = setup(['med: 10', 'when-down: { med: 1000 }']);
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   assert.equal(t.entry('192.0.2.10/32')?.med, 10);
   t.setHealthy(false);
@@ -132,30 +132,30 @@ test('when-down with attributes keeps announcing with them', async () => {
   assert.equal(t.state(), 'DOWN');
   assert.equal(t.entry('192.0.2.10/32')?.med, 1000);
   assert.deepEqual(t.announced(), ['192.0.2.10/32', '192.0.2.11/32']);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('entries() is the list the speaker was last given, through announce, attribute change and withdraw', async () => {
   const t = setup([...TIMING, 'med: 10', 'when-down: { med: 1000 }', 'fall: 1']);
-  t.announcer.start();
-  assert.deepEqual(t.announcer.entries(), t.published.at(-1)!.entries);
+  t.serviceRoutes.start();
+  assert.deepEqual(t.serviceRoutes.entries(), t.published.at(-1)!.entries);
   await advance(t.clock, 1100);
-  assert.deepEqual(t.announcer.entries(), t.published.at(-1)!.entries);
-  assert.equal(t.announcer.entries().length, 3);
+  assert.deepEqual(t.serviceRoutes.entries(), t.published.at(-1)!.entries);
+  assert.equal(t.serviceRoutes.entries().length, 3);
   t.setHealthy(false);
   await advance(t.clock, 2500);
   assert.equal(t.entry('192.0.2.10/32')?.med, 1000);
-  assert.deepEqual(t.announcer.entries(), t.published.at(-1)!.entries);
-  t.announcer.setMaintenance(true);
+  assert.deepEqual(t.serviceRoutes.entries(), t.published.at(-1)!.entries);
+  t.serviceRoutes.setMaintenance(true);
   assert.deepEqual(t.announced(), []);
-  assert.deepEqual(t.announcer.entries(), t.published.at(-1)!.entries);
-  t.announcer.stop();
+  assert.deepEqual(t.serviceRoutes.entries(), t.published.at(-1)!.entries);
+  t.serviceRoutes.stop();
 });
 
 test('the flap guard holds a prefix that keeps coming back, never delays a withdraw, and announces when the hold ends', async () => {
   const guard = { threshold: 1, windowMs: 60_000, holdMs: 10_000, maxHoldMs: 60_000 };
   const t = setup([...TIMING, 'rise: 1', 'fall: 1'], { flapGuard: guard });
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 100);
   assert.deepEqual(t.announced(), ['192.0.2.10/32', '192.0.2.11/32']);
 
@@ -170,7 +170,7 @@ test('the flap guard holds a prefix that keeps coming back, never delays a withd
   await advance(t.clock, 2000);
   assert.equal(t.state(), 'UP');
   assert.deepEqual(t.announced(), [], 'held down: a second announcement within the window');
-  const held = t.announcer.status()[0]!.held;
+  const held = t.serviceRoutes.status()[0]!.held;
   assert.deepEqual(
     held.map((h) => h.prefix),
     ['192.0.2.10/32', '192.0.2.11/32'],
@@ -183,7 +183,7 @@ test('the flap guard holds a prefix that keeps coming back, never delays a withd
   await advance(t.clock, 20);
   assert.deepEqual(t.announced(), ['192.0.2.10/32', '192.0.2.11/32'], 'announced when the hold-down ends');
   assert.equal(t.published.at(-1)!.at, until);
-  assert.deepEqual(t.announcer.status()[0]!.held, []);
+  assert.deepEqual(t.serviceRoutes.status()[0]!.held, []);
 
   // A failure right after is withdrawn at once, hold-down or not.
   t.setHealthy(false);
@@ -192,51 +192,51 @@ test('the flap guard holds a prefix that keeps coming back, never delays a withd
   assert.equal(t.state(), 'DOWN');
   assert.equal(t.published.length, before + 1);
   assert.deepEqual(t.announced(), []);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('a held prefix whose service goes down again is not announced when the hold ends', async () => {
   const guard = { threshold: 1, windowMs: 60_000, holdMs: 10_000, maxHoldMs: 60_000 };
   const t = setup(['rise: 1', 'fall: 1'], { flapGuard: guard });
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 100);
   t.setHealthy(false);
   await advance(t.clock, 2000);
   t.setHealthy(true);
   await advance(t.clock, 2000);
   assert.equal(t.state(), 'UP');
-  assert.equal(t.announcer.status()[0]!.held.length, 2);
+  assert.equal(t.serviceRoutes.status()[0]!.held.length, 2);
   t.setHealthy(false);
   await advance(t.clock, 2000);
   assert.equal(t.state(), 'DOWN');
-  assert.deepEqual(t.announcer.status()[0]!.held, []);
+  assert.deepEqual(t.serviceRoutes.status()[0]!.held, []);
   const count = t.published.length;
   await advance(t.clock, 10_000);
   assert.equal(t.published.length, count, 'nothing published');
   assert.deepEqual(t.announced(), []);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('failback off: after a failure the service comes back at the lowest tier and stays there', async () => {
   const t = setup(['role: primary', 'role-style: med', 'med: 50', 'failback: false']);
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   assert.equal(t.entry('192.0.2.10/32')?.med, 50);
-  assert.equal(t.announcer.status()[0]!.demoted, false);
+  assert.equal(t.serviceRoutes.status()[0]!.demoted, false);
   t.setHealthy(false);
   await advance(t.clock, 2500);
   assert.deepEqual(t.announced(), []);
-  assert.equal(t.announcer.status()[0]!.demoted, true);
+  assert.equal(t.serviceRoutes.status()[0]!.demoted, true);
   t.setHealthy(true);
   await advance(t.clock, 3000);
   assert.equal(t.state(), 'UP');
   assert.equal(t.entry('192.0.2.10/32')?.med, 250, 'tertiary: 200 more MED');
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('failback on (the default): the role returns after a failure', async () => {
   const t = setup(['role: primary', 'role-style: prepend']);
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   assert.equal(t.entry('192.0.2.10/32')?.prepend, 0);
   t.setHealthy(false);
@@ -245,45 +245,45 @@ test('failback on (the default): the role returns after a failure', async () => 
   await advance(t.clock, 3000);
   assert.equal(t.state(), 'UP');
   assert.equal(t.entry('192.0.2.10/32')?.prepend, 0);
-  assert.equal(t.announcer.status()[0]!.demoted, false);
-  t.announcer.stop();
+  assert.equal(t.serviceRoutes.status()[0]!.demoted, false);
+  t.serviceRoutes.stop();
 });
 
 test('maintenance: setMaintenance withdraws at once and ending it announces after the checks pass', async () => {
   const t = setup();
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   assert.equal(t.announced().length, 2);
   const at = t.clock.now();
-  assert.deepEqual(t.announcer.setMaintenance(true, 'web', 'upgrade'), ['web']);
+  assert.deepEqual(t.serviceRoutes.setMaintenance(true, 'web', 'upgrade'), ['web']);
   assert.equal(t.state(), 'DISABLED');
   assert.deepEqual(t.announced(), [], 'synchronously');
   assert.equal(t.published.at(-1)!.at, at);
-  assert.throws(() => t.announcer.setMaintenance(true, 'nope'), /unknown service "nope" \(known services: web\)/);
-  assert.deepEqual(t.announcer.setMaintenance(false, 'web'), ['web']);
+  assert.throws(() => t.serviceRoutes.setMaintenance(true, 'nope'), /unknown service "nope" \(known services: web\)/);
+  assert.deepEqual(t.serviceRoutes.setMaintenance(false, 'web'), ['web']);
   await advance(t.clock, 3000);
   assert.equal(t.state(), 'UP');
   assert.deepEqual(t.announced(), ['192.0.2.10/32', '192.0.2.11/32']);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('the maintenance file withdraws like the operator command', async () => {
   const t = setup();
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   t.sw.set(true);
   assert.equal(t.state(), 'DISABLED');
   assert.deepEqual(t.announced(), []);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('stop ends the checks without publishing anything', async () => {
   const t = setup();
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   const count = t.published.length;
   const runs = t.probe.calls.length;
-  t.announcer.stop();
+  t.serviceRoutes.stop();
   assert.equal(t.state(), 'STOPPING');
   await advance(t.clock, 10_000);
   assert.equal(t.published.length, count);
@@ -318,7 +318,7 @@ test('a real HTTP check on 127.0.0.1, built from the config: announced while 200
     { env: {}, hostname: 'h' },
   );
   let last: readonly Announcement[] = [];
-  const announcer = new Announcer({
+  const serviceRoutes = new ServiceRoutes({
     announce: staticAnnouncements(cfg),
     services: cfg.services ?? [],
     sink: { setAnnouncements: (e) => (last = e) },
@@ -331,7 +331,7 @@ test('a real HTTP check on 127.0.0.1, built from the config: announced while 200
     while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
   };
   try {
-    announcer.start();
+    serviceRoutes.start();
     await until(() => last.length === 1);
     assert.deepEqual(
       last.map((e) => e.prefix),
@@ -340,11 +340,11 @@ test('a real HTTP check on 127.0.0.1, built from the config: announced while 200
     code = 503;
     await until(() => last.length === 0);
     assert.deepEqual(last, []);
-    const st = announcer.status()[0]!;
+    const st = serviceRoutes.status()[0]!;
     assert.equal(st.state, 'DOWN');
     assert.match(st.results.at(-1)!.detail, /503/);
   } finally {
-    announcer.stop();
+    serviceRoutes.stop();
     server.close();
   }
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { actionFor, effectiveRole, wantedRoutes, withRole, type ServicePolicy } from '../../src/announce/policy.js';
+import { actionFor, effectiveRole, wantedRoutes, withRole, type ServicePolicy } from '../../src/route-policy/policy.js';
 
 const base: ServicePolicy = { prefixes: ['192.0.2.10/32'], up: { med: 100 }, down: 'withdraw', disabled: 'withdraw', failback: true };
 

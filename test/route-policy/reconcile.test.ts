@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GRACEFUL_SHUTDOWN, type DrainSettings } from '../../src/announce/drain.js';
-import type { FlapGuardSettings } from '../../src/announce/flap-guard.js';
-import type { AnnounceAttributes, WantedRoute } from '../../src/announce/policy.js';
-import { changesRoutes, describeStep, EMPTY_ROUTES, reconcile, sameAttributes, type RouteState } from '../../src/announce/reconcile.js';
+import { GRACEFUL_SHUTDOWN, type DrainSettings } from '../../src/route-policy/drain.js';
+import type { FlapGuardSettings } from '../../src/route-policy/flap-guard.js';
+import type { AnnounceAttributes, WantedRoute } from '../../src/route-policy/policy.js';
+import { changesRoutes, describeStep, EMPTY_ROUTES, reconcile, sameAttributes, type RouteState } from '../../src/route-policy/reconcile.js';
 
 const GUARD: FlapGuardSettings = { threshold: 2, windowMs: 60_000, holdMs: 10_000, maxHoldMs: 40_000 };
 const UP: AnnounceAttributes = { med: 10, communities: [65000 * 65536 + 1] };

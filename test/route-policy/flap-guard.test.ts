@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { admitAnnouncement, EMPTY_HISTORY, type FlapGuardSettings, type FlapHistory } from '../../src/announce/flap-guard.js';
+import { admitAnnouncement, EMPTY_HISTORY, type FlapGuardSettings, type FlapHistory } from '../../src/route-policy/flap-guard.js';
 
 const S: FlapGuardSettings = { threshold: 3, windowMs: 60_000, holdMs: 10_000, maxHoldMs: 40_000 };
 

@@ -1,9 +1,9 @@
 // The load-driven MED of one service, its I/O side: a load reading every
 // `interval`, handed to the pure step (announce/load-med.ts), and a call to
-// `onChange` only when the MED value changes, which is when the announcer
+// `onChange` only when the MED value changes, which is when ServiceRoutes
 // re-announces. A reading that fails keeps the MED where it was.
 
-import { INITIAL_LOAD_MED, nextLoadMed, type LoadMedState } from '../../announce/load-med.js';
+import { INITIAL_LOAD_MED, nextLoadMed, type LoadMedState } from '../../route-policy/load-med.js';
 import type { ServiceConfig } from '../../config/config-schema.js';
 import { measureLoad, type LoadSources } from '../../health/index.js';
 import type { Clock, TimerHandle } from '../../util/clock.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { parseConfigText } from '../../../src/config/index.js';
-import { LoadMedReader, type MedFromLoad } from '../../../src/daemon/announcer/load-med-reader.js';
+import { LoadMedReader, type MedFromLoad } from '../../../src/daemon/service-routes/load-med-reader.js';
 import type { LoadSources } from '../../../src/health/probes/load.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { advance } from '../../health/helpers/fakes.js';

@@ -1,4 +1,4 @@
-// The announcer's operator commands and views, on a fake clock: maintenance
+// ServiceRoutes' operator commands and views, on a fake clock: maintenance
 // for one service, all, or an unknown one; the RFC 8326 drain in every
 // state; shutdown with drain-on-stop; the event log; observers.
 
@@ -8,8 +8,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Announcement } from '../../src/bgp/rib/announcement.js';
 import { parseConfigText } from '../../src/config/index.js';
-import { Announcer, EVENT_LOG_SIZE, type AnnouncerOptions } from '../../src/daemon/announcer.js';
-import type { ProbeObservation, TransitionObservation, WithdrawObservation } from '../../src/announce/observer.js';
+import { ServiceRoutes, EVENT_LOG_SIZE, type ServiceRoutesOptions } from '../../src/daemon/service-routes.js';
+import type { ProbeObservation, TransitionObservation, WithdrawObservation } from '../../src/route-policy/observer.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { advance, fail, flush, ManualProbe, pass, silent } from '../health/helpers/fakes.js';
 
@@ -18,7 +18,7 @@ const GSHUT = 0xffff0000;
 const WEB = ['192.0.2.10/32', '192.0.2.11/32'];
 const DB = ['192.0.2.20/32'];
 
-function setup(web: string[] = [], db: string[] = [], opts: Partial<AnnouncerOptions> = {}) {
+function setup(web: string[] = [], db: string[] = [], opts: Partial<ServiceRoutesOptions> = {}) {
   const cfg = parseConfigText(
     [
       'router-id: 192.0.2.1',
@@ -47,7 +47,7 @@ function setup(web: string[] = [], db: string[] = [], opts: Partial<AnnouncerOpt
   ]);
   const probes = new Map<string, ManualProbe>();
   const published: { at: number; entries: readonly Announcement[] }[] = [];
-  const announcer = new Announcer({
+  const serviceRoutes = new ServiceRoutes({
     announce: [],
     services: cfg.services ?? [],
     sink: { setAnnouncements: (entries) => published.push({ at: clock.now(), entries }) },
@@ -66,15 +66,15 @@ function setup(web: string[] = [], db: string[] = [], opts: Partial<AnnouncerOpt
   const last = (): readonly Announcement[] => published.at(-1)?.entries ?? [];
   return {
     clock,
-    announcer,
+    serviceRoutes,
     published,
     probes,
     setHealthy: (name: string, h: boolean) => health.set(name, h),
     /** Prefixes of `service` in the last list handed to the sink. */
     announced: (prefixes: readonly string[]) => last().filter((e) => prefixes.includes(e.prefix)).map((e) => e.prefix),
     entry: (prefix: string) => last().find((e) => e.prefix === prefix),
-    state: (name: string) => announcer.status().find((s) => s.name === name)!.state,
-    svc: (name: string) => announcer.status().find((s) => s.name === name)!,
+    state: (name: string) => serviceRoutes.status().find((s) => s.name === name)!.state,
+    svc: (name: string) => serviceRoutes.status().find((s) => s.name === name)!,
   };
 }
 
@@ -83,7 +83,7 @@ const TIMING = ['interval: 2', 'fast-interval: 0.5', 'timeout: 1'];
 
 /** Start and let both services come UP (three passes at the fast interval, well within 1100 ms). */
 async function upAndRunning(t: ReturnType<typeof setup>): Promise<void> {
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   assert.equal(t.state('web'), 'UP');
   assert.equal(t.state('db'), 'UP');
@@ -100,30 +100,30 @@ async function peek<T>(p: Promise<T>): Promise<T | 'pending'> {
 test('maintenance for all services (no name) returns every name; off brings them all back after rise', async () => {
   const t = setup();
   await upAndRunning(t);
-  assert.deepEqual(t.announcer.setMaintenance(true, undefined, 'rack move'), ['web', 'db']);
+  assert.deepEqual(t.serviceRoutes.setMaintenance(true, undefined, 'rack move'), ['web', 'db']);
   assert.equal(t.state('web'), 'DISABLED');
   assert.equal(t.state('db'), 'DISABLED');
   assert.deepEqual(t.announced([...WEB, ...DB]), []);
   assert.deepEqual(t.svc('web').disabledBy, ['operator']);
   assert.match(t.svc('web').transitions.at(-1)!.reason, /disabled by operator: rack move/);
-  assert.deepEqual(t.announcer.setMaintenance(false), ['web', 'db']);
+  assert.deepEqual(t.serviceRoutes.setMaintenance(false), ['web', 'db']);
   assert.equal(t.state('web'), 'INIT');
   await advance(t.clock, 2000);
   assert.deepEqual(t.announced([...WEB, ...DB]), [...WEB, ...DB]);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('maintenance for an unknown service throws, naming the known ones, and changes nothing', async () => {
   const t = setup();
   await upAndRunning(t);
   const count = t.published.length;
-  assert.throws(() => t.announcer.setMaintenance(true, 'mail'), { message: 'unknown service "mail" (known services: web, db)' });
-  await assert.rejects(t.announcer.drain('mail'), /unknown service "mail" \(known services: web, db\)/);
+  assert.throws(() => t.serviceRoutes.setMaintenance(true, 'mail'), { message: 'unknown service "mail" (known services: web, db)' });
+  await assert.rejects(t.serviceRoutes.drain('mail'), /unknown service "mail" \(known services: web, db\)/);
   assert.equal(t.published.length, count);
   assert.equal(t.state('web'), 'UP');
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 
-  const none = new Announcer({ announce: [], services: [], sink: { setAnnouncements: () => undefined }, clock: new FakeClock(), log: silent });
+  const none = new ServiceRoutes({ announce: [], services: [], sink: { setAnnouncements: () => undefined }, clock: new FakeClock(), log: silent });
   assert.throws(() => none.setMaintenance(true, 'web'), /known services: none configured/);
   assert.deepEqual(none.setMaintenance(true), []);
 });
@@ -133,7 +133,7 @@ test('drain: GRACEFUL_SHUTDOWN and LOCAL_PREF 0 at once, kept for the default 3 
   await upAndRunning(t);
   const start = t.clock.now();
   const before = t.published.length;
-  const done = t.announcer.drain('web');
+  const done = t.serviceRoutes.drain('web');
   assert.equal(t.published.length, before + 1, 'one re-announcement, synchronously');
   for (const p of WEB) {
     const e = t.entry(p)!;
@@ -160,7 +160,7 @@ test('drain: GRACEFUL_SHUTDOWN and LOCAL_PREF 0 at once, kept for the default 3 
   assert.equal(t.svc('web').draining, null);
   assert.deepEqual(t.announced(DB), DB);
 
-  const ev = t.announcer.events().filter((e) => e.service === 'web' && e.atMs >= start);
+  const ev = t.serviceRoutes.events().filter((e) => e.service === 'web' && e.atMs >= start);
   assert.deepEqual(
     ev.map((e) => [e.kind, e.from, e.to, e.reason]),
     [
@@ -168,49 +168,49 @@ test('drain: GRACEFUL_SHUTDOWN and LOCAL_PREF 0 at once, kept for the default 3 
       ['transition', 'UP', 'DISABLED', 'disabled by operator: drained for 3 s (operator)'],
     ],
   );
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('drain with time and local-pref from the config', async () => {
   const t = setup(['drain: { time: 0.5, local-pref: 20 }']);
   await upAndRunning(t);
-  const done = t.announcer.drain('web');
+  const done = t.serviceRoutes.drain('web');
   assert.equal(t.entry(WEB[0]!)!.localPref, 20);
   await advance(t.clock, 490);
   assert.equal(await peek(done), 'pending');
   await advance(t.clock, 20);
   assert.deepEqual(await peek(done), ['web']);
   assert.equal(t.state('web'), 'DISABLED');
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('drain of a DOWN service goes straight to maintenance and resolves at once', async () => {
   const t = setup();
   t.setHealthy('web', false);
-  t.announcer.start();
+  t.serviceRoutes.start();
   await advance(t.clock, 1100);
   assert.equal(t.state('web'), 'DOWN');
   const count = t.published.length;
-  const done = t.announcer.drain('web', 'planned');
+  const done = t.serviceRoutes.drain('web', 'planned');
   assert.deepEqual(await peek(done), ['web']);
   assert.equal(t.state('web'), 'DISABLED');
   assert.equal(t.published.length, count, 'nothing announced, nothing to publish');
   assert.ok(!t.published.some((p) => p.entries.some((e) => e.communities.includes(GSHUT))), 'never announced with GRACEFUL_SHUTDOWN');
-  const ev = t.announcer.events().filter((e) => e.service === 'web').slice(-2);
+  const ev = t.serviceRoutes.events().filter((e) => e.service === 'web').slice(-2);
   assert.equal(ev[0]!.reason, 'drain for 3 s: planned');
   assert.equal(ev[1]!.to, 'DISABLED');
   assert.match(ev[1]!.reason, /drained: nothing was announced \(planned\)/);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('drain, then maintenance off: INIT, RISING, and announced again without GRACEFUL_SHUTDOWN after rise', async () => {
   const t = setup(TIMING, TIMING);
   await upAndRunning(t);
-  const done = t.announcer.drain('web');
+  const done = t.serviceRoutes.drain('web');
   await advance(t.clock, 3010);
   assert.deepEqual(await done, ['web']);
   assert.equal(t.state('web'), 'DISABLED');
-  assert.deepEqual(t.announcer.setMaintenance(false, 'web'), ['web']);
+  assert.deepEqual(t.serviceRoutes.setMaintenance(false, 'web'), ['web']);
   assert.equal(t.state('web'), 'INIT');
   await advance(t.clock, 600);
   assert.equal(t.state('web'), 'RISING');
@@ -220,65 +220,65 @@ test('drain, then maintenance off: INIT, RISING, and announced again without GRA
   assert.deepEqual(t.announced(WEB), WEB);
   assert.deepEqual(t.entry(WEB[0]!)!.communities, [65000 * 65536 + 7]);
   assert.equal(t.entry(WEB[0]!)!.localPref, undefined);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('maintenance off during a drain calls it off: normal attributes at once, the drain resolves without the service', async () => {
   const t = setup();
   await upAndRunning(t);
-  const done = t.announcer.drain('web');
+  const done = t.serviceRoutes.drain('web');
   await advance(t.clock, 1000);
-  t.announcer.setMaintenance(false, 'web', 'changed my mind');
+  t.serviceRoutes.setMaintenance(false, 'web', 'changed my mind');
   assert.deepEqual(await peek(done), []);
   assert.deepEqual(t.entry(WEB[0]!)!.communities, [65000 * 65536 + 7]);
   assert.equal(t.svc('web').draining, null);
   await advance(t.clock, 5000);
   assert.equal(t.state('web'), 'UP');
   assert.deepEqual(t.announced(WEB), WEB, 'never withdrawn');
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('maintenance on during a drain withdraws at once and the drain resolves', async () => {
   const t = setup();
   await upAndRunning(t);
-  const done = t.announcer.drain();
+  const done = t.serviceRoutes.drain();
   await advance(t.clock, 1000);
-  assert.deepEqual(t.announcer.setMaintenance(true, 'db', 'now'), ['db']);
+  assert.deepEqual(t.serviceRoutes.setMaintenance(true, 'db', 'now'), ['db']);
   assert.deepEqual(t.announced(DB), []);
   assert.deepEqual(t.announced(WEB), WEB, 'web still draining');
   await advance(t.clock, 2010);
   assert.deepEqual(await done, ['web', 'db']);
   assert.deepEqual(t.announced([...WEB, ...DB]), []);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('a service that fails while draining is withdrawn at once and the drain ends there', async () => {
   const t = setup();
   await upAndRunning(t);
-  const done = t.announcer.drain('web');
+  const done = t.serviceRoutes.drain('web');
   t.setHealthy('web', false);
   await advance(t.clock, 2600);
   assert.deepEqual(await peek(done), ['web']);
   assert.deepEqual(t.announced(WEB), []);
   assert.equal(t.state('web'), 'DISABLED');
-  const tail = t.announcer.events().filter((e) => e.service === 'web' && e.kind === 'transition').slice(-3);
+  const tail = t.serviceRoutes.events().filter((e) => e.service === 'web' && e.kind === 'transition').slice(-3);
   assert.deepEqual(
     tail.map((e) => `${e.from}>${e.to}`),
     ['UP>FALLING', 'FALLING>DOWN', 'DOWN>DISABLED'],
   );
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('a second drain of a draining service joins the first', async () => {
   const t = setup();
   await upAndRunning(t);
-  const a = t.announcer.drain('web');
+  const a = t.serviceRoutes.drain('web');
   await advance(t.clock, 1000);
-  const b = t.announcer.drain('web');
+  const b = t.serviceRoutes.drain('web');
   await advance(t.clock, 2010);
   assert.deepEqual(await a, ['web']);
   assert.deepEqual(await b, ['web']);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('shutdown drains only drain-on-stop services, in parallel, and resolves when they are withdrawn', async () => {
@@ -288,7 +288,7 @@ test('shutdown drains only drain-on-stop services, in parallel, and resolves whe
   await upAndRunning(other);
 
   const start = t.clock.now();
-  const done = t.announcer.shutdown();
+  const done = t.serviceRoutes.shutdown();
   assert.ok(t.entry(WEB[0]!)!.communities.includes(GSHUT));
   assert.ok(t.entry(DB[0]!)!.communities.includes(GSHUT));
   await advance(t.clock, 1010);
@@ -299,38 +299,38 @@ test('shutdown drains only drain-on-stop services, in parallel, and resolves whe
   assert.equal(await peek(done), undefined, 'resolved');
   assert.deepEqual(t.announced([...WEB, ...DB]), []);
   assert.ok(t.clock.now() - start <= 2020);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 
-  const half = other.announcer.shutdown();
+  const half = other.serviceRoutes.shutdown();
   assert.ok(!other.entry(DB[0]!)!.communities.includes(GSHUT), 'db has no drain-on-stop');
   await advance(other.clock, 3010);
   await half;
   assert.deepEqual(other.announced(WEB), []);
   assert.deepEqual(other.announced(DB), DB, 'left for the speaker to withdraw');
-  other.announcer.stop();
+  other.serviceRoutes.stop();
 });
 
 test('shutdown with no drain-on-stop service resolves at once', async () => {
   const t = setup();
   await upAndRunning(t);
   const count = t.published.length;
-  assert.equal(await peek(t.announcer.shutdown()), undefined);
+  assert.equal(await peek(t.serviceRoutes.shutdown()), undefined);
   assert.equal(t.published.length, count);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('stop during a drain resolves it without the service', async () => {
   const t = setup();
   await upAndRunning(t);
-  const done = t.announcer.drain('web');
-  t.announcer.stop();
+  const done = t.serviceRoutes.drain('web');
+  t.serviceRoutes.stop();
   assert.deepEqual(await peek(done), []);
 });
 
 test('events: wall-clock ISO time and clock ms, oldest first, the last 1000 kept, limit takes the newest', async () => {
   const t = setup(TIMING, TIMING);
   await upAndRunning(t);
-  const first = t.announcer.events();
+  const first = t.serviceRoutes.events();
   assert.deepEqual(
     first.filter((e) => e.service === 'web').map((e) => `${e.from}>${e.to}`),
     ['INIT>RISING', 'RISING>UP'],
@@ -343,11 +343,11 @@ test('events: wall-clock ISO time and clock ms, oldest first, the last 1000 kept
 
   for (let i = 0; i < 300; i++) {
     t.clock.advance(1);
-    t.announcer.setMaintenance(true, 'db', `round ${i}`);
-    t.announcer.setMaintenance(false, 'db', `round ${i}`);
+    t.serviceRoutes.setMaintenance(true, 'db', `round ${i}`);
+    t.serviceRoutes.setMaintenance(false, 'db', `round ${i}`);
   }
   // Per round: 2 commands and 2 transitions (DISABLED, INIT).
-  const all = t.announcer.events();
+  const all = t.serviceRoutes.events();
   assert.equal(all.length, EVENT_LOG_SIZE);
   assert.equal(EVENT_LOG_SIZE, 1000);
   for (let i = 1; i < all.length; i++) assert.ok(all[i]!.atMs >= all[i - 1]!.atMs, 'oldest first');
@@ -355,9 +355,9 @@ test('events: wall-clock ISO time and clock ms, oldest first, the last 1000 kept
   assert.equal(all.at(-2)!.reason, 'maintenance off: round 299');
   assert.equal(all.at(-2)!.kind, 'command');
   assert.equal(all[0]!.reason, 'maintenance on: round 50', 'the oldest 200 are gone');
-  assert.deepEqual(t.announcer.events(3), all.slice(-3));
-  assert.deepEqual(t.announcer.events(0), []);
-  t.announcer.stop();
+  assert.deepEqual(t.serviceRoutes.events(3), all.slice(-3));
+  assert.deepEqual(t.serviceRoutes.events(0), []);
+  t.serviceRoutes.stop();
 });
 
 test('observers: every probe result, every transition, and withdraws with their latency; unsubscribing stops them', async () => {
@@ -365,7 +365,7 @@ test('observers: every probe result, every transition, and withdraws with their 
   const probes: ProbeObservation[] = [];
   const transitions: TransitionObservation[] = [];
   const withdraws: WithdrawObservation[] = [];
-  const off = t.announcer.observe({ probe: (o) => probes.push(o), transition: (o) => transitions.push(o), withdraw: (o) => withdraws.push(o) });
+  const off = t.serviceRoutes.observe({ probe: (o) => probes.push(o), transition: (o) => transitions.push(o), withdraw: (o) => withdraws.push(o) });
   await upAndRunning(t);
   assert.equal(probes.filter((p) => p.service === 'web').length, 3);
   // The first run starts at 0; its result lands after the first 10 ms step of the fake clock.
@@ -388,7 +388,7 @@ test('observers: every probe result, every transition, and withdraws with their 
   const failed = probes.filter((p) => p.service === 'web' && !p.ok);
   assert.equal(failed.length, 2);
 
-  t.announcer.setMaintenance(true, 'db');
+  t.serviceRoutes.setMaintenance(true, 'db');
   assert.equal(withdraws.length, 2, 'a command withdraw is observed too');
   assert.deepEqual(withdraws[1]!.prefixes, DB);
 
@@ -396,10 +396,10 @@ test('observers: every probe result, every transition, and withdraws with their 
   const seen = probes.length;
   await advance(t.clock, 5000);
   assert.equal(probes.length, seen);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
-test('an observer that throws is logged once and never stops the announcer or the other observers', async () => {
+test('an observer that throws is logged once and never stops ServiceRoutes or the other observers', async () => {
   const lines: string[] = [];
   const log = pino(
     { level: 'error' },
@@ -412,7 +412,7 @@ test('an observer that throws is logged once and never stops the announcer or th
   );
   const t = setup([], [], { log });
   const good: ProbeObservation[] = [];
-  t.announcer.observe({
+  t.serviceRoutes.observe({
     probe: () => {
       throw new Error('metrics broke');
     },
@@ -420,17 +420,17 @@ test('an observer that throws is logged once and never stops the announcer or th
       throw new Error('metrics broke');
     },
   });
-  t.announcer.observe({ probe: (o) => good.push(o) });
+  t.serviceRoutes.observe({ probe: (o) => good.push(o) });
   await upAndRunning(t);
   t.setHealthy('web', false);
   await advance(t.clock, 2500);
   assert.equal(t.state('web'), 'DOWN');
   assert.deepEqual(t.announced(WEB), [], 'the withdraw went out');
   assert.ok(good.length >= 8);
-  const failures = lines.filter((l) => l.includes('announcer observer failed'));
+  const failures = lines.filter((l) => l.includes('service routes observer failed'));
   assert.equal(failures.length, 1, lines.join(''));
   assert.match(failures[0]!, /metrics broke/);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
 
 test('status: the last 10 probes with duration, timeout and detail, oldest first', async () => {
@@ -446,5 +446,5 @@ test('status: the last 10 probes with duration, timeout and detail, oldest first
   assert.deepEqual(last.at(-1), { ok: false, durationMs: 1000, timedOut: true, detail: 'timed out after 1000 ms', output: 'partial', atMs: last.at(-1)!.atMs });
   assert.deepEqual(last[0], { ok: true, durationMs: 1, timedOut: false, detail: '200', atMs: last[0]!.atMs });
   assert.equal(t.svc('web').loadMed, null);
-  t.announcer.stop();
+  t.serviceRoutes.stop();
 });
