@@ -30,6 +30,8 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 
+#include "detached-thread.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -543,17 +545,7 @@ static bool start_engine(void) {
   if (thread_alive) return true;
   if (wake_fd < 0) wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd < 0) return false;
-  pthread_attr_t ta;
-  pthread_attr_init(&ta);
-  pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize(&ta, 256 * 1024);
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  pthread_t th;
-  int e = pthread_create(&th, &ta, engine, NULL);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  pthread_attr_destroy(&ta);
+  int e = start_detached_thread(engine, NULL);
   thread_alive = e == 0;
   return thread_alive;
 }

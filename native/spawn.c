@@ -52,6 +52,8 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 
+#include "detached-thread.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -939,18 +941,8 @@ static napi_value run(napi_env env, napi_callback_info info) {
     return NULL;
   }
 
-  pthread_attr_t ta;
-  pthread_attr_init(&ta);
-  pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
-  pthread_attr_setstacksize(&ta, 256 * 1024);
   /* Signals to floatd stay with the event loop's thread: the job thread starts with all blocked. */
-  sigset_t all, old;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  pthread_t th;
-  int e = pthread_create(&th, &ta, job_thread, j);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  pthread_attr_destroy(&ta);
+  int e = start_detached_thread(job_thread, j);
   if (e != 0) {
     /* Report it as a start failure through the callback, like any other. */
     j->spawn_errno = e;
