@@ -122,7 +122,7 @@ const recipesDir = repo('docs/recipes');
 const recipes = existsSync(recipesDir) ? readdirSync(recipesDir).filter((f) => f.endsWith('.md')) : [];
 
 test('there is one recipe per seed set-up', () => {
-  assert.deepEqual(recipes.sort(), ['db-replica-lag.md', 'dns-two-sites.md', 'exabgp-web-ha.md', 'linode.md', 'own-asn-openbgpd.md', 'vultr.md']);
+  assert.deepEqual(recipes.sort(), ['db-replica-lag.md', 'dns-two-sites.md', 'exabgp-web-ha.md', 'haproxy-pair.md', 'linode.md', 'own-asn-openbgpd.md', 'vultr.md']);
 });
 
 for (const name of recipes) {
