@@ -59,7 +59,6 @@ export function crossChecks(c: CrossCheckInput, issue: IssueSink): { announceTar
     const first = byAddress.get(n.address);
     if (first !== undefined) issue(['neighbors', i, 'address'], `${n.address} is already configured at neighbors[${first}] (expected each neighbor address once)`);
     else byAddress.set(n.address, i);
-    if (n.passive && c.listen === undefined) issue(['neighbors', i, 'passive'], 'a passive neighbor must connect to us (expected a listen section)');
   });
 
   const allow = parsedAllow(c.allow);
@@ -111,6 +110,21 @@ export function crossChecks(c: CrossCheckInput, issue: IssueSink): { announceTar
     return targets;
   });
   return { announceTargets };
+}
+
+/**
+ * The listener a passive neighbor implies when there is no `listen` section:
+ * port 179 (RFC 4271 8.2.1), as BIRD, FRR, GoBGP and OpenBGPD listen by
+ * default. On the passive neighbors' shared local-address, else the
+ * wildcard of their one family, else `::` (which on Linux also accepts IPv4
+ * unless net.ipv6.bindv6only is set).
+ */
+export function impliedListen(neighbors: readonly { readonly address: string; readonly passive: boolean; readonly localAddress?: string | undefined }[]): { address: string; port: number } | undefined {
+  const passive = neighbors.filter((n) => n.passive);
+  if (passive.length === 0) return undefined;
+  const locals = new Set(passive.map((n) => n.localAddress ?? (familyOf(n.address) === 'ipv4' ? '0.0.0.0' : '::')));
+  const [only] = locals;
+  return { address: locals.size === 1 && only !== undefined ? only : '::', port: 179 };
 }
 
 /** What outletChecks reads. */
