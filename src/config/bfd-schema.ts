@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { integer, oneOf, section } from './fields.js';
 import type { SecretSources } from './neighbor-schema.js';
 import { passwordEnvField, passwordFileField } from './neighbor-schema.js';
-import { Secret } from './secret.js';
+import { Secret, readSecretFile } from './secret.js';
 
 export const BFD_DEFAULT_MS = 100;
 export const BFD_DEFAULT_MULTIPLIER = 3;
@@ -76,13 +76,12 @@ function readKey(
   let passwordFile: string | undefined;
   if (a.passwordFile !== undefined) {
     passwordFile = resolve(io.baseDir, a.passwordFile);
-    try {
-      value = io.readFile(passwordFile).replace(/\r?\n$/, '');
-    } catch (e) {
-      const code = (e as { code?: unknown }).code;
-      issue(['password-file'], `cannot read ${passwordFile}${typeof code === 'string' ? `: ${code}` : ''} (expected a readable file holding the key)`);
+    const read = readSecretFile(io, a.passwordFile, passwordFile, 'key');
+    if (!read.ok) {
+      issue(['password-file'], read.error);
       return undefined;
     }
+    value = read.value;
   } else {
     const v = io.env[a.passwordEnv!];
     if (v === undefined) {

@@ -4,7 +4,7 @@ import { fail, isUnspecified, ok, parseAddress } from './addresses.js';
 import type { Parsed } from './addresses.js';
 import { announceSchema } from './announce-schema.js';
 import { asn, ipAddress, port, prefixField, routerId, socketPath } from './bgp-fields.js';
-import { crossChecks, outletChecks } from './cross-checks.js';
+import { crossChecks, impliedListen, outletChecks } from './cross-checks.js';
 import { dnsChecks, dnsSchema } from './dns-schema.js';
 import { list, parsedAny, section, text } from './fields.js';
 import { metricsActionsSchema } from './metrics-actions-schema.js';
@@ -171,6 +171,8 @@ export const configSchema = (environment: ConfigEnvironment) =>
       routerIdValue = defaultRouterId(environment.ipv4Addresses?.() ?? []);
       if (routerIdValue === undefined) issue(['router-id'], 'missing, and this machine has no global IPv4 address to take it from (expected an IPv4 address such as 192.0.2.1)');
     }
+    // A passive neighbor without a listen section: listen where it will connect.
+    c.listen ??= impliedListen(c.neighbors);
     if (c.metrics && c.listen && c.metrics.listen.port === c.listen.port) {
       const a = c.metrics.listen.host;
       const b = c.listen.address;

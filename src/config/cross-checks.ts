@@ -22,6 +22,32 @@ export type IssueSink = (path: (string | number)[], message: string) => void;
 
 const label = (f: Family): string => (f === 'ipv4' ? 'IPv4' : 'IPv6');
 
+/** The `allow` list parsed; entries that do not parse are reported by the field itself. */
+export function parsedAllow(texts: readonly string[] | undefined): ParsedPrefix[] {
+  const out: ParsedPrefix[] = [];
+  for (const t of texts ?? []) {
+    const p = parsePrefixText(t);
+    if (p.ok) out.push(p.value);
+  }
+  return out;
+}
+
+/**
+ * Why `p` may not be announced, or undefined. A default route (0.0.0.0/0,
+ * ::/0) would pull a neighbor's traffic for everywhere to this host, so it is
+ * announced only when `allow` lists it itself, whether or not `allow` is set.
+ * Otherwise, when `allow` is set, the prefix must lie inside one of its entries.
+ */
+export function allowProblem(p: ParsedPrefix, allowTexts: readonly string[] | undefined, allow: readonly ParsedPrefix[]): string | undefined {
+  if (p.len === 0 && !allow.some((a) => a.len === 0 && a.family === p.family)) {
+    return `${p.text} is a default route, announced only when allow lists it (expected allow: [${p.text}] to announce it, or a more specific prefix)`;
+  }
+  if (allowTexts !== undefined && !allow.some((entry) => prefixCovers(entry, p))) {
+    return `${p.text} is outside the allow list (expected ${allowTexts.length === 0 ? 'the allow list is empty' : `inside one of ${allowTexts.join(', ')}`})`;
+  }
+  return undefined;
+}
+
 /**
  * Checks that relate sections to each other. Returns, per announce entry, the
  * neighbors that will receive it: the listed ones, or every neighbor carrying
@@ -33,24 +59,17 @@ export function crossChecks(c: CrossCheckInput, issue: IssueSink): { announceTar
     const first = byAddress.get(n.address);
     if (first !== undefined) issue(['neighbors', i, 'address'], `${n.address} is already configured at neighbors[${first}] (expected each neighbor address once)`);
     else byAddress.set(n.address, i);
-    if (n.passive && c.listen === undefined) issue(['neighbors', i, 'passive'], 'a passive neighbor must connect to us (expected a listen section)');
   });
 
-  const allow: ParsedPrefix[] = [];
-  for (const text of c.allow ?? []) {
-    const p = parsePrefixText(text);
-    if (p.ok) allow.push(p.value);
-  }
+  const allow = parsedAllow(c.allow);
 
   const seen = new Map<string, number>();
   const announceTargets = c.announce.map((a, i) => {
     const parsed = parsePrefixText(a.prefix);
     if (!parsed.ok) return [];
     const p = parsed.value;
-    if (c.allow !== undefined && !allow.some((entry) => prefixCovers(entry, p))) {
-      const inside = c.allow.length === 0 ? 'the allow list is empty' : `inside one of ${c.allow.join(', ')}`;
-      issue(['announce', i, 'prefix'], `${p.text} is outside the allow list (expected ${inside})`);
-    }
+    const refused = allowProblem(p, c.allow, allow);
+    if (refused !== undefined) issue(['announce', i, 'prefix'], refused);
 
     let targets: string[];
     if (a.neighbors !== undefined) {
@@ -91,6 +110,21 @@ export function crossChecks(c: CrossCheckInput, issue: IssueSink): { announceTar
     return targets;
   });
   return { announceTargets };
+}
+
+/**
+ * The listener a passive neighbor implies when there is no `listen` section:
+ * port 179 (RFC 4271 8.2.1), as BIRD, FRR, GoBGP and OpenBGPD listen by
+ * default. On the passive neighbors' shared local-address, else the
+ * wildcard of their one family, else `::` (which on Linux also accepts IPv4
+ * unless net.ipv6.bindv6only is set).
+ */
+export function impliedListen(neighbors: readonly { readonly address: string; readonly passive: boolean; readonly localAddress?: string | undefined }[]): { address: string; port: number } | undefined {
+  const passive = neighbors.filter((n) => n.passive);
+  if (passive.length === 0) return undefined;
+  const locals = new Set(passive.map((n) => n.localAddress ?? (familyOf(n.address) === 'ipv4' ? '0.0.0.0' : '::')));
+  const [only] = locals;
+  return { address: locals.size === 1 && only !== undefined ? only : '::', port: 179 };
 }
 
 /** What outletChecks reads. */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
@@ -15,6 +15,10 @@ export interface LoadOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Reads the config and password files; default fs.readFileSync(path, 'utf8'). */
   readonly readFile?: (path: string) => string;
+  /** Mode bits of a password file or the config file; default from fs.statSync, or none (no checks) when readFile is given. */
+  readonly modeOf?: (path: string) => number;
+  /** Told of problems that do not stop loading; default: a line on stderr. */
+  readonly warn?: (message: string) => void;
   /** Used when the config has no `hostname`; default os.hostname(). */
   readonly hostname?: string;
   /** The machine's IPv4 addresses, for router-id when the config has none; default from os.networkInterfaces(), loopback excluded. */
@@ -29,6 +33,8 @@ function machineIpv4(): string[] {
 }
 
 const readUtf8 = (path: string): string => readFileSync(path, 'utf8');
+const statMode = (path: string): number => statSync(path).mode;
+const modeOfFor = (opts: LoadOptions) => opts.modeOf ?? (opts.readFile ? undefined : statMode);
 
 /** Aliases can multiply a small file into a huge value; a config never needs many. */
 const MAX_ALIASES = 100;
@@ -92,6 +98,7 @@ export function parseConfigText(text: string, fileName: string, opts: LoadOption
   const schema = configSchema({
     env: opts.env ?? process.env,
     readFile: opts.readFile ?? readUtf8,
+    modeOf: modeOfFor(opts),
     baseDir: dirname(resolve(fileName)),
     hostname: opts.hostname ?? hostname(),
     ipv4Addresses: opts.ipv4Addresses ?? machineIpv4,
@@ -120,5 +127,23 @@ export function loadConfig(path: string, opts: LoadOptions = {}): Config {
       { file: path, path: '(file)', message: `cannot read${typeof code === 'string' ? `: ${code}` : ''} (expected a readable YAML file)` },
     ]);
   }
-  return parseConfigText(text, path, opts);
+  const cfg = parseConfigText(text, path, opts);
+  warnInlinePassword(cfg, path, opts);
+  return cfg;
+}
+
+/** A password written in the config makes the config a secret file too; OpenBGPD refuses one others can read, floatd warns. */
+function warnInlinePassword(cfg: Config, path: string, opts: LoadOptions): void {
+  const inline = cfg.neighbors.some((n) => n.password !== undefined && n.passwordFile === undefined && n.passwordEnv === undefined);
+  const modeOf = modeOfFor(opts);
+  if (!inline || modeOf === undefined) return;
+  let mode: number;
+  try {
+    mode = modeOf(path);
+  } catch {
+    return;
+  }
+  if ((mode & 0o004) === 0) return;
+  const message = `${path} holds a password and others can read it (mode ${(mode & 0o777).toString(8).padStart(4, '0')}; expected chmod o-r, or the password in password-file or password-env)`;
+  (opts.warn ?? ((m: string) => process.stderr.write(`floatd: warning: ${m}\n`)))(message);
 }

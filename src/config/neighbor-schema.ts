@@ -4,13 +4,15 @@ import { familyOf, parseAddress } from './addresses.js';
 import type { Family, Parsed } from './addresses.js';
 import { asn, hostAddress, nextHop, port } from './bgp-fields.js';
 import { bool, integer, list, oneOf, parsedAny, parsedText, section, text } from './fields.js';
-import { Secret, passwordFromEnv } from './secret.js';
+import { Secret, passwordFromEnv, readSecretFile } from './secret.js';
 import { bfdSchema } from './bfd-schema.js';
 
 /** Where secrets come from. Injected so that tests (and `floatd check`) control every read. */
 export interface SecretSources {
   readonly env: NodeJS.ProcessEnv;
   readFile(path: string): string;
+  /** Mode bits of a secret file; absent: permissions are not checked. */
+  readonly modeOf?: ((path: string) => number) | undefined;
   /** Relative `password-file` paths are taken from here: the config file's directory. */
   readonly baseDir: string;
 }
@@ -105,18 +107,19 @@ function readSecret(n: { password?: string | undefined; passwordFile?: string | 
   if (n.passwordFile !== undefined) {
     passwordFile = resolve(io.baseDir, n.passwordFile);
     where = 'password-file';
-    try {
-      value = io.readFile(passwordFile).replace(/\r?\n$/, '');
-    } catch (e) {
-      const code = (e as { code?: unknown }).code;
-      issue([where], `cannot read ${passwordFile}${typeof code === 'string' ? `: ${code}` : ''} (expected a readable file holding the password)`);
+    const read = readSecretFile(io, n.passwordFile, passwordFile, 'password');
+    if (!read.ok) {
+      issue([where], read.error);
       return {};
     }
+    value = read.value;
   } else if (n.passwordEnv !== undefined) {
     where = 'password-env';
     const v = passwordFromEnv(io.env, n.passwordEnv);
     if (v === undefined) {
-      issue([where], `environment variable ${n.passwordEnv} is not set (expected it to hold the password)`);
+      // A mixed-case value may be a pasted password that happens to be a valid name.
+      const name = /^[A-Z_][A-Z0-9_]*$/.test(n.passwordEnv) ? `environment variable ${n.passwordEnv}` : 'the environment variable (the value does not look like a variable name, so it is not shown here)';
+      issue([where], `${name} is not set (expected it to hold the password)`);
       return {};
     }
     value = v;

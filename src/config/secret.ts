@@ -60,3 +60,41 @@ export function passwordFromEnv(env: NodeJS.ProcessEnv, name: string): string | 
   delete process.env[name];
   return value;
 }
+
+/** Where secret files are read: injected so that tests control every read. */
+export interface SecretFileSources {
+  readFile(path: string): string;
+  /** The file's mode bits (stat st_mode); absent: permissions are not checked. */
+  readonly modeOf?: ((path: string) => number) | undefined;
+}
+
+/**
+ * A value that could be a path: one with a slash, or a file name with an
+ * extension. Anything else may be a password pasted into the wrong key, so
+ * errors do not quote it.
+ */
+export const looksLikePath = (s: string): boolean => s.includes('/') || /^[\w@+-]+(\.[\w@+-]+)+$/.test(s);
+
+/** True when "others" (neither the owner nor the group) may read or write the file. */
+export const openToOthers = (mode: number): boolean => (mode & 0o007) !== 0;
+
+/**
+ * Reads a secret file (one trailing newline dropped). Like OpenBGPD, a file
+ * others may read or write is refused: its secret is no longer one.
+ */
+export function readSecretFile(io: SecretFileSources, given: string, path: string, what: string): { ok: true; value: string } | { ok: false; error: string } {
+  let value: string;
+  try {
+    value = io.readFile(path).replace(/\r?\n$/, '');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    const why = typeof code === 'string' ? `: ${code}` : '';
+    if (!looksLikePath(given)) return { ok: false, error: `cannot read the file${why}; the value does not look like a path, so it is not shown here (expected a path to a file holding the ${what})` };
+    return { ok: false, error: `cannot read ${path}${why} (expected a readable file holding the ${what})` };
+  }
+  const mode = io.modeOf?.(path);
+  if (mode !== undefined && openToOthers(mode)) {
+    return { ok: false, error: `${path} is readable or writable by others (mode ${(mode & 0o777).toString(8).padStart(4, '0')}; expected chmod o-rwx, such as mode 0600 or 0640)` };
+  }
+  return { ok: true, value };
+}

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { fail, familyOf, ok, parsePrefixText, prefixCovers } from './addresses.js';
-import type { Family, Parsed, ParsedPrefix } from './addresses.js';
+import { fail, familyOf, ok, parsePrefixText } from './addresses.js';
+import type { Family, Parsed } from './addresses.js';
 import { hostAddress, localPref, nextHop, optionalAttributeFields, prefixField } from './bgp-fields.js';
 import { resolveServiceAddress, serviceAddressChecks, serviceAddressSchema } from './address-schema.js';
 import { checkSchema, memberTimeouts } from './checks/index.js';
+import { allowProblem, parsedAllow } from './cross-checks.js';
 import type { IssueSink } from './cross-checks.js';
 import { absolutePath, bool, defined, integer, list, oneOf, parsedText, seconds, section } from './fields.js';
 import { hooksSchema, hooksToFile } from './hooks-schema.js';
@@ -185,11 +186,7 @@ export function serviceChecks(c: ServiceCheckInput, issue: IssueSink): string[][
   const names = new Map<string, number>();
   const owner = new Map<string, string>();
   for (const [i, a] of c.announce.entries()) if (!owner.has(a.prefix)) owner.set(a.prefix, `announce[${i}]`);
-  const allow: ParsedPrefix[] = [];
-  for (const t of c.allow ?? []) {
-    const p = parsePrefixText(t);
-    if (p.ok) allow.push(p.value);
-  }
+  const allow = parsedAllow(c.allow);
   const carrying = (f: Family) => c.neighbors.filter((n) => n.families.includes(f));
 
   return services.map((s, i) => {
@@ -205,9 +202,8 @@ export function serviceChecks(c: ServiceCheckInput, issue: IssueSink): string[][
       const taken = owner.get(p.text);
       if (taken !== undefined) issue(where, `${p.text} is already announced by ${taken} (expected each prefix in one place: announce or one service)`);
       else owner.set(p.text, `services[${i}] (${s.name})`);
-      if (c.allow !== undefined && !allow.some((entry) => prefixCovers(entry, p))) {
-        issue(where, `${p.text} is outside the allow list (expected ${c.allow.length === 0 ? 'the allow list is empty' : `inside one of ${c.allow.join(', ')}`})`);
-      }
+      const refused = allowProblem(p, c.allow, allow);
+      if (refused !== undefined) issue(where, refused);
 
       let targets: string[];
       if (s.neighbors !== undefined) {

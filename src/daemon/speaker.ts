@@ -12,6 +12,7 @@ import type { SessionSocket } from '../bgp/session/socket.js';
 import { connectTcp, listenTcp, nativeAvailable, setListenerPassword } from '../bgp/transport/index.js';
 import { sockopt } from '../bgp/transport/sockopt.js';
 import type { Announcement } from '../bgp/rib/announcement.js';
+import { wirePrefix } from '../bgp/codec/nlri.js';
 import type { NeighborConfig } from '../config/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
@@ -72,6 +73,8 @@ export interface SpeakerConfig {
   readonly hostname?: string | undefined;
   readonly listen?: { readonly address: string; readonly port: number } | undefined;
   readonly neighbors: readonly SpeakerNeighbor[];
+  /** Prefixes that may be sent; see RouteTarget.allow. */
+  readonly allow?: readonly string[] | undefined;
 }
 
 export function fsmConfigOf(cfg: Pick<SpeakerConfig, 'localAs' | 'routerId' | 'hostname'>, n: SpeakerNeighbor): FsmConfig {
@@ -109,8 +112,8 @@ export function ttlOf(n: Pick<SpeakerNeighbor, 'ttlSecurity' | 'multihop'>): { t
 }
 
 /** What routes-for needs of a neighbor's config. */
-export function routeTargetOf(localAs: number, n: Pick<NeighborConfig, 'address' | 'peerAs' | 'nextHop'>): RouteTarget {
-  return { localAs, address: n.address, peerAs: n.peerAs, nextHop: n.nextHop };
+export function routeTargetOf(localAs: number, n: Pick<NeighborConfig, 'address' | 'peerAs' | 'nextHop'>, allow?: readonly string[]): RouteTarget {
+  return { localAs, address: n.address, peerAs: n.peerAs, nextHop: n.nextHop, allow: allow?.map(wirePrefix) };
 }
 
 /** A session's stored received routes and status, for a listener told they changed. */
@@ -167,7 +170,7 @@ export class Speaker {
           ...ttlOf(n),
           timeoutMs: Math.min(n.connectRetry * 1000, 30_000),
         }),
-      target: routeTargetOf(this.cfg.localAs, n),
+      target: routeTargetOf(this.cfg.localAs, n, this.cfg.allow),
       ...(onReceivedChange ? { onReceivedChange: (c: ReceivedChange) => onReceivedChange(n.address, c, session) } : {}),
     });
     session.setDesired(this.announce);
@@ -209,7 +212,7 @@ export class Speaker {
       const n = byAddress.get(c.address);
       if (!e || !n) continue;
       e.config = n;
-      e.session.setTarget(routeTargetOf(next.localAs, n));
+      e.session.setTarget(routeTargetOf(next.localAs, n, next.allow));
     }
     for (const address of plan.neighbors.added) {
       const n = byAddress.get(address);

@@ -68,7 +68,6 @@ const cases: Case[] = [
   { name: 'password as a number', text: withNeighbor(['password: 12345']), line: 6, col: 15, path: 'neighbors[0].password', match: /got a number \(expected the password as a string\)/ },
   { name: 'duplicate neighbor', text: withNeighbor([], ['  - address: 192.0.2.254', '    peer-as: 64513']), line: 6, col: 14, path: 'neighbors[1].address', match: /already configured at neighbors\[0\]/ },
   { name: 'duplicate neighbor, other spelling', text: withNeighbor([], ['  - {address: "2001:db8::1", peer-as: 1}', '  - {address: "2001:DB8:0::1", peer-as: 1}']), line: 7, col: 15, path: 'neighbors[2].address', match: /2001:db8::1 is already configured/ },
-  { name: 'passive without listen', text: withNeighbor(['passive: true']), line: 6, col: 14, path: 'neighbors[0].passive', match: /expected a listen section/ },
   { name: 'host bits', text: withNeighbor([], ['announce:', '  - prefix: 192.0.2.77/24']), line: 7, col: 13, path: 'announce[0].prefix', match: /192\.0\.2\.77\/24 has host bits set \(expected 192\.0\.2\.0\/24\)/ },
   { name: 'IPv6 host bits', text: withNeighbor([], ['announce:', '  - prefix: "2001:db8::1/32"']), line: 7, col: 13, path: 'announce[0].prefix', match: /\(expected 2001:db8::\/32\)/ },
   { name: 'IPv4 /33', text: withNeighbor([], ['announce:', '  - prefix: 192.0.2.1/33']), line: 7, col: 13, path: 'announce[0].prefix', match: /bad length \(expected \/0 to \/32 for IPv4\)/ },

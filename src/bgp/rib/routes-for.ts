@@ -3,7 +3,9 @@
 // what the session negotiated (next hop self is our address on it).
 
 import { AsPathSegmentType, Origin } from '../codec/constants.js';
-import type { PathAttributes } from '../codec/types.js';
+import { parsePrefix } from '../codec/ip.js';
+import { prefixText } from '../codec/nlri.js';
+import type { PathAttributes, Prefix } from '../codec/types.js';
 import type { Negotiated } from '../fsm/index.js';
 import type { Announcement } from './announcement.js';
 import type { Route } from './route.js';
@@ -15,12 +17,40 @@ export interface RouteTarget {
   readonly peerAs: number;
   /** "self" or an address; used where an announcement names no next hop. */
   readonly nextHop: string;
+  /**
+   * The config's `allow` list, parsed. The config refuses prefixes outside it
+   * (and default routes it does not list); this is the check again where
+   * routes are built, so no path into the desired set can send one.
+   */
+  readonly allow?: readonly Prefix[] | undefined;
 }
 
 /** An entry whose next hop cannot be expressed on a session (say, IPv6 prefix, next-hop self, IPv4-only session). */
 export interface SkippedRoute {
   readonly prefix: string;
   readonly reason: string;
+  /** Refused by `allow`: a fault upstream of here, not a session limit. */
+  readonly refused?: true;
+}
+
+/** True when `inner` is equal to or more specific than `outer`. */
+function covers(outer: Prefix, inner: Prefix): boolean {
+  if (outer.afi !== inner.afi || outer.len > inner.len) return false;
+  const a = outer.bytes ?? parsePrefix(prefixText(outer)).bytes;
+  const b = inner.bytes ?? parsePrefix(prefixText(inner)).bytes;
+  for (let bit = 0; bit < outer.len; bit += 8) {
+    const n = Math.min(8, outer.len - bit);
+    const mask = (0xff << (8 - n)) & 0xff;
+    if (((a[bit >> 3] ?? 0) & mask) !== ((b[bit >> 3] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+
+/** Why `p` may not be sent under `allow`: a default route only if listed, anything else only inside an entry. */
+export function allowRefusal(p: Prefix, allow: readonly Prefix[] | undefined): string | undefined {
+  if (p.len === 0 && !(allow ?? []).some((a) => a.len === 0 && a.afi === p.afi)) return 'a default route not listed in allow';
+  if (allow !== undefined && !allow.some((a) => covers(a, p))) return 'outside the allow list';
+  return undefined;
 }
 
 /** RFC 7404 aside, an IPv6 next hop must be global; a link-local local address is used only as the second next hop. */
@@ -38,6 +68,11 @@ export function routesFor(
   for (const a of entries) {
     if (!a.neighbors.includes(target.address)) continue;
     const p = a.nlri;
+    const refusal = allowRefusal(p, target.allow);
+    if (refusal !== undefined) {
+      skipped.push({ prefix: a.prefix, reason: refusal, refused: true });
+      continue;
+    }
     const wanted = a.nextHop ?? target.nextHop;
     let nextHop: string;
     if (wanted === 'self') {

@@ -105,7 +105,10 @@ export class RouteSender {
     const n = this.negotiated!;
     const skipped: SkippedRoute[] = [];
     const all = routesFor(this.target, this.desiredSet, { negotiated: n, localAddress: this.o.localAddress() }, skipped);
-    for (const k of skipped) this.o.log.warn({ prefix: k.prefix }, `not announcing ${k.prefix}: ${k.reason}`);
+    for (const k of skipped) {
+      if (k.refused) this.o.log.error({ prefix: k.prefix }, `not announcing ${k.prefix}: ${k.reason}`);
+      else this.o.log.warn({ prefix: k.prefix }, `not announcing ${k.prefix}: ${k.reason}`);
+    }
     return all.filter((r) => {
       const v6NextHop = r.nextHops[0]?.includes(':') ?? false;
       if (r.prefix.afi === Afi.Ipv6) return n.families.includes('ipv6') && v6NextHop;

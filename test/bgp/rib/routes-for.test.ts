@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import type { Negotiated } from '../../../src/bgp/fsm/index.js';
 import { routesFor as routesForTarget, type SkippedRoute } from '../../../src/bgp/rib/routes-for.js';
 import { staticAnnouncements } from '../../../src/config/announcements.js';
+import { toAnnouncement } from '../../../src/bgp/rib/announcement.js';
+import { wirePrefix } from '../../../src/bgp/codec/nlri.js';
 import { parseConfigText, type Config, type NeighborConfig } from '../../../src/config/index.js';
 
 const config = (neighbors: string, announce: string) =>
@@ -53,4 +55,22 @@ test('next-hop self on an IPv6 session: IPv4 prefixes need extended next hop (RF
   const partial = routesFor(cfg, n, staticAnnouncements(cfg), session('2001:db8::2', false), skipped);
   assert.equal(partial.length, 1);
   assert.match(skipped[0]!.reason, /extended-next-hop/);
+});
+
+test('routes outside allow, and default routes allow does not list, are skipped and marked refused', () => {
+  const cfg = config('  - { address: 10.0.0.1, peer-as: 64515 }', '  - { prefix: 192.0.2.10/32 }');
+  const n = cfg.neighbors[0]!;
+  const entries = [...staticAnnouncements(cfg), ...['0.0.0.0/0', '198.51.100.0/24', '192.0.2.0/24'].map((prefix) => toAnnouncement({ prefix, prepend: 0, communities: [], largeCommunities: [], neighbors: [n.address] }))];
+  const target = { localAs: cfg.localAs, address: n.address, peerAs: n.peerAs, nextHop: n.nextHop };
+  const skipped: SkippedRoute[] = [];
+  const sent = routesForTarget({ ...target, allow: [wirePrefix('192.0.2.0/24')] }, entries, session('10.0.0.2'), skipped);
+  assert.deepEqual(sent.map((r) => `${r.prefix.addr}/${r.prefix.len}`), ['192.0.2.10/32', '192.0.2.0/24']);
+  assert.deepEqual(skipped, [
+    { prefix: '0.0.0.0/0', reason: 'a default route not listed in allow', refused: true },
+    { prefix: '198.51.100.0/24', reason: 'outside the allow list', refused: true },
+  ]);
+  const noAllow: SkippedRoute[] = [];
+  assert.equal(routesForTarget(target, entries, session('10.0.0.2'), noAllow).length, 3);
+  assert.deepEqual(noAllow.map((k) => k.prefix), ['0.0.0.0/0']);
+  assert.equal(routesForTarget({ ...target, allow: [wirePrefix('0.0.0.0/0')] }, entries, session('10.0.0.2')).length, 4);
 });
