@@ -2,12 +2,13 @@
 // bfdd (with zebra), and floatd's own session in a runner process, each in a
 // namespace of the lab.
 
-import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { LabError, check, run, waitFor } from '../netns.js';
 import type { Lab, LabProcess } from '../netns.js';
+import { startZebra } from '../daemons/frr.js';
 import type { RunnerArgs } from './runner.js';
 
 export interface PeerTimers {
@@ -106,17 +107,7 @@ export class FrrBfd {
     lines.push('!');
     const conf = join(dir, 'bfdd.conf');
     writeFileSync(conf, lines.join('\n') + '\n');
-    const uid = Number((await check('id', ['-u', 'frr'])).trim());
-    const gid = Number((await check('id', ['-g', 'frr'])).trim());
-    chownSync(dir, uid, gid);
-    chownSync(conf, uid, gid);
-    const zserv = join(dir, 'zserv.api');
-    const common = ['-z', zserv, '--vty_socket', dir, '-u', 'frr', '-g', 'frr'];
-    const zebra = lab.spawn(ns, `${name}-zebra`, '/usr/lib/frr/zebra', [...common, '-f', '/dev/null', '-i', join(dir, 'zebra.pid')]);
-    await waitFor(`zebra's socket ${zserv}`, () => {
-      if (!zebra.running) throw new LabError(`zebra exited (${zebra.exitCode ?? zebra.exitSignal})`);
-      return existsSync(zserv);
-    });
+    const { zebra, common } = await startZebra(lab, ns, name, dir, [conf]);
     const bfdd = lab.spawn(ns, `${name}-bfdd`, '/usr/lib/frr/bfdd', [...common, '-f', conf, '-i', join(dir, 'bfdd.pid'), '--bfdctl', join(dir, 'bfdd.sock')]);
     const frr = new FrrBfd(zebra, bfdd, dir);
     await waitFor(`bfdd ${name}'s vty`, async () => {

@@ -85,16 +85,7 @@ export class Frr {
     mkdirSync(dir, { recursive: true });
     const conf = join(dir, 'bgpd.conf');
     writeFileSync(conf, frrConfigText(config));
-    const { uid, gid } = await frrIds();
-    chownSync(dir, uid, gid);
-    chownSync(conf, uid, gid);
-    const zserv = join(dir, 'zserv.api');
-    const common = ['-z', zserv, '--vty_socket', dir, '-u', 'frr', '-g', 'frr'];
-    const zebra = lab.spawn(ns, `${name}-zebra`, '/usr/lib/frr/zebra', [...common, '-f', '/dev/null', '-i', join(dir, 'zebra.pid')]);
-    await waitFor(`zebra's socket ${zserv}`, () => {
-      if (!zebra.running) throw new LabError(`zebra exited (${zebra.exitCode ?? zebra.exitSignal})`);
-      return existsSync(zserv);
-    }, { timeoutMs: 20_000 });
+    const { zebra, common } = await startZebra(lab, ns, name, dir, [conf]);
     const bgpd = lab.spawn(ns, `${name}-bgpd`, '/usr/lib/frr/bgpd', [...common, '-f', conf, '-i', join(dir, 'bgpd.pid')]);
     const frr = new Frr(zebra, bgpd, dir);
     await waitFor(`bgpd ${name}'s vty`, async () => {
@@ -161,6 +152,26 @@ export class Frr {
   log(): string {
     return `${this.zebra.output()}\n${this.bgpd.output()}`;
   }
+}
+
+/**
+ * zebra for a set of FRR daemons in `dir` (FRR's daemons need it for
+ * next-hop tracking, or they never connect): `dir` and `files` are handed to
+ * the frr user first. Returns it, and the options every daemon of the set
+ * shares (zserv socket, vty directory, user and group).
+ */
+export async function startZebra(lab: Lab, ns: string, name: string, dir: string, files: readonly string[]): Promise<{ zebra: LabProcess; common: string[] }> {
+  const { uid, gid } = await frrIds();
+  chownSync(dir, uid, gid);
+  for (const f of files) chownSync(f, uid, gid);
+  const zserv = join(dir, 'zserv.api');
+  const common = ['-z', zserv, '--vty_socket', dir, '-u', 'frr', '-g', 'frr'];
+  const zebra = lab.spawn(ns, `${name}-zebra`, '/usr/lib/frr/zebra', [...common, '-f', '/dev/null', '-i', join(dir, 'zebra.pid')]);
+  await waitFor(`zebra's socket ${zserv}`, () => {
+    if (!zebra.running) throw new LabError(`zebra exited (${zebra.exitCode ?? zebra.exitSignal})`);
+    return existsSync(zserv);
+  }, { timeoutMs: 20_000 });
+  return { zebra, common };
 }
 
 async function frrIds(): Promise<{ uid: number; gid: number }> {
