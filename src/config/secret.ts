@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { inspect } from 'node:util';
 
-const REDACTED = '[redacted]';
+/** What a hidden value prints as, everywhere. */
+export const REDACTED = '[redacted]';
 
 /**
  * A password held so that it cannot leak by accident: every way of turning it
@@ -98,3 +99,12 @@ export function readSecretFile(io: SecretFileSources, given: string, path: strin
   }
   return { ok: true, value };
 }
+
+/**
+ * For `floatd check`: HTTP header and exec env values can be credentials
+ * (Authorization, Cookie, X-Api-Key, a program's token), so the printed
+ * config keeps the names and hides every value. It still loads, but would
+ * send "[redacted]".
+ */
+export const redactValues = (m: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined =>
+  m && Object.fromEntries(Object.keys(m).map((k) => [k, REDACTED]));

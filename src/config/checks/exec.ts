@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { absolutePath, commandLine, defined, expecting, section, text } from '../fields.js';
 import type { ProbeSpec } from '../../health/index.js';
 import type { CheckKindModule } from './kind.js';
+import { redactValues } from '../secret.js';
 
 /** `exec`: a program exits 0. */
 export const execCheck: CheckKindModule<'exec'> = {
@@ -23,5 +24,6 @@ export const execCheck: CheckKindModule<'exec'> = {
         }),
       ),
   },
-  toFile: (c) => ({ exec: defined({ command: c.command, env: c.env, cwd: c.cwd }) }),
+  // env values are often tokens for the program: shown by name only, like http headers.
+  toFile: (c) => ({ exec: defined({ command: c.command, env: redactValues(c.env), cwd: c.cwd }) }),
 };

@@ -4,6 +4,7 @@ import type { Parsed } from '../addresses.js';
 import { bool, defined, expecting, list, oneOf, parsedText, section, text } from '../fields.js';
 import type { ProbeSpec, StatusMatch } from '../../health/index.js';
 import type { CheckKindModule } from './kind.js';
+import { redactValues } from '../secret.js';
 
 const statusMatch = () =>
   z.union([z.number(), z.string()], { errorMap: expecting('a status code such as 200 or a range such as "200-299"') }).transform((v, ctx): StatusMatch => {
@@ -97,7 +98,7 @@ export const httpCheck: CheckKindModule<'http' | 'https'> = {
         'expect-status': c.status?.map((m) => (typeof m === 'number' ? m : `${m[0]}-${m[1]}`)),
         'body-contains': c.bodyContains,
         'body-regex': c.bodyRegex,
-        headers: c.headers,
+        headers: redactValues(c.headers),
         'host-header': c.hostHeader,
         servername: c.servername,
         insecure: c.insecure ?? false,
