@@ -6,6 +6,7 @@ export {
   checkPeerOpen,
   keepaliveTimeOf,
   negotiateHoldTime,
+  receiveContext,
   type Negotiated,
   type OpenCheck,
   type OpenRejection,

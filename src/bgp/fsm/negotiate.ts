@@ -183,3 +183,15 @@ export function checkPeerOpen(local: LocalSpeaker, peer: PeerExpectations, open:
   };
   return { ok: true, negotiated };
 }
+
+/** 127.0.0.0/8 and ::1 (plain or IPv4-mapped): a peer there is on this host. */
+const isLoopbackAddress = (a: string): boolean => /^(::ffff:)?127\./i.test(a) || a === '::1';
+
+/**
+ * How this peer's UPDATEs are read: a loopback NEXT_HOP is not a valid host
+ * address (RFC 4271 6.3, RFC 7606 7.3) from a peer on another host, but it is
+ * the only one a peer on this host (a local route server, the demo) can give.
+ */
+export function receiveContext(rx: CodecContext, peerAddress: string): CodecContext {
+  return isLoopbackAddress(peerAddress) ? rx : { ...rx, rejectLoopbackNextHop: true };
+}

@@ -10,6 +10,7 @@ import { describeNotification, encodeNotification } from '../codec/notification.
 import { BASE_CONTEXT } from '../codec/types.js';
 import {
   initialFsmState,
+  receiveContext,
   step,
   type FsmAction,
   type FsmConfig,
@@ -265,7 +266,7 @@ export class PeerSession {
 
   private onEstablished(n: Negotiated): void {
     this.negotiated = n;
-    this.rx.established(n);
+    this.rx.established({ ...n, rx: receiveContext(n.rx, this.o.address) });
     this.establishedAt = this.o.clock.now();
     this.establishedTransitions++;
     this.lastError = undefined;

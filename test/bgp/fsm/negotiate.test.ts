@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Capability } from '../../../src/bgp/codec/capabilities.js';
 import { decodeOpen, encodeOpen, type OpenMessage } from '../../../src/bgp/codec/open.js';
 import { buildLocalOpen, type LocalSpeaker } from '../../../src/bgp/fsm/local-open.js';
-import { checkPeerOpen, type Negotiated, type PeerExpectations } from '../../../src/bgp/fsm/negotiate.js';
+import { checkPeerOpen, receiveContext, type Negotiated, type PeerExpectations } from '../../../src/bgp/fsm/negotiate.js';
 import { LOCAL, PEER, PEER_CAPS, peerOpen } from './fixtures.js';
 
 const hex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/#[^\n]*/g, '').replace(/\s+/g, ''), 'hex'));
@@ -283,4 +283,15 @@ test('a router-style OPEN from hand-written bytes negotiates as expected', () =>
   );
   assert.deepEqual(n.addPath, { rxIpv4: true, rxIpv6: false, txIpv4: false, txIpv6: false });
   assert.deepEqual(n.peerGracefulRestart, { restartTime: 120, restarting: false, notification: false, families: [] });
+});
+
+test('RFC 4271 6.3 / RFC 7606 7.3: a peer on another host may not give a loopback NEXT_HOP; one on this host (a local route server) may', () => {
+  const rx = { fourOctetAs: true, extendedMessage: false, addPathIpv4: false, addPathIpv6: false, external: true };
+  assert.equal(receiveContext(rx, '192.0.2.1').rejectLoopbackNextHop, true);
+  assert.equal(receiveContext(rx, '2001:db8::1').rejectLoopbackNextHop, true);
+  assert.equal(receiveContext(rx, '127.0.0.1').rejectLoopbackNextHop, undefined);
+  assert.equal(receiveContext(rx, '127.0.0.3').rejectLoopbackNextHop, undefined);
+  assert.equal(receiveContext(rx, '::1').rejectLoopbackNextHop, undefined);
+  assert.equal(receiveContext(rx, '::ffff:127.0.0.2').rejectLoopbackNextHop, undefined);
+  assert.deepEqual({ ...receiveContext(rx, '192.0.2.1'), rejectLoopbackNextHop: undefined }, { ...rx, rejectLoopbackNextHop: undefined });
 });
