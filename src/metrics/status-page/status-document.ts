@@ -3,36 +3,25 @@
 // (seconds) so that a reader needs no access to floatd's monotonic clock.
 // Pure: the caller passes the views and the moment.
 
-import type { ExtraSection, PeerView, Scalar, ServiceView, StatusViews } from './views.js';
+import type { ExtraSection, PeerView, ProbeView, Scalar, ServiceView, StatusViews } from './views.js';
 
 /** Events shown, newest first. */
 export const EVENTS_SHOWN = 20;
 
-export interface ProbeRow {
-  readonly ok: boolean;
-  readonly durationMs: number;
-  readonly timedOut: boolean;
-  readonly detail: string;
-  readonly agoSeconds: number;
-}
+/** A probe result as shown: its clock time turned into an age. */
+export type ProbeRow = Omit<ProbeView, 'atMs'> & { readonly agoSeconds: number };
 
-export interface ServiceRow {
-  readonly name: string;
-  readonly state: string;
-  readonly serving: boolean;
+/** A service as shown: the view's fields, with clock times turned into ages. */
+export type ServiceRow = Pick<ServiceView, 'name' | 'state' | 'serving' | 'disabledBy' | 'prefixes' | 'announced' | 'demoted'> & {
   /** Why the service is in its state: the reason of the transition into it. */
   readonly reason: string;
   readonly sinceSeconds: number;
   readonly role: string | null;
-  readonly demoted: boolean;
   readonly draining: boolean;
-  readonly disabledBy: readonly string[];
-  readonly prefixes: readonly string[];
-  readonly announced: readonly string[];
   readonly held: readonly { readonly prefix: string; readonly forSeconds: number }[];
   /** Oldest first. */
   readonly lastProbes: readonly ProbeRow[];
-}
+};
 
 export interface PeerRow {
   readonly address: string;
