@@ -27,7 +27,7 @@ export function formatStatus(s: DaemonStatus): string {
       n.lastError ?? '',
     ]);
   }
-  let out = `floatd router-id ${s.routerId}, local AS ${s.localAs}\n${table(rows)}\n`;
+  let out = s.routerId === undefined || s.localAs === undefined ? 'floatd without BGP\n' : `floatd router-id ${s.routerId}, local AS ${s.localAs}\n${table(rows)}\n`;
   if (s.services && s.services.length > 0) {
     const svc: string[][] = [['Service', 'State', 'Serving', 'Announced', 'Held', 'Last check']];
     for (const v of s.services) {

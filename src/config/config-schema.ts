@@ -136,7 +136,8 @@ export const configSchema = (environment: ConfigEnvironment) =>
   section(
     {
       'router-id': routerId().optional(),
-      'local-as': asn(),
+      // Only BGP needs these: a config with vrrp entries or dns records alone may leave them out.
+      'local-as': asn().optional(),
       'control-socket': socketPath().default(DEFAULT_CONTROL_SOCKET),
       'control-socket-mode': parsedAny(socketMode),
       'control-socket-group': parsedAny(socketGroup),
@@ -166,10 +167,16 @@ export const configSchema = (environment: ConfigEnvironment) =>
     vrrpChecks(c, issue);
     addressCrossChecks(c.services ?? [], issue);
     const watchTargets = watchChecks(c, issue);
+    const speaksBgp = c.neighbors.length > 0 || c.listen !== undefined;
+    if (speaksBgp && c.localAs === undefined) {
+      issue(['local-as'], 'missing (expected an AS number 1..4294967294 other than 23456 and 65535; BGP neighbors or a listen section need it)');
+    }
     let routerIdValue = c.routerId;
     if (routerIdValue === undefined) {
       routerIdValue = defaultRouterId(environment.ipv4Addresses?.() ?? []);
-      if (routerIdValue === undefined) issue(['router-id'], 'missing, and this machine has no global IPv4 address to take it from (expected an IPv4 address such as 192.0.2.1)');
+      if (routerIdValue === undefined && speaksBgp) {
+        issue(['router-id'], 'missing, and this machine has no global IPv4 address to take it from (expected an IPv4 address such as 192.0.2.1)');
+      }
     }
     // A passive neighbor without a listen section: listen where it will connect.
     c.listen ??= impliedListen(c.neighbors);
@@ -183,7 +190,7 @@ export const configSchema = (environment: ConfigEnvironment) =>
     const { preset: _expanded, ...rest } = c;
     return {
       ...rest,
-      routerId: routerIdValue ?? '',
+      routerId: routerIdValue,
       hostname: c.hostname ?? environment.hostname,
       neighbors: c.neighbors.map((n) => ({
         ...n,

@@ -36,8 +36,9 @@ export type PeerStatusEntry = PeerStatus & {
 };
 
 export interface SpeakerStatus {
-  readonly routerId: string;
-  readonly localAs: number;
+  /** Absent in a config without BGP (vrrp or dns only). */
+  readonly routerId?: string | undefined;
+  readonly localAs?: number | undefined;
   readonly peers: readonly PeerStatusEntry[];
 }
 
@@ -67,8 +68,9 @@ export type SpeakerNeighbor = Pick<
 
 /** What the speaker needs of the config (a whole Config is one). */
 export interface SpeakerConfig {
-  readonly routerId: string;
-  readonly localAs: number;
+  /** Both absent only in a config without neighbors or listen (vrrp or dns only); the config check sees to that. */
+  readonly routerId?: string | undefined;
+  readonly localAs?: number | undefined;
   /** The hostname the FQDN capability carries; absent: not sent. */
   readonly hostname?: string | undefined;
   readonly listen?: { readonly address: string; readonly port: number } | undefined;
@@ -77,8 +79,15 @@ export interface SpeakerConfig {
   readonly allow?: readonly string[] | undefined;
 }
 
+/** The BGP identity of every session: a session without it is a bug, not a config error (the config check requires it). */
+function identityOf(cfg: Pick<SpeakerConfig, 'localAs' | 'routerId'>): { localAs: number; routerId: string } {
+  if (cfg.localAs === undefined || cfg.routerId === undefined) throw new Error('a BGP session needs local-as and router-id');
+  return { localAs: cfg.localAs, routerId: cfg.routerId };
+}
+
 export function fsmConfigOf(cfg: Pick<SpeakerConfig, 'localAs' | 'routerId' | 'hostname'>, n: SpeakerNeighbor): FsmConfig {
   const gr = n.gracefulRestart;
+  const { localAs, routerId } = identityOf(cfg);
   return {
     passive: n.passive,
     connectRetryMs: n.connectRetry * 1000,
@@ -87,8 +96,8 @@ export function fsmConfigOf(cfg: Pick<SpeakerConfig, 'localAs' | 'routerId' | 'h
     idleHoldMaxMs: IDLE_HOLD_MAX_MS,
     largeHoldMs: LARGE_HOLD_MS,
     local: {
-      localAs: cfg.localAs,
-      routerId: cfg.routerId,
+      localAs,
+      routerId,
       holdTime: n.holdTime,
       families: n.families,
       extendedNextHopIpv4: n.extendedNextHop,
@@ -170,7 +179,7 @@ export class Speaker {
           ...ttlOf(n),
           timeoutMs: Math.min(n.connectRetry * 1000, 30_000),
         }),
-      target: routeTargetOf(this.cfg.localAs, n, this.cfg.allow),
+      target: routeTargetOf(identityOf(this.cfg).localAs, n, this.cfg.allow),
       ...(onReceivedChange ? { onReceivedChange: (c: ReceivedChange) => onReceivedChange(n.address, c, session) } : {}),
     });
     session.setDesired(this.announce);
@@ -212,7 +221,7 @@ export class Speaker {
       const n = byAddress.get(c.address);
       if (!e || !n) continue;
       e.config = n;
-      e.session.setTarget(routeTargetOf(next.localAs, n, next.allow));
+      e.session.setTarget(routeTargetOf(identityOf(next).localAs, n, next.allow));
     }
     for (const address of plan.neighbors.added) {
       const n = byAddress.get(address);

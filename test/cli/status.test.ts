@@ -32,3 +32,7 @@ web      UP (draining)  yes      192.0.2.10/32  192.0.2.11/32  -
   );
   assert.equal(formatStatus({ routerId: '192.0.2.1', localAs: 65000, peers: [] }), 'floatd router-id 192.0.2.1, local AS 65000\nNeighbor  AS  State  Up  MsgIn  MsgOut  PfxRcvd  PfxSent  Last error\n');
 });
+
+test('status of a daemon without BGP (vrrp or dns only) has no neighbor table and no empty identity', () => {
+  assert.equal(formatStatus({ peers: [] }), 'floatd without BGP\n');
+});

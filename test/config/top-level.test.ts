@@ -111,3 +111,28 @@ for (const c of cases) {
     assert.deepEqual([p.file, p.line, p.col], ['floatd.yaml', c.line, c.col]);
   });
 }
+
+test('a config without BGP (vrrp only) needs neither local-as nor router-id; neighbors or listen need both', () => {
+  const vrrpOnly = [
+    'services:',
+    '  - name: web',
+    '    check: { http: { url: "http://127.0.0.1:8080/" } }',
+    'vrrp:',
+    '  - { name: v1, interface: eth0, vrid: 7, priority: 100, addresses: [192.0.2.10/24], track: [web] }',
+    '',
+  ].join('\n');
+  const cfg = parse(vrrpOnly);
+  assert.equal(cfg.localAs, undefined);
+  assert.equal(cfg.routerId, undefined);
+  assert.equal(cfg.neighbors.length, 0);
+
+  const noAs = problems(['router-id: 192.0.2.1', 'neighbors:', '  - { address: 192.0.2.254, peer-as: 64512 }', ''].join('\n'));
+  assert.deepEqual(
+    noAs.map((p) => [p.path, p.message]),
+    [['local-as', 'missing (expected an AS number 1..4294967294 other than 23456 and 65535; BGP neighbors or a listen section need it)']],
+  );
+  const listenOnly = problems(`listen: { port: 1179 }\n${vrrpOnly}`);
+  assert.deepEqual(listenOnly.map((p) => p.path), ['local-as', 'router-id']);
+  // No global IPv4 address to take a router id from: an error only where BGP needs one.
+  assert.deepEqual(problems(withTop([], [])).map((p) => p.path), ['router-id']);
+});

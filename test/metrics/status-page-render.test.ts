@@ -83,3 +83,12 @@ test('unknown states get no colour class rather than one made from their text', 
   const html = renderStatus(statusDocument(viewsOf(st), 0, false));
   for (const cls of html.matchAll(/class="([^"]*)"/g)) assert.match(cls[1]!, /^[a-z0-9 -]*$/, cls[1]);
 });
+
+test('a daemon without BGP (vrrp or dns only) says so instead of an empty router id and AS', () => {
+  const views = viewsOf({ now: 0, services: [], peers: [], events: [], sections: [] });
+  const withBgp = renderStatus(statusDocument(views, 0, false));
+  assert.match(withBgp, /router id 192\.0\.2\.254, AS 65001/);
+  const noBgp = renderStatus(statusDocument({ ...views, speaker: () => ({ peers: [] }) }, 0, false));
+  assert.match(noBgp, /id="identity">no BGP, floatd /);
+  assert.doesNotMatch(noBgp, /undefined/);
+});

@@ -18,11 +18,14 @@ function summary(doc: StatusDocument): string {
   return `<p id="summary">${parts.join('')}</p>`;
 }
 
+const identity = (doc: StatusDocument): string =>
+  doc.routerId === undefined || doc.localAs === undefined ? 'no BGP' : `router id ${esc(doc.routerId)}, AS ${esc(doc.localAs)}`;
+
 /** The part the page refreshes. */
 export function renderStatus(doc: StatusDocument): string {
   return (
     '<div id="status">' +
-    `<p class="meta" id="identity">router id ${esc(doc.routerId)}, AS ${esc(doc.localAs)}, floatd ${esc(doc.version)}; generated ${esc(doc.generatedAt)}</p>` +
+    `<p class="meta" id="identity">${identity(doc)}, floatd ${esc(doc.version)}; generated ${esc(doc.generatedAt)}</p>` +
     summary(doc) +
     servicesTable(doc) +
     peersTable(doc) +
@@ -42,8 +45,8 @@ export function renderPage(doc: StatusDocument): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">' +
     // Without script the page still refreshes, the whole page at a time.
     `<noscript><meta http-equiv="refresh" content="${Math.round(REFRESH_MS / 1000) + 3}"></noscript>` +
-    `<title>floatd ${esc(doc.routerId)}</title><style>${PAGE_STYLE}</style></head><body>` +
-    `<header><h1>floatd status</h1><span class="meta">${esc(doc.routerId)}</span>` +
+    `<title>floatd ${esc(doc.routerId ?? '')}</title><style>${PAGE_STYLE}</style></head><body>` +
+    `<header><h1>floatd status</h1><span class="meta">${esc(doc.routerId ?? '')}</span>` +
     '<span class="meta"><a href="metrics">metrics</a> &middot; <a href="status.json">status.json</a></span>' +
     `<span id="refresh">every ${REFRESH_MS / 1000} s</span></header>` +
     '<main>' +

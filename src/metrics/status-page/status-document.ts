@@ -54,8 +54,9 @@ export interface StatusDocument {
   /** Wall-clock time, ISO 8601. */
   readonly generatedAt: string;
   readonly version: string;
-  readonly routerId: string;
-  readonly localAs: number;
+  /** Absent in a config without BGP (vrrp or dns only). */
+  readonly routerId?: string | undefined;
+  readonly localAs?: number | undefined;
   readonly services: readonly ServiceRow[];
   readonly peers: readonly PeerRow[];
   readonly sections: readonly ExtraSection[];

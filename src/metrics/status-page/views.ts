@@ -79,7 +79,8 @@ export interface StatusViews {
   /** The clock the `since`, `at` and `until` times are on. */
   readonly clock: { now(): number };
   readonly version: string;
-  speaker(): { readonly routerId: string; readonly localAs: number; readonly peers: readonly PeerView[] };
+  /** routerId and localAs are absent in a config without BGP. */
+  speaker(): { readonly routerId?: string | undefined; readonly localAs?: number | undefined; readonly peers: readonly PeerView[] };
   services(): readonly ServiceView[];
   /** The last `limit` events, oldest first. */
   events(limit: number): readonly EventView[];

@@ -11,7 +11,7 @@ const config = (neighbors: string, announce: string) =>
   parseConfigText(`router-id: 10.0.0.2\nlocal-as: 65001\nneighbors:\n${neighbors}\nannounce:\n${announce}`, 'test.yaml', { hostname: 'h' });
 
 const routesFor = (cfg: Config, n: NeighborConfig, ...rest: Parameters<typeof routesForTarget> extends [unknown, ...infer R] ? R : never) =>
-  routesForTarget({ localAs: cfg.localAs, address: n.address, peerAs: n.peerAs, nextHop: n.nextHop }, ...rest);
+  routesForTarget({ localAs: cfg.localAs ?? assert.fail('local-as'), address: n.address, peerAs: n.peerAs, nextHop: n.nextHop }, ...rest);
 
 const session = (localAddress: string, extendedNextHopIpv4 = false) => ({ negotiated: { extendedNextHopIpv4 } as Negotiated, localAddress });
 
@@ -61,7 +61,7 @@ test('routes outside allow, and default routes allow does not list, are skipped 
   const cfg = config('  - { address: 10.0.0.1, peer-as: 64515 }', '  - { prefix: 192.0.2.10/32 }');
   const n = cfg.neighbors[0]!;
   const entries = [...staticAnnouncements(cfg), ...['0.0.0.0/0', '198.51.100.0/24', '192.0.2.0/24'].map((prefix) => toAnnouncement({ prefix, prepend: 0, communities: [], largeCommunities: [], neighbors: [n.address] }))];
-  const target = { localAs: cfg.localAs, address: n.address, peerAs: n.peerAs, nextHop: n.nextHop };
+  const target = { localAs: cfg.localAs ?? assert.fail('local-as'), address: n.address, peerAs: n.peerAs, nextHop: n.nextHop };
   const skipped: SkippedRoute[] = [];
   const sent = routesForTarget({ ...target, allow: [wirePrefix('192.0.2.0/24')] }, entries, session('10.0.0.2'), skipped);
   assert.deepEqual(sent.map((r) => `${r.prefix.addr}/${r.prefix.len}`), ['192.0.2.10/32', '192.0.2.0/24']);
