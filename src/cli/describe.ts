@@ -5,6 +5,7 @@ import type { Capability } from '../bgp/codec/capabilities.js';
 import { AsPathSegmentType } from '../bgp/codec/constants.js';
 import { errorActionName } from '../bgp/codec/errors.js';
 import type { DecodedMessage } from '../bgp/codec/message.js';
+import { quoteText } from '../util/terminal-text.js';
 import { describeNotification } from '../bgp/codec/notification.js';
 import { peerAsOf } from '../bgp/codec/open.js';
 import type { AsPathSegment, PathAttributes, Prefix } from '../bgp/codec/types.js';
@@ -33,7 +34,7 @@ export function describeCapability(c: Capability): string {
       return `add-path:${c.entries.map((e) => `${family(e.afi, e.safi)}=${e.mode}`).join(',')}`;
     case 'fqdn':
       // Peer-chosen text: escaped as describeNotification escapes a shutdown communication.
-      return `hostname:${JSON.stringify(`${c.hostname}${c.domain ? `.${c.domain}` : ''}`)}`;
+      return `hostname:${quoteText(`${c.hostname}${c.domain ? `.${c.domain}` : ''}`)}`;
     case 'unknown':
       return UNPARSED_CAPABILITIES[c.code] ?? `cap${c.code}`;
     default:

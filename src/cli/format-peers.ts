@@ -3,6 +3,7 @@
 import { count, fields, hms } from './format-table.js';
 import { listOf, type PeerView, type PeersView } from './format-views.js';
 import type { BfdPeerStatus } from '../daemon/bfd-links.js';
+import { quoteText } from '../util/terminal-text.js';
 
 const ms = (v: number): string => `${Number(v.toFixed(1))} ms`;
 
@@ -71,7 +72,7 @@ export function capabilityLines(caps: Record<string, unknown>): string[] {
         break;
       case 'hostname':
         // Peer-chosen text (FQDN capability): quoted and escaped as a shutdown communication is, so it cannot drive the terminal.
-        out.push(`hostname ${JSON.stringify(String(v))}`);
+        out.push(`hostname ${quoteText(String(v))}`);
         break;
       default:
         out.push(v === true ? key : `${key} ${JSON.stringify(v)}`);

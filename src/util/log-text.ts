@@ -3,6 +3,7 @@
 // get the JSON lines unchanged; this is only chosen for a terminal.
 
 import { writeSync } from 'node:fs';
+import { escapeControls, quoteText } from './terminal-text.js';
 
 /** Keys shown up front as context, in this order. */
 const CONTEXT = ['peer', 'service'] as const;
@@ -10,8 +11,9 @@ const CONTEXT = ['peer', 'service'] as const;
 const HIDDEN = new Set(['time', 'level', 'msg', 'name', 'pid', 'hostname', ...CONTEXT]);
 
 const value = (v: unknown): string => {
-  if (typeof v === 'string') return /^[^\s"=]+$/.test(v) ? v : JSON.stringify(v);
-  return JSON.stringify(v) ?? String(v);
+  // Printable ASCII without '"' and '=' stands bare; anything else (spaces, peers' text with controls) is quoted.
+  if (typeof v === 'string') return /^[!#-<>-~]+$/.test(v) ? v : quoteText(v);
+  return escapeControls(JSON.stringify(v) ?? String(v));
 };
 
 /** One JSON log line as text; a line that is not a JSON object comes back as it was. */
@@ -26,11 +28,11 @@ export function formatLogLine(line: string): string {
   const r = o as Record<string, unknown>;
   const time = typeof r['time'] === 'string' ? r['time'].replace(/^\d{4}-\d\d-\d\dT/, '').replace(/Z$/, '') : '';
   const level = String(r['level'] ?? '').toUpperCase().padEnd(5);
-  const context = CONTEXT.filter((k) => r[k] !== undefined).map((k) => `[${String(r[k])}]`);
+  const context = CONTEXT.filter((k) => r[k] !== undefined).map((k) => `[${escapeControls(String(r[k]))}]`);
   const rest = Object.entries(r)
     .filter(([k, v]) => !HIDDEN.has(k) && v !== undefined)
     .map(([k, v]) => `${k}=${value(v)}`);
-  return [time, level, ...context, String(r['msg'] ?? ''), ...rest].filter((s) => s !== '').join(' ');
+  return [time, level, ...context, escapeControls(String(r['msg'] ?? '')), ...rest].filter((s) => s !== '').join(' ');
 }
 
 /** A pino destination writing text lines to a file descriptor, synchronously like the JSON one. */

@@ -13,6 +13,7 @@
 
 import { CeaseSubcode, ErrorCode, HEADER_LENGTH, HeaderSubcode } from './constants.js';
 import { BgpEncodeError, decodeError } from './errors.js';
+import { quoteText } from '../../util/terminal-text.js';
 
 export interface NotificationMessage {
   readonly type: 'notification';
@@ -176,6 +177,6 @@ export function describeNotification(n: { code: number; subcode: number; shutdow
   else if (n.subcode === 0) text = codeName;
   else text = `${codeName}/subcode ${n.subcode}`;
   // JSON quoting keeps the peer's text on one line and visibly delimited in logs.
-  if (n.shutdownMessage !== undefined && n.shutdownMessage !== '') text += `: ${JSON.stringify(n.shutdownMessage)}`;
+  if (n.shutdownMessage !== undefined && n.shutdownMessage !== '') text += `: ${quoteText(n.shutdownMessage)}`;
   return text;
 }
