@@ -81,7 +81,7 @@ export class DemoContext {
         const text =
           c.state === 'up'
             ? `BFD with ${nameOf(c.peer)} up`
-            : `BFD with ${nameOf(c.peer)} down: ${c.reason ?? 'no reason given'}${failure ? '; BGP session reset at once' : ' (stopped on purpose; BGP left alone)'}`;
+            : `BFD with ${nameOf(c.peer)} down: ${c.reason ?? 'no reason given'}${!failure ? ' (stopped on purpose; BGP left alone)' : c.bgpEstablished ? '; BGP session reset at once' : '; its BGP session had ended already'}`;
         this.say('router', text, c.at - p.t0);
       }),
       p.router.onChange((c) => {

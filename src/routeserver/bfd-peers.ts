@@ -19,12 +19,15 @@ export interface BfdPeerChange {
   readonly reason?: string;
   /** A Down that is a failure (not the peer's AdminDown): the BGP session is reset right after this event. */
   readonly failure?: boolean;
+  /** The BGP session was Established when BFD went down (a peer whose process died has usually lost it already). */
+  readonly bgpEstablished?: boolean;
 }
 
 export interface BfdPeersOptions {
   readonly manager: BfdManager;
   /** Speaker.resetPeer. */
   readonly reset: (peer: string, reason: string) => boolean;
+  readonly established: (peer: string) => boolean;
   readonly clock: Clock;
   readonly log: Logger;
 }
@@ -53,7 +56,7 @@ export class BfdPeers {
         const at = this.o.clock.now() - d.delayMs;
         // RFC 5882 3.2: a peer that stops BFD on purpose (AdminDown) has not failed; its BGP session ends by itself.
         const failure = session.snapshot.remoteState !== 'AdminDown';
-        this.emit({ peer: p.address, state: 'down', at, reason: d.reason, failure });
+        this.emit({ peer: p.address, state: 'down', at, reason: d.reason, failure, bgpEstablished: this.o.established(p.address) });
         if (!failure) return;
         const bgpReset = this.o.reset(p.address, `BFD down: ${d.reason}`);
         log.warn({ diag: d.diag, delayMs: Math.round(d.delayMs), bgpReset }, `BFD down: ${d.reason}${bgpReset ? '; BGP session reset' : ''}`);

@@ -97,7 +97,13 @@ export class RouteServer {
       onReceivedChange: (peer, change, view) => this.onReceived(peer, change, view),
     });
     if (opts.peers.some((p) => p.bfd !== undefined)) {
-      this.bfd = new BfdPeers({ manager: opts.bfdManager ?? new BfdManager(), reset: (peer, reason) => this.speaker.resetPeer(peer, reason), clock: this.clock, log });
+      this.bfd = new BfdPeers({
+        manager: opts.bfdManager ?? new BfdManager(),
+        reset: (peer, reason) => this.speaker.resetPeer(peer, reason),
+        established: (peer) => this.peers().some((p) => p.address === peer && p.state === 'Established'),
+        clock: this.clock,
+        log,
+      });
     }
   }
 

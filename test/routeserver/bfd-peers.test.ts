@@ -97,6 +97,7 @@ test('a BFD Down at the route server resets that peer BGP session at once and dr
     assert.ok(down, 'a BFD Down was reported');
     assert.equal(down.peer, PEER);
     assert.equal(down.failure, true);
+    assert.equal(down.bgpEstablished, true);
     assert.match(down.reason ?? '', /detection time expired/i);
     const ended = peers.find((c) => c.change === 'down');
     assert.ok(ended, 'the BGP session ended');
