@@ -15,6 +15,28 @@ export class DemoAborted extends Error {
   override readonly name = 'DemoAborted';
 }
 
+/** An instance's BFD session at the router came up or went down, in demo time. */
+export interface BfdEvent {
+  readonly at: number;
+  readonly instance: string;
+  readonly up: boolean;
+  /** A Down that made the router reset the BGP session (not the instance's own AdminDown). */
+  readonly failure: boolean;
+}
+
+/** An instance's BGP session at the router ended, in demo time. */
+export interface SessionEnd {
+  readonly at: number;
+  readonly instance: string;
+  readonly lastError?: string;
+}
+
+/** What one freeze measured, kept so that the next freeze can compare. */
+export interface FreezeFigures {
+  readonly detectMs: number | undefined;
+  readonly failed: number;
+}
+
 /** One change of one instance's route at the router, in demo time. */
 export interface RouteEvent {
   readonly at: number;
@@ -38,6 +60,10 @@ const GRACEFUL_SHUTDOWN = 0xffff0000;
 
 export class DemoContext {
   readonly routeEvents: RouteEvent[] = [];
+  readonly bfdEvents: BfdEvent[] = [];
+  readonly sessionEnds: SessionEnd[] = [];
+  /** The freeze with the hold timer alone, once it has run. */
+  holdTimerFreeze: FreezeFigures | undefined;
   private ticker: NodeJS.Timeout | null = null;
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -45,7 +71,18 @@ export class DemoContext {
     const nameOf = (a: string): string => instanceAt(a)?.name ?? a;
     this.unsubscribe.push(
       p.router.onPeerChange((c) => {
-        if (c.change === 'down') this.say('router', `session with ${nameOf(c.peer)} ended${c.lastError ? `: ${c.lastError}` : ' (connection closed)'}`, c.at - p.t0);
+        if (c.change !== 'down') return;
+        this.sessionEnds.push({ at: c.at - p.t0, instance: nameOf(c.peer), ...(c.lastError ? { lastError: c.lastError } : {}) });
+        this.say('router', `session with ${nameOf(c.peer)} ended${c.lastError ? `: ${c.lastError}` : ' (connection closed)'}`, c.at - p.t0);
+      }),
+      p.router.onBfdChange((c) => {
+        const failure = c.state === 'down' && c.failure === true;
+        this.bfdEvents.push({ at: c.at - p.t0, instance: nameOf(c.peer), up: c.state === 'up', failure });
+        const text =
+          c.state === 'up'
+            ? `BFD with ${nameOf(c.peer)} up`
+            : `BFD with ${nameOf(c.peer)} down: ${c.reason ?? 'no reason given'}${!failure ? ' (stopped on purpose; BGP left alone)' : c.bgpEstablished ? '; BGP session reset at once' : '; its BGP session had ended already'}`;
+        this.say('router', text, c.at - p.t0);
       }),
       p.router.onChange((c) => {
         if (c.prefix !== FLOATING_PREFIX) return;
@@ -156,16 +193,23 @@ export class DemoContext {
     }
   }
 
+  /** The first BFD failure of `name` the router saw at or after `after`. */
+  bfdDownAt(name: string, after: number): number | undefined {
+    return this.bfdEvents.find((e) => e.instance === name && e.failure && e.at >= after)?.at;
+  }
+
   /**
-   * Every instance running with `phase` configs and its route at the router.
-   * Services are left as they are: a scenario may start from the one before.
+   * Every instance running with `phase` configs, BFD on except for `bfdOff`,
+   * and its route at the router. Services are left as they are: a scenario
+   * may start from the one before.
    */
-  async ensure(phase: Phase): Promise<void> {
+  async ensure(phase: Phase, bfdOff?: string): Promise<void> {
     for (const i of this.p.instances) {
-      if (i.running && i.phase === phase) continue;
+      const bfd = i.name !== bfdOff;
+      if (i.running && i.phase === phase && i.bfd === bfd) continue;
       if (i.running) await i.stop();
-      await i.start(phase);
-      this.say('demo', `${i.name}: floatd started (pid ${i.pid}, ${phase === 'roles' ? `role ${i.info.role}` : 'no role'})`);
+      await i.start(phase, bfd);
+      this.say('demo', `${i.name}: floatd started (pid ${i.pid}, ${phase === 'roles' ? `role ${i.info.role}` : 'no role'}, BFD ${bfd ? 'on' : 'off'})`);
     }
     const serving = this.p.instances.filter((i) => i.service.state === 'ok');
     const ready = await this.waitFor(() => {

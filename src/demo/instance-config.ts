@@ -10,6 +10,8 @@ export interface InstanceConfigInput {
   /** Where the demo runs this instance's HTTP service, on 127.0.0.1. */
   readonly servicePort: number;
   readonly controlSocket: string;
+  /** BFD toward the router (DEMO_TIMERS.bfd). */
+  readonly bfd: boolean;
 }
 
 export const SERVICE_NAME = 'web';
@@ -32,6 +34,8 @@ export function instanceConfig(i: InstanceConfigInput): Record<string, unknown> 
         'hold-time': t.holdTime,
         'connect-retry': t.connectRetry,
         'graceful-restart': false,
+        // Single hop (an eBGP neighbor one hop away): UDP 3784 from the local address, TTL 255 (RFC 5881).
+        ...(i.bfd ? { bfd: { 'min-rx': t.bfd.minRxMs, 'min-tx': t.bfd.minTxMs, multiplier: t.bfd.multiplier } } : {}),
       },
     ],
     services: [

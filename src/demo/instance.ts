@@ -26,6 +26,8 @@ export class FloatdInstance {
   private generation = 0;
   private socketPath = '';
   phase: Phase | undefined;
+  /** BFD toward the router in the running config. */
+  bfd = false;
 
   constructor(
     readonly info: InstanceInfo,
@@ -51,14 +53,15 @@ export class FloatdInstance {
   }
 
   /** Writes the config for `phase` and starts floatd; resolves once the process is spawned. */
-  async start(phase: Phase): Promise<void> {
+  async start(phase: Phase, bfd = true): Promise<void> {
     if (this.child) throw new Error(`${this.name} is already running`);
     this.generation++;
     this.phase = phase;
+    this.bfd = bfd;
     // A fresh socket path per start: one left by a SIGKILLed floatd never gets in the way.
     this.socketPath = join(this.dir, `${this.name}-${this.generation}.sock`);
     const configFile = join(this.dir, `${this.name}.yaml`);
-    const config = instanceConfig({ instance: this.info, phase, routerPort: this.routerPort, servicePort: this.service.port, controlSocket: this.socketPath });
+    const config = instanceConfig({ instance: this.info, phase, routerPort: this.routerPort, servicePort: this.service.port, controlSocket: this.socketPath, bfd });
     writeFileSync(configFile, stringify(config), { mode: 0o600 });
     const log = openSync(this.logFile, 'a');
     let child: ChildProcess;

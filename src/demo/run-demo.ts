@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
+import { BfdManager, BFD_PORT_SINGLE_HOP } from '../bfd/index.js';
+import { bfdNative, type BfdNative } from '../bfd/native.js';
 import { nativeAvailable } from '../bgp/transport/index.js';
 import { LINODE_COMMUNITY_PREFERENCE, RouteServer } from '../routeserver/index.js';
 import { LoadClient } from './client.js';
@@ -45,6 +47,8 @@ export interface DemoOptions {
   readonly keep?: boolean;
   /** Stop cleanly on SIGINT / SIGTERM (default true). */
   readonly handleSignals?: boolean;
+  /** How the route server loads the BFD addon; default the built one (tests replace it). */
+  readonly bfdNative?: () => BfdNative;
 }
 
 
@@ -78,10 +82,28 @@ function tail(file: string, lines: number): string {
   }
 }
 
-function preflight(): string | undefined {
+function preflight(loadBfd: () => BfdNative): string | undefined {
   if (!nativeAvailable()) return 'the native socket-option addon is not built (floatd sets the TTL of BGP packets with it): run npm install with g++, make and python3 present';
+  try {
+    loadBfd();
+  } catch (e) {
+    // The router and every instance run BFD; a demo without it would show a freeze it cannot explain.
+    return `the router and the instances run BFD, which needs floatd's BFD addon: ${(e as Error).message}`;
+  }
   if (!existsSync(FLOATD_BIN)) return `${FLOATD_BIN} is missing`;
   return undefined;
+}
+
+/** The route server's start, with a port clash said plainly: UDP 3784 is one port for the whole host. */
+async function startRouter(router: RouteServer): Promise<void> {
+  try {
+    await router.start();
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EADDRINUSE') throw e;
+    throw new Error(
+      `${(e as Error).message}: BFD single hop uses UDP ${ROUTER.address}:${BFD_PORT_SINGLE_HOP} and ${INSTANCES.map((i) => i.address).join(', ')} port ${BFD_PORT_SINGLE_HOP}; another floatd demo (or a BFD daemon on these addresses) is running on this host`,
+    );
+  }
 }
 
 export async function runDemo(opts: DemoOptions = {}): Promise<number> {
@@ -95,7 +117,8 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     write(`floatd demo: ${e.message}\n`);
     return 2;
   }
-  const problem = preflight() ?? ((await loopbackAliasesWork()) ? undefined : `cannot bind ${INSTANCES[0]!.address}: the demo needs 127.0.0.2-4 on the loopback interface (Linux has them)`);
+  const loadBfd = opts.bfdNative ?? bfdNative;
+  const problem = preflight(loadBfd) ?? ((await loopbackAliasesWork()) ? undefined : `cannot bind ${INSTANCES[0]!.address}: the demo needs 127.0.0.2-4 on the loopback interface (Linux has them)`);
   if (problem) {
     write(`floatd demo: ${problem}\n`);
     return 1;
@@ -144,12 +167,13 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
       listen: { address: ROUTER.address, port: routerPort },
       localAs: ROUTER.as,
       routerId: ROUTER.routerId,
-      peers: INSTANCES.map((i) => ({ address: i.address, peerAs: INSTANCE_AS, description: i.name })),
+      peers: INSTANCES.map((i) => ({ address: i.address, peerAs: INSTANCE_AS, description: i.name, bfd: DEMO_TIMERS.bfd })),
       holdTime: DEMO_TIMERS.holdTime,
+      bfdManager: new BfdManager({ native: loadBfd() }),
       decision: { communityPreference: LINODE_COMMUNITY_PREFERENCE },
       log: createLogger({ destination: (routerLog = pino.destination({ dest: join(dir, 'router.log'), sync: true })) }),
     });
-    await router.start();
+    await startRouter(router);
     INSTANCES.forEach((info, k) => instances.push(new FloatdInstance(info, services[k]!, dir, routerPort)));
     const rate = opts.rate ?? DEFAULT_RATE;
     const byAddress = new Map(instances.map((i) => [i.info.address, { name: i.name, port: i.service.port }]));
@@ -169,13 +193,14 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     write(`           (best path by LOCAL_PREF, community 65000:1 > 65000:2 > 65000:3, AS_PATH, ORIGIN, MED; ECMP over equal paths)\n`);
     for (const i of instances) write(`  ${i.name.padEnd(7)}  ${i.info.address}, AS ${INSTANCE_AS}, floatd checking its HTTP service on 127.0.0.1:${i.service.port}\n`);
     write(`  client   ${rate} requests/s to the floating IP, each to the next hop the router prefers at that moment (hashed across equal paths)\n`);
-    write(`  timers   BGP hold ${DEMO_TIMERS.holdTime} s; health check every ${DEMO_TIMERS.interval} s (${DEMO_TIMERS.fastInterval} s while confirming), fall ${DEMO_TIMERS.fall}, rise ${DEMO_TIMERS.rise}\n`);
+    const b = DEMO_TIMERS.bfd;
+    write(`  timers   BGP hold ${DEMO_TIMERS.holdTime} s; BFD ${b.minTxMs} ms x ${b.multiplier} (single hop, UDP ${BFD_PORT_SINGLE_HOP}); health check every ${DEMO_TIMERS.interval} s (${DEMO_TIMERS.fastInterval} s while confirming), fall ${DEMO_TIMERS.fall}, rise ${DEMO_TIMERS.rise}\n`);
     write('  traffic  lines each second: who served the requests that finished in that second, and what failed\n');
     if (opts.keep) write(`  files    ${dir} (configs and floatd logs, kept)\n`);
     write('\n');
 
     ctx.say('demo', 'starting the three floatd instances');
-    await ctx.ensure(scenarios[0]!.phase);
+    await ctx.ensure(scenarios[0]!.phase, scenarios[0]!.bfdOff);
     client.start();
     ctx.startTicker();
 

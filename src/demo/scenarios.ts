@@ -231,38 +231,60 @@ const kill: Run = async (ctx) => {
   }));
 };
 
-const freeze: Run = async (ctx) => {
-  await ctx.ensure('roles');
-  const before = await primaryCarries(ctx);
-  const primary = ctx.inst(PRIMARY);
-  const start = ctx.now();
-  await ctx.sleep(500);
-  const t0 = ctx.now();
-  ctx.say('demo', `SIGSTOP to ${PRIMARY}'s floatd (pid ${primary.pid}); its service stops answering too`);
-  primary.freeze();
-  primary.service.set('frozen');
-  const limit = DEMO_TIMERS.holdTime * 1000 + 3000;
-  const goneAt = await ctx.waitFor(() => !ctx.hasRoute(primary), limit);
-  const movedMs = await servedElsewhere(ctx, PRIMARY, t0, 2000);
-  const detectMs = goneAt === undefined ? undefined : (ctx.routeGoneAt(PRIMARY, t0) ?? goneAt) - t0;
-  if (movedMs !== undefined) ctx.say('client', `first request served elsewhere ${seconds(movedMs)} after the freeze`);
-  await ctx.sleep(1000);
-  const t1 = ctx.now();
-  ctx.say('demo', `SIGCONT to ${PRIMARY}'s floatd; its service answers again`);
-  primary.thaw();
-  primary.service.set('ok');
-  const back = await expectPrimaryBack(ctx, t1, 15_000);
-  await ctx.sleep(1000);
-  return finish(ctx, 'freeze', start, (s) => ({
-    verdicts: [before, within(detectMs, limit, 'the hold timer noticed'), within(movedMs, limit, 'traffic moved'), back],
-    ...(movedMs !== undefined ? { recoveryMs: movedMs } : {}),
-    detail: `only the hold timer (${DEMO_TIMERS.holdTime} s) noticed, after ${detectMs === undefined ? '-' : seconds(detectMs)}`,
-    moral:
-      `A frozen instance keeps its TCP session open, so nothing but the hold timer can tell it from a quiet one: here ${detectMs === undefined ? 'it' : seconds(detectMs)}` +
-      ` and ${s.failed} failed requests. With a common default hold time of 90 s (180 s on some routers) clients would fail for minutes;` +
-      ' short hold times, or BFD (failure detection in well under a second), keep this window small.',
-  }));
-};
+/**
+ * SIGSTOP to the primary's floatd, its service stops answering; the router
+ * must notice on its own. With BFD off only the hold timer can; with BFD on
+ * the router's BFD session does, in its detection time.
+ */
+const freezeWith =
+  (bfd: boolean): Run =>
+  async (ctx) => {
+    const name: ScenarioName = bfd ? 'freeze' : 'freeze-no-bfd';
+    await ctx.ensure('roles', bfd ? undefined : PRIMARY);
+    const before = await primaryCarries(ctx);
+    const primary = ctx.inst(PRIMARY);
+    const bfdUp = !bfd || (await ctx.waitFor(() => ctx.router.bfdState(primary.info.address) === 'Up', 5000)) !== undefined;
+    const start = ctx.now();
+    await ctx.sleep(500);
+    const t0 = ctx.now();
+    ctx.say('demo', `SIGSTOP to ${PRIMARY}'s floatd (pid ${primary.pid}); its service stops answering too`);
+    primary.freeze();
+    primary.service.set('frozen');
+    const limit = DEMO_TIMERS.holdTime * 1000 + 3000;
+    const goneAt = await ctx.waitFor(() => !ctx.hasRoute(primary), limit);
+    const movedMs = await servedElsewhere(ctx, PRIMARY, t0, 2000);
+    const detectMs = goneAt === undefined ? undefined : (ctx.routeGoneAt(PRIMARY, t0) ?? goneAt) - t0;
+    const bfdDown = ctx.bfdDownAt(PRIMARY, t0);
+    const ended = ctx.sessionEnds.find((e) => e.instance === PRIMARY && e.at >= t0);
+    if (movedMs !== undefined) ctx.say('client', `first request served elsewhere ${seconds(movedMs)} after the freeze`);
+    await ctx.sleep(1000);
+    const t1 = ctx.now();
+    ctx.say('demo', `SIGCONT to ${PRIMARY}'s floatd; its service answers again`);
+    primary.thaw();
+    primary.service.set('ok');
+    const back = await expectPrimaryBack(ctx, t1, 15_000);
+    await ctx.sleep(1000);
+    const took = detectMs === undefined ? '-' : seconds(detectMs);
+    const noticed = bfd
+      ? verdict(bfdUp && bfdDown !== undefined, bfdDown !== undefined ? `BFD noticed: the router's BFD session with ${PRIMARY} went down and reset BGP` : `the router's BFD session with ${PRIMARY} ${bfdUp ? 'never went down' : 'never came up'}`)
+      : verdict(bfdDown === undefined && /hold timer/i.test(ended?.lastError ?? ''), `the hold timer noticed (${ended?.lastError ?? 'the session did not end'})`);
+    return finish(ctx, name, start, (s) => {
+      const hold = ctx.holdTimerFreeze;
+      if (!bfd) ctx.holdTimerFreeze = { detectMs, failed: s.failed };
+      const compare = hold ? `; hold timer alone: ${hold.detectMs === undefined ? '-' : seconds(hold.detectMs)}, ${hold.failed} failed` : '';
+      return {
+        verdicts: [before, noticed, within(detectMs, limit, 'route gone at the router'), within(movedMs, limit, 'traffic moved'), back],
+        ...(movedMs !== undefined ? { recoveryMs: movedMs } : {}),
+        detail: bfd ? `BFD noticed after ${took}${compare}` : `only the hold timer (${DEMO_TIMERS.holdTime} s) noticed, after ${took}`,
+        moral: bfd
+          ? `With BFD the router noticed after ${took} and ${s.failed} requests failed` +
+            (hold ? `; with the hold timer alone it took ${hold.detectMs === undefined ? '-' : seconds(hold.detectMs)} and ${hold.failed} failed.` : '.') +
+            ` BFD's ${DEMO_TIMERS.bfd.minTxMs} ms x ${DEMO_TIMERS.bfd.multiplier} runs in a thread of its own on each side, so a busy event loop does not make it miss packets.`
+          : `A frozen instance keeps its TCP session open, so nothing but the hold timer can tell it from a quiet one: here ${took}` +
+            ` and ${s.failed} failed requests. With a common default hold time of 90 s (180 s on some routers) clients would fail for minutes.`,
+      };
+    });
+  };
 
 const FLAP_DOWN_MS = 800;
 const FLAP_UP_MS = 1200;
@@ -336,6 +358,7 @@ export const RUNS: Readonly<Record<ScenarioName, Run>> = {
   failback,
   drain,
   kill,
-  freeze,
+  'freeze-no-bfd': freezeWith(false),
+  freeze: freezeWith(true),
   flap,
 };

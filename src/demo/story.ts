@@ -30,6 +30,8 @@ export const DEMO_TIMERS = {
   timeout: 0.25,
   rise: 2,
   fall: 2,
+  /** BFD between each instance and the router (floatd's defaults): a silent peer is down after 0.3 s. */
+  bfd: { minTxMs: 100, minRxMs: 100, multiplier: 3 },
 } as const;
 
 export const DEFAULT_RATE = 80;
@@ -39,7 +41,7 @@ export const REQUEST_TIMEOUT_MS = 800;
 /** The instances' configs: all equal, or each with its role (by Linode-style community). */
 export type Phase = 'active-active' | 'roles';
 
-export type ScenarioName = 'active-active' | 'primary-secondary' | 'failover' | 'failback' | 'drain' | 'kill' | 'freeze' | 'flap';
+export type ScenarioName = 'active-active' | 'primary-secondary' | 'failover' | 'failback' | 'drain' | 'kill' | 'freeze-no-bfd' | 'freeze' | 'flap';
 
 export interface ScenarioInfo {
   readonly name: ScenarioName;
@@ -48,6 +50,8 @@ export interface ScenarioInfo {
   readonly intro: string;
   /** The configs the scenario starts from. */
   readonly phase: Phase;
+  /** The instance that runs without BFD in this scenario; every other one runs it. */
+  readonly bfdOff?: string;
 }
 
 export const SCENARIOS: readonly ScenarioInfo[] = [
@@ -91,11 +95,19 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
     intro: "inst-1's floatd dies without a word. The kernel closes its TCP session at once, the router drops its route and traffic moves. The service still runs: no request should fail.",
   },
   {
+    name: 'freeze-no-bfd',
+    title: 'An instance freezes (SIGSTOP), BFD off',
+    phase: 'roles',
+    bfdOff: 'inst-1',
+    intro:
+      "inst-1's floatd restarts without BFD, then freezes: SIGSTOP to its floatd, and its service stops answering. The TCP session stays open but silent, so only the router's hold timer (3 s here) can notice.",
+  },
+  {
     name: 'freeze',
-    title: 'An instance freezes (SIGSTOP)',
+    title: 'An instance freezes (SIGSTOP), BFD on',
     phase: 'roles',
     intro:
-      "inst-1 freezes: its floatd gets SIGSTOP and its service stops answering. The TCP session stays open but silent, so only the router's hold timer (3 s here) can notice.",
+      "The same freeze with BFD between inst-1 and the router (100 ms x 3, in a thread of its own on each side). The router's BFD session hears nothing for 0.3 s, goes down, and the router resets the BGP session at once (RFC 5882) instead of waiting for the hold timer.",
   },
   {
     name: 'flap',

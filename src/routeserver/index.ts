@@ -12,4 +12,5 @@ export {
 } from './best-path.js';
 export type { Candidate, Decision, DecisionOptions, DecisionStep } from './best-path.js';
 export { RouteServer } from './route-server.js';
+export type { BfdPeerChange } from './bfd-peers.js';
 export type { PeerChange, RouteChange, RoutePath, RouteServerOptions, RouteServerPeer } from './route-server.js';

@@ -9,6 +9,7 @@
 // of the event loop.
 
 import { pino } from 'pino';
+import { BfdManager, type BfdTimersMs } from '../bfd/index.js';
 import { prefix as parsePrefix, prefixText } from '../bgp/codec/nlri.js';
 import type { ReceivedChange } from '../bgp/session/peer-session.js';
 import { attributeKey } from '../bgp/rib/route.js';
@@ -17,11 +18,14 @@ import { Speaker, type PeerStatusEntry, type ReceivedView, type SpeakerConfig } 
 import { realClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { decide, type Candidate, type Decision, type DecisionOptions } from './best-path.js';
+import { BfdPeers, type BfdPeerChange } from './bfd-peers.js';
 
 export interface RouteServerPeer {
   readonly address: string;
   readonly peerAs: number;
   readonly description?: string;
+  /** A single-hop BFD session with the peer: true for 100 ms x 3, or the timers. */
+  readonly bfd?: true | BfdTimersMs;
 }
 
 export interface RouteServerOptions {
@@ -34,6 +38,8 @@ export interface RouteServerOptions {
   readonly holdTime?: number;
   readonly decision?: DecisionOptions;
   readonly clock?: Clock;
+  /** The BFD sessions' manager; default one on the native addon, made when a peer has `bfd`. */
+  readonly bfdManager?: BfdManager;
   /** Default: silent. */
   readonly log?: Logger;
 }
@@ -76,6 +82,7 @@ const decisionKey = (d: Decision<RoutePath> | undefined, prefix: string): string
 export class RouteServer {
   private readonly speaker: Speaker;
   private readonly clock: Clock;
+  private readonly bfd: BfdPeers | undefined;
   /** Peer address -> prefix -> the route it sent. */
   private readonly received = new Map<string, Map<string, RoutePath>>();
   private readonly decisions = new Map<string, Decision<RoutePath>>();
@@ -85,18 +92,51 @@ export class RouteServer {
   /** Throws, naming the option, for a router id, AS, address or hold time the speaker could not use. */
   constructor(private readonly opts: RouteServerOptions) {
     this.clock = opts.clock ?? realClock;
-    this.speaker = new Speaker(speakerConfigOf(opts), this.clock, opts.log ?? pino({ level: 'silent' }), {
+    const log = opts.log ?? pino({ level: 'silent' });
+    this.speaker = new Speaker(speakerConfigOf(opts), this.clock, log, {
       onReceivedChange: (peer, change, view) => this.onReceived(peer, change, view),
     });
+    if (opts.peers.some((p) => p.bfd !== undefined)) {
+      this.bfd = new BfdPeers({
+        manager: opts.bfdManager ?? new BfdManager(),
+        reset: (peer, reason) => this.speaker.resetPeer(peer, reason),
+        established: (peer) => this.peers().some((p) => p.address === peer && p.state === 'Established'),
+        clock: this.clock,
+        log,
+      });
+    }
   }
 
-  start(): Promise<void> {
-    return this.speaker.start();
+  /** Starts the BFD sessions, then listens. Throws when BFD cannot run (addon missing, UDP 3784 taken). */
+  async start(): Promise<void> {
+    if (this.bfd) {
+      const wildcard = isWildcard(this.opts.listen.address);
+      try {
+        this.bfd.start(
+          this.opts.peers.flatMap((p) => (p.bfd === undefined ? [] : [{ address: p.address, timers: p.bfd }])),
+          wildcard ? undefined : this.opts.listen.address,
+        );
+      } catch (e) {
+        await this.bfd.stop();
+        throw e;
+      }
+    }
+    await this.speaker.start();
   }
 
-  /** Closes every session (Cease / Administrative Shutdown) and the listener. */
+  /** Closes every session (Cease / Administrative Shutdown) and the listener; BFD sessions send AdminDown. */
   async stop(): Promise<void> {
-    await this.speaker.stop('route server stopping');
+    await Promise.all([this.speaker.stop('route server stopping'), this.bfd?.stop()]);
+  }
+
+  /** A peer's BFD state; undefined without BFD for it. */
+  bfdState(peer: string): string | undefined {
+    return this.bfd?.state(peer);
+  }
+
+  /** Called when a peer's BFD session comes up or goes down (before the BGP reset a Down causes); returns an unsubscribe function. */
+  onBfdChange(fn: (c: BfdPeerChange) => void): () => void {
+    return this.bfd?.onChange(fn) ?? (() => undefined);
   }
 
   /** The equal-cost best paths for `prefix` ("203.0.113.10/32"), best first; empty when there is no route. */
@@ -223,6 +263,11 @@ export function speakerConfigOf(opts: RouteServerOptions): SpeakerConfig {
       };
     }),
   };
+}
+
+/** 0.0.0.0 or ::, which a BFD socket cannot send from. */
+function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || address === '::';
 }
 
 function canonical(text: string): string {

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { BfdNativeError } from '../../src/bfd/index.js';
 import { runDemo } from '../../src/demo/index.js';
 
 // Real runs: a route server, three floatd child processes and the client, on
@@ -77,4 +78,50 @@ test('a scenario that does not behave makes the demo exit 1 with FAIL in the sum
   assert.equal(code, 1, text);
   assert.match(text, /FAIL {2}traffic not spread/);
   assert.ok(summaryRow(text, 'active-active').includes('FAIL'));
+});
+
+test("demo freeze: the router's BFD notices the frozen primary and resets its BGP session, no hold timer waited for", { timeout: 90_000 }, async () => {
+  const c = collector();
+  const code = await runDemo({ scenario: 'freeze', out: c.out, handleSignals: false });
+  const text = c.text();
+  assert.equal(code, 0, text);
+  assert.match(text, /inst-1: floatd started \(pid \d+, role primary, BFD on\)/);
+  assert.match(text, /router {3}BFD with inst-1 up/);
+  // The BFD path: a detection-time Down at the router, then the reset it causes, then the route gone.
+  const down = text.search(/router {3}BFD with inst-1 down: control detection time expired; BGP session reset at once/);
+  const ended = text.search(/router {3}session with inst-1 ended: sent Cease\/Administrative Reset: "BFD down/);
+  const gone = text.search(/router {3}inst-1's session ended: its route is gone -> best inst-2/);
+  assert.ok(down >= 0 && ended > down && gone > ended, text);
+  assert.doesNotMatch(text, /Hold Timer Expired/);
+  assert.match(text, /ok {4}BFD noticed/);
+  const row = summaryRow(text, 'freeze');
+  assert.ok(row.includes('pass'));
+  assert.match(row.join(' '), /BFD noticed after/);
+});
+
+test('demo freeze-no-bfd: with BFD off for the primary only the hold timer notices', { timeout: 90_000 }, async () => {
+  const c = collector();
+  const code = await runDemo({ scenario: 'freeze-no-bfd', out: c.out, handleSignals: false });
+  const text = c.text();
+  assert.equal(code, 0, text);
+  assert.match(text, /inst-1: floatd started \(pid \d+, role primary, BFD off\)/);
+  assert.match(text, /router {3}session with inst-1 ended: sent Hold Timer Expired/);
+  assert.doesNotMatch(text, /BFD with inst-1 (up|down)/);
+  assert.match(text, /ok {4}the hold timer noticed/);
+  assert.ok(summaryRow(text, 'freeze-no-bfd').includes('pass'));
+});
+
+test('without the BFD addon the demo stops with a clear error and starts nothing', async () => {
+  const before = new Set(demoDirs());
+  const c = collector();
+  const missing = (): never => {
+    throw new BfdNativeError('BFD needs the native addon build/Release/floatd_bfd.node, which could not be loaded (no such file)');
+  };
+  assert.equal(await runDemo({ scenario: 'freeze', out: c.out, handleSignals: false, bfdNative: missing }), 1);
+  assert.match(c.text(), /^floatd demo: the router and the instances run BFD, which needs floatd's BFD addon: BFD needs the native addon/);
+  assert.doesNotMatch(c.text(), /starting the three floatd instances/);
+  assert.deepEqual(
+    demoDirs().filter((d) => !before.has(d)),
+    [],
+  );
 });

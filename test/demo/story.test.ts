@@ -5,10 +5,13 @@ import { DEMO_HELP } from '../../src/demo/run-demo.js';
 
 test('the whole story runs every scenario once, in order, active-active configs before the roles', () => {
   const names = selectScenarios(undefined).map((s) => s.name);
-  assert.deepEqual(names, ['active-active', 'primary-secondary', 'failover', 'failback', 'drain', 'kill', 'freeze', 'flap']);
+  assert.deepEqual(names, ['active-active', 'primary-secondary', 'failover', 'failback', 'drain', 'kill', 'freeze-no-bfd', 'freeze', 'flap']);
   const firstRoles = SCENARIOS.findIndex((s) => s.phase === 'roles');
   assert.ok(SCENARIOS.slice(0, firstRoles).every((s) => s.phase === 'active-active'));
   assert.ok(SCENARIOS.slice(firstRoles).every((s) => s.phase === 'roles'));
+  // The freeze without BFD comes first, so the one with BFD can compare.
+  assert.equal(SCENARIOS.find((s) => s.name === 'freeze-no-bfd')?.bfdOff, 'inst-1');
+  assert.ok(SCENARIOS.every((s) => s.name === 'freeze-no-bfd' || s.bfdOff === undefined));
 });
 
 test('--scenario picks one by name; an unknown name lists the known ones', () => {
