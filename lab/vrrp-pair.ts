@@ -5,7 +5,7 @@
 // the default priority (100). A client in the third namespace sends requests
 // at a steady rate (lab/failover/client.ts) and logs who answered.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { FLOATD_BIN } from './daemons/floatd.js';
@@ -71,6 +71,8 @@ export class Servers {
 export interface RunningPair {
   readonly active: LabProcess;
   readonly backup: LabProcess;
+  /** The process that runs VRRP on the Active host: floatd itself, or keepalived's VRRP child. */
+  vrrpPid(): number;
   stop(): Promise<void>;
 }
 
@@ -138,5 +140,6 @@ export async function startPair(lan: VrrpLan, servers: Servers, s: PairSettings)
     await stop();
     throw e;
   }
-  return { active, backup, stop };
+  const vrrpPid = (): number => (s.kind === 'floatd' ? active.pid : Number(readFileSync(join(lan.lab.dir, `${tag}-fd-vrrp.pid`), 'utf8').trim()));
+  return { active, backup, vrrpPid, stop };
 }
