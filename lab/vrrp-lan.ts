@@ -50,17 +50,17 @@ const holds = (json: string, vip: string): boolean =>
  * it before and after the moment keepalived's read saw it too.
  */
 export async function bothHold(lan: VrrpLan, vip = VIP): Promise<boolean> {
-  const q = (ns: string): string => `ip -n ${ns} -j addr show dev eth0`;
+  const q = (ns: string): string => `ip -n ${ns} -j addr show`;
   const out = await check('sh', ['-c', `${q(lan.ns.fd)}; echo; ${q(lan.ns.ka)}; echo; ${q(lan.ns.fd)}`]);
   const [a = '[]', b = '[]', c = '[]'] = out.split('\n').filter((l) => l.trim() !== '');
   return holds(a, vip) && holds(b, vip) && holds(c, vip);
 }
 
-/** Who holds the address now, from `ip -j addr` on both hosts. */
+/** Who holds the address now, from `ip -j addr` on both hosts (on any interface: with a virtual MAC it is on vrrp.VRID). */
 export async function holders(lan: VrrpLan, vip = VIP): Promise<string[]> {
   const out: string[] = [];
   for (const k of ['fd', 'ka'] as const) {
-    const j = JSON.parse(await check('ip', ['-n', lan.ns[k], '-j', 'addr', 'show', 'dev', 'eth0'])) as { addr_info?: { local: string }[] }[];
+    const j = JSON.parse(await check('ip', ['-n', lan.ns[k], '-j', 'addr', 'show'])) as { addr_info?: { local: string }[] }[];
     if (j.some((l) => (l.addr_info ?? []).some((a) => a.local === vip))) out.push(k);
   }
   return out;
@@ -79,6 +79,8 @@ export interface KeepalivedOptions {
   readonly host?: 'fd' | 'ka';
   /** Run its vrrp_script checks with this command instead of the file test. */
   readonly checkCommand?: string;
+  /** `use_vmac`: the virtual MAC on a macvlan named vrrp.VRID. */
+  readonly useVmac?: boolean;
 }
 
 export function startKeepalived(lan: VrrpLan, name: string, o: KeepalivedOptions): LabProcess {
@@ -92,6 +94,7 @@ export function startKeepalived(lan: VrrpLan, name: string, o: KeepalivedOptions
     `global_defs {\n  router_id ${name}\n  vrrp_version 3\n  script_user root\n  enable_script_security\n  vrrp_garp_master_delay 0\n}\n${script}` +
       `vrrp_instance ${name} {\n  interface eth0\n  state BACKUP\n  virtual_router_id ${o.vrid}\n  priority ${o.priority}\n  advert_int ${o.advertInt}\n` +
       (o.nopreempt ? '  nopreempt\n' : '') +
+      (o.useVmac ? '  use_vmac\n' : '') +
       (o.unicastPeer ? `  unicast_src_ip ${HOST_ADDR[host]}\n  unicast_peer {\n    ${o.unicastPeer}\n  }\n` : '') +
       (command ? '  track_script {\n    chk\n  }\n' : '') +
       `  virtual_ipaddress {\n    ${o.vip ?? VIP}/${(o.vip ?? VIP).includes(':') ? 64 : 24}\n  }\n}\n`,
@@ -106,6 +109,9 @@ export interface FloatdVrrpOptions {
   readonly preempt?: boolean;
   readonly unicastPeers?: readonly string[];
   readonly vip?: string;
+  readonly virtualMac?: boolean;
+  /** The host it runs on (default fd). */
+  readonly host?: 'fd' | 'ka';
 }
 
 export function startFloatd(lan: VrrpLan, name: string, o: FloatdVrrpOptions): LabProcess {
@@ -120,8 +126,9 @@ export function startFloatd(lan: VrrpLan, name: string, o: FloatdVrrpOptions): L
     preempt: o.preempt ?? true,
     preemptDelayMs: 0,
     accept: true,
+    virtualMac: o.virtualMac === true,
   };
-  return lan.lab.spawn(lan.ns.fd, name, process.execPath, [VRRP_NODE, JSON.stringify(config)]);
+  return lan.lab.spawn(lan.ns[o.host ?? 'fd'], name, process.execPath, [VRRP_NODE, JSON.stringify(config)]);
 }
 
 /** One HTTP GET from the client namespace to the address: the host's name, or the failure. */

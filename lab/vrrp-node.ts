@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { IprouteAddressPort } from '../src/daemon/addresses/iproute-port.js';
 import { VrrpInstance, type VrrpInstanceConfig } from '../src/vrrp/vrrp-instance.js';
+import { IprouteVmacPort } from '../src/vrrp/vmac-iproute.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as VrrpInstanceConfig;
 const say = (o: object): void => {
@@ -17,6 +18,7 @@ const say = (o: object): void => {
 
 const vrrp = new VrrpInstance(config, {
   addresses: new IprouteAddressPort(),
+  ...(config.virtualMac === true ? { vmac: new IprouteVmacPort() } : {}),
   onTransition: (t) => say({ event: 'transition', from: t.from, to: t.to, reason: t.reason }),
 });
 

@@ -87,6 +87,7 @@ static void shut(inst_t *in) {
   close(in->fd);
   close(in->wake);
   if (in->ann_fd >= 0) close(in->ann_fd);
+  if (in->tx_fd != in->fd) close(in->tx_fd);
   for (int i = 0; i < in->npkt; i++) free(in->pkt[i]);
   in->npkt = 0;
   napi_release_threadsafe_function(in->tsfn, napi_tsfn_release);
@@ -111,16 +112,27 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value a[2];
   napi_get_cb_info(env, info, &argc, a, NULL, NULL);
-  char ifname[IF_NAMESIZE], src[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
+  char ifname[IF_NAMESIZE], vmac[IF_NAMESIZE] = "", src[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
   if (argc != 2 || !str_prop(env, a[0], "ifname", ifname, sizeof ifname) || !str_prop(env, a[0], "source", src, sizeof src)) return bad_arg(env, "open({family, ifname, source, group, peers, vrid}, callback)");
   int fam = int_prop(env, a[0], "family") == 6 ? AF_INET6 : AF_INET, vrid = int_prop(env, a[0], "vrid");
   if (vrid < 1 || vrid > 255) return bad_arg(env, "vrid must be 1..255");
   unsigned idx = if_nametoindex(ifname);
   if (idx == 0) return fail(env, ENODEV, ifname);
+  bool has_vmac = false;
+  napi_value vv;
+  napi_valuetype vt = napi_undefined;
+  if (napi_get_named_property(env, a[0], "vmac", &vv) == napi_ok) napi_typeof(env, vv, &vt);
+  if (vt == napi_string) {
+    if (!str_prop(env, a[0], "vmac", vmac, sizeof vmac)) return bad_arg(env, "vmac must be an interface name");
+    if (fam != AF_INET) return bad_arg(env, "a virtual MAC is for IPv4 instances");
+    has_vmac = true;
+  }
+  unsigned vidx = has_vmac ? if_nametoindex(vmac) : idx;
+  if (vidx == 0) return fail(env, ENODEV, vmac);
   inst_t *in = calloc(1, sizeof *in);
   if (in == NULL) return fail(env, ENOMEM, "open");
   pthread_mutex_init(&in->lock, NULL);
-  in->family = fam, in->ifindex = (int)idx, in->vrid = vrid, in->ann_fd = -1;
+  in->family = fam, in->ifindex = (int)idx, in->vrid = vrid, in->ann_fd = -1, in->tx_ifindex = (int)vidx;
   napi_value h;
   napi_create_external(env, in, finalize, NULL, &h);
   if (!to_addr(fam, src, in->ifindex, &in->source)) return bad_arg(env, "source is not an address of the family");
@@ -165,10 +177,30 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
     close(in->fd);
     return fail(env, e, "setting up the VRRP socket");
   }
+  in->tx_fd = in->fd;
+  if (has_vmac) {
+    /* A socket for sending only, bound to the macvlan: it accepts no packet, the VRRP socket above receives. */
+    struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+    struct sock_fprog prog = {1, &none};
+    struct ip_mreqn mr = {.imr_ifindex = (int)vidx};
+    in->tx_fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, VRRP_PROTO);
+    err = in->tx_fd < 0 ? -1 : sopt(in->tx_fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog);
+    err = err ? err : sopt(in->tx_fd, SOL_SOCKET, SO_BINDTODEVICE, vmac, (socklen_t)strlen(vmac));
+    err = err ? err : sopt(in->tx_fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof mr);
+    err = err ? err : sopt(in->tx_fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof ttl);
+    err = err ? err : sopt(in->tx_fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
+    err = err ? err : sopt(in->tx_fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof off);
+    e = errno;
+    if (err != 0) {
+      close(in->fd);
+      if (in->tx_fd >= 0) close(in->tx_fd);
+      return fail(env, e, "setting up the virtual MAC socket");
+    }
+  }
   /* ARP goes out as an Ethernet frame; NA from an ICMPv6 socket with hop limit 255 (RFC 4861 7.1.2). */
   in->ann_fd = fam == AF_INET ? socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP)) : socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
   struct ifreq ifr = {0};
-  memcpy(ifr.ifr_name, ifname, strlen(ifname));
+  memcpy(ifr.ifr_name, has_vmac ? vmac : ifname, strlen(has_vmac ? vmac : ifname));
   err = in->ann_fd < 0 || ioctl(in->fd, SIOCGIFHWADDR, &ifr) < 0 ? -1 : 0;
   if (err == 0 && fam == AF_INET6) {
     err = sopt(in->ann_fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &ttl, sizeof ttl);
@@ -177,6 +209,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   e = errno;
   if (err != 0) {
     close(in->fd);
+    if (in->tx_fd != in->fd) close(in->tx_fd);
     if (in->ann_fd >= 0) close(in->ann_fd);
     return fail(env, e, "setting up the ARP/NA socket");
   }
@@ -193,6 +226,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (te != 0) {
     close(in->fd), close(in->ann_fd), close(in->wake);
+    if (in->tx_fd != in->fd) close(in->tx_fd);
     napi_release_threadsafe_function(in->tsfn, napi_tsfn_abort);
     return fail(env, te, "starting the VRRP thread");
   }

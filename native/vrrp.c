@@ -14,7 +14,10 @@
  * Every received advert for the VRID, and each timer expiry, goes to JS
  * through a thread-safe function; the state machine stays in JS.
  *
- * open({family, ifname, source, group, peers, vrid}, callback) -> handle
+ * open({family, ifname, source, group, peers, vrid, vmac?}, callback) -> handle
+ *   vmac: a macvlan on ifname holding the virtual MAC; adverts and GARP/NA
+ *   leave by it (IPv4), adverts are still received on ifname (the macvlan
+ *   is in bridge mode, so frames from the same MAC reach the parent).
  * adverts(handle, intervalMs, [Buffer...])   intervalMs 0 stops; first at once
  * send(handle, [Buffer...])                  one advert to each destination now
  * timer(handle, gen, ms, localPriority, minPriority)  ms < 0 cancels
@@ -28,6 +31,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -60,6 +64,9 @@ typedef union {
 
 typedef struct {
   int family, ifindex, vrid, fd, wake, ann_fd;
+  /* Adverts and announcements leave by this socket and interface: the VRRP
+     socket and the interface, or with a virtual MAC the macvlan (RFC 9568 7.3). */
+  int tx_fd, tx_ifindex;
   unsigned char mac[6];
   addr_t source, dest[MAX_DEST];
   int ndest;
@@ -190,7 +197,7 @@ static void send_all(inst_t *in, unsigned char **pkt, size_t *len, int n) {
       c->cmsg_level = IPPROTO_IP;
       c->cmsg_type = IP_PKTINFO;
       c->cmsg_len = CMSG_LEN(sizeof(struct in_pktinfo));
-      struct in_pktinfo pi = {.ipi_ifindex = in->ifindex, .ipi_spec_dst = in->source.v4.sin_addr};
+      struct in_pktinfo pi = {.ipi_ifindex = in->tx_ifindex, .ipi_spec_dst = in->source.v4.sin_addr};
       memcpy(CMSG_DATA(c), &pi, sizeof pi);
       mh.msg_controllen = CMSG_SPACE(sizeof pi);
     } else {
@@ -202,11 +209,12 @@ static void send_all(inst_t *in, unsigned char **pkt, size_t *len, int n) {
       memcpy(CMSG_DATA(c), &pi, sizeof pi);
       mh.msg_controllen = CMSG_SPACE(sizeof pi);
     }
-    if (sendmsg(in->fd, &mh, MSG_DONTWAIT) < 0) emit_error(in, "sending an advert");
+    if (sendmsg(in->tx_fd, &mh, MSG_DONTWAIT) < 0) emit_error(in, "sending an advert");
   }
 }
 
-/* Gratuitous ARP request (sender = target = the address) or unsolicited NA with the Override flag. */
+/* Gratuitous ARP request (sender = target = the address) or unsolicited NA with the Override flag;
+   from the virtual MAC when there is one (RFC 9568 7.3, 8.1.2). */
 static void announce_round(inst_t *in, unsigned char (*addrs)[16], int n) {
   for (int i = 0; i < n; i++) {
     if (in->family == AF_INET) {
@@ -220,7 +228,7 @@ static void announce_round(inst_t *in, unsigned char (*addrs)[16], int n) {
       memcpy(f + 28, addrs[i], 4);
       memset(f + 32, 0, 6);
       memcpy(f + 38, addrs[i], 4);
-      struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP), .sll_ifindex = in->ifindex, .sll_halen = 6};
+      struct sockaddr_ll ll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP), .sll_ifindex = in->tx_ifindex, .sll_halen = 6};
       memset(ll.sll_addr, 0xff, 6);
       if (sendto(in->ann_fd, f, sizeof f, MSG_DONTWAIT, (struct sockaddr *)&ll, sizeof ll) < 0) emit_error(in, "sending a gratuitous ARP");
     } else {
@@ -228,7 +236,7 @@ static void announce_round(inst_t *in, unsigned char (*addrs)[16], int n) {
       memcpy(p + 8, addrs[i], 16);
       p[24] = ND_OPT_TARGET_LINKADDR, p[25] = 1;
       memcpy(p + 26, in->mac, 6);
-      struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_scope_id = (uint32_t)in->ifindex};
+      struct sockaddr_in6 to = {.sin6_family = AF_INET6, .sin6_scope_id = (uint32_t)in->tx_ifindex};
       inet_pton(AF_INET6, "ff02::1", &to.sin6_addr);
       if (sendto(in->ann_fd, p, sizeof p, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof to) < 0) emit_error(in, "sending a neighbour advertisement");
     }

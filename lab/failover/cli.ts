@@ -1,5 +1,7 @@
 // `npm run lab`: builds the failover lab (root), runs every scenario once
 // with floatd at its defaults, prints the table and tears everything down.
+// Then the L2 section (vrrp-scenarios.ts): a floatd pair and a keepalived
+// pair sharing a LAN by VRRP, each faulted on its Active host.
 //   node dist/lab/failover/cli.js [--router bird|frr] [--scenario ID[,ID...]] [--quick] [--verbose]
 // Exits 1 when a scenario did not behave as expected, 2 on bad usage.
 
@@ -10,6 +12,7 @@ import { runScenario } from './runner.js';
 import { FULL_TIMING, QUICK_TIMING } from './scenario-types.js';
 import type { ScenarioResult } from './scenario-types.js';
 import { SCENARIOS } from './scenarios.js';
+import { vrrpSection, VRRP_SCENARIOS } from './vrrp-section.js';
 import { FailoverLab } from './topology.js';
 import type { RouterKind } from './topology.js';
 
@@ -22,7 +25,7 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<number> {
   if (process.argv.includes('--help')) {
-    console.log(`${USAGE}\nscenarios: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+    console.log(`${USAGE}\nscenarios: ${[...SCENARIOS, ...VRRP_SCENARIOS].map((s) => s.id).join(', ')}`);
     return 0;
   }
   const router = (arg('--router') ?? 'bird') as RouterKind;
@@ -31,15 +34,30 @@ async function main(): Promise<number> {
     return 2;
   }
   const wanted = arg('--scenario')?.split(',');
-  const unknown = wanted?.filter((id) => !SCENARIOS.some((s) => s.id === id)) ?? [];
+  const all = [...SCENARIOS, ...VRRP_SCENARIOS];
+  const unknown = wanted?.filter((id) => !all.some((s) => s.id === id)) ?? [];
   if (unknown.length > 0) {
-    console.error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
+    console.error(`unknown scenario ${unknown.join(', ')}; known: ${all.map((s) => s.id).join(', ')}`);
     return 2;
   }
   const scenarios = wanted === undefined ? SCENARIOS : SCENARIOS.filter((s) => wanted.includes(s.id));
+  const l2 = wanted === undefined ? VRRP_SCENARIOS : VRRP_SCENARIOS.filter((s) => wanted.includes(s.id));
   const timing = process.argv.includes('--quick') ? QUICK_TIMING : FULL_TIMING;
-  requireLab(router === 'bird' ? ['bird', 'birdc'] : ['vtysh', '/usr/lib/frr/zebra', '/usr/lib/frr/bgpd']);
+  if (scenarios.length > 0) requireLab(router === 'bird' ? ['bird', 'birdc'] : ['vtysh', '/usr/lib/frr/zebra', '/usr/lib/frr/bgpd']);
+  if (l2.length > 0) requireLab(['keepalived', 'curl']);
+  const results: ScenarioResult[] = [];
+  if (scenarios.length > 0) results.push(...(await bgpSection(router, scenarios, timing)));
+  if (l2.length > 0) {
+    console.log('\nL2: two hosts share a LAN and the floating address by VRRP; the Active host is faulted');
+    const r = await vrrpSection(l2, (l) => console.log(l));
+    console.log('');
+    console.log(textTable(r));
+    results.push(...r);
+  }
+  return results.some((r) => r.status === 'unexpected' || r.status === 'error') ? 1 : 0;
+}
 
+async function bgpSection(router: RouterKind, scenarios: typeof SCENARIOS, timing: typeof FULL_TIMING): Promise<ScenarioResult[]> {
   const contender = floatdContender({ drainCommand: await floatdHasCommand('drain') });
   const lab = new Lab('lab');
   const results: ScenarioResult[] = [];
@@ -57,7 +75,7 @@ async function main(): Promise<number> {
   }
   console.log('');
   console.log(textTable(results));
-  return results.some((r) => r.status === 'unexpected' || r.status === 'error') ? 1 : 0;
+  return results;
 }
 
 main().then(

@@ -59,6 +59,8 @@ export const vrrpEntrySchema = () =>
       'preempt-delay': seconds(0, 3600).default(0),
       'unicast-peers': list(hostAddress('a peer address'), 'a list of peer addresses').optional(),
       'checksum-as-v2': bool().default(false),
+      /** RFC 9568 7.3: the Active answers from 00-00-5E-00-01-VRID on a macvlan (keepalived's use_vmac); off as in keepalived. */
+      'virtual-mac': bool().default(false),
     },
     'a mapping with at least name, interface, vrid and addresses',
   )
@@ -75,6 +77,7 @@ export const vrrpEntrySchema = () =>
       v.track.forEach((t, i) => {
         if (v.track.indexOf(t) !== i) issue(['track', i], `${t} is listed twice (expected each service once)`);
       });
+      if (v.virtualMac && fam === 'ipv6') issue(['virtual-mac'], 'virtual-mac is supported for IPv4 entries only (expected false, or IPv4 addresses)');
       if (v.weight !== undefined && v.track.length === 0) issue(['weight'], 'weight without track has nothing to weigh (expected track, or no weight)');
     })
     .transform((v) => ({
@@ -91,6 +94,7 @@ export const vrrpEntrySchema = () =>
       preemptDelayMs: v.preemptDelay,
       unicastPeers: v.unicastPeers ?? [],
       checksumAsV2: v.checksumAsV2,
+      virtualMac: v.virtualMac,
     }));
 
 export const vrrpSchema = () => list(vrrpEntrySchema(), 'a list of VRRP instances');
@@ -104,7 +108,7 @@ const label = (f: Family): string => (f === 'ipv4' ? 'IPv4' : 'IPv6');
 /** What vrrpChecks reads of the rest of the config. */
 export interface VrrpCheckInput {
   readonly services?: readonly { readonly name: string }[] | undefined;
-  readonly vrrp?: readonly Pick<VrrpConfig, 'name' | 'interface' | 'vrid' | 'family' | 'track' | 'addresses'>[] | undefined;
+  readonly vrrp?: readonly (Pick<VrrpConfig, 'name' | 'interface' | 'vrid' | 'family' | 'track' | 'addresses'> & { readonly virtualMac?: boolean })[] | undefined;
 }
 
 /**
@@ -117,7 +121,14 @@ export function vrrpChecks(c: VrrpCheckInput, issue: IssueSink): void {
   const names = new Map<string, number>();
   const routers = new Map<string, number>();
   const addresses = new Map<string, number>();
+  const vmacs = new Map<number, number>();
   (c.vrrp ?? []).forEach((v, i) => {
+    if (v.virtualMac === true) {
+      // The macvlan is named vrrp.VRID, as keepalived names it: one per VRID on the host.
+      const other = vmacs.get(v.vrid);
+      if (other !== undefined) issue(['vrrp', i, 'virtual-mac'], `vrrp[${other}] has a virtual MAC for vrid ${v.vrid} too (expected one virtual-mac entry per vrid: its interface is named vrrp.${v.vrid})`);
+      else vmacs.set(v.vrid, i);
+    }
     const first = names.get(v.name);
     if (first !== undefined) issue(['vrrp', i, 'name'], `${v.name} is already the name of vrrp[${first}] (expected each name once)`);
     else names.set(v.name, i);
@@ -160,5 +171,6 @@ export function vrrpToFile(v: VrrpConfig): Record<string, unknown> {
     'preempt-delay': v.preemptDelayMs / 1000,
     ...(v.unicastPeers.length > 0 ? { 'unicast-peers': v.unicastPeers } : {}),
     'checksum-as-v2': v.checksumAsV2,
+    'virtual-mac': v.virtualMac,
   };
 }

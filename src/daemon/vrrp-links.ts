@@ -13,6 +13,8 @@ import { IprouteAddressPort } from './addresses/iproute-port.js';
 import type { Transition, VrrpStateName } from '../vrrp/instance-state.js';
 import type { VrrpAddon } from '../vrrp/native-io.js';
 import { VrrpInstance, type VrrpAddressPort, type VrrpInstanceConfig, type VrrpStatus } from '../vrrp/vrrp-instance.js';
+import type { VirtualMacPort } from '../vrrp/vmac.js';
+import { IprouteVmacPort } from '../vrrp/vmac-iproute.js';
 
 /** What a tracked service's status says, as far as VRRP cares. */
 export interface TrackedService {
@@ -75,6 +77,8 @@ export interface VrrpLinksOptions {
   readonly addon?: VrrpAddon;
   /** Default: iproute2. */
   readonly addresses?: VrrpAddressPort;
+  /** For `virtual-mac` entries; default: iproute2. */
+  readonly vmac?: VirtualMacPort;
   /** Each transition, after the instance made it (the daemon's event log). */
   readonly onTransition?: (instance: string, t: Transition) => void;
 }
@@ -95,6 +99,7 @@ export function instanceConfigOf(v: VrrpConfig): VrrpInstanceConfig {
     preemptDelayMs: v.preemptDelayMs,
     accept: true,
     checksumAsV2: v.checksumAsV2,
+    ...(v.virtualMac ? { virtualMac: true } : {}),
   };
 }
 
@@ -122,6 +127,7 @@ export class VrrpLinks implements ServiceRoutesObserver {
         ...(opts.clock ? { clock: opts.clock } : {}),
         ...(opts.addon ? { addon: opts.addon } : {}),
         addresses: opts.addresses ?? new IprouteAddressPort(),
+        ...(config.virtualMac ? { vmac: opts.vmac ?? new IprouteVmacPort() } : {}),
         onTransition: (t) => {
           link.transitions += 1;
           opts.onTransition?.(config.name, t);
@@ -225,7 +231,7 @@ export interface VrrpHost {
 export function vrrpLinksFor(
   vrrp: readonly VrrpConfig[] | undefined,
   host: VrrpHost,
-  opts: Pick<VrrpLinksOptions, 'log' | 'clock' | 'addon' | 'addresses'>,
+  opts: Pick<VrrpLinksOptions, 'log' | 'clock' | 'addon' | 'addresses' | 'vmac'>,
 ): VrrpLinks | undefined {
   if (vrrp === undefined || vrrp.length === 0) return undefined;
   const links = new VrrpLinks({

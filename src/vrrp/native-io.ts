@@ -23,6 +23,8 @@ export interface OpenOptions {
   readonly group: boolean;
   readonly peers: readonly string[];
   readonly vrid: number;
+  /** A macvlan on ifname with the virtual MAC: adverts, GARP and NA leave by it (IPv4 only). */
+  readonly vmac?: string;
 }
 
 export type NativeHandle = object & { readonly __brand?: 'vrrp' };

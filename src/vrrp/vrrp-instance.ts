@@ -10,6 +10,7 @@ import { realClock, type Clock } from '../util/clock.js';
 import { initialVrrpState, step, effectivePriority, type Tracking, type Transition, type VrrpAction, type VrrpEvent, type VrrpState, type VrrpStateName } from './instance-state.js';
 import { loadVrrpAddon, type NativeEvent, type NativeHandle, type VrrpAddon } from './native-io.js';
 import { decodeAdvert, encodeAdvert, groupOf, msToCs, type ChecksumMode, type Family } from './packet.js';
+import { virtualMac, vmacInterfaceName, type VirtualMacPort } from './vmac.js';
 
 export interface VrrpInstanceConfig {
   readonly name: string;
@@ -32,6 +33,8 @@ export interface VrrpInstanceConfig {
   readonly sourceAddress?: string;
   readonly announceCount?: number;
   readonly announceIntervalMs?: number;
+  /** Hold the addresses on a macvlan with the virtual MAC (RFC 9568 7.3), named vrrp.VRID; IPv4 only. */
+  readonly virtualMac?: boolean;
 }
 
 export interface VrrpStatus {
@@ -70,6 +73,8 @@ export interface VrrpInstanceDeps {
   readonly clock?: Clock;
   readonly addresses: VrrpAddressPort;
   readonly addon?: VrrpAddon;
+  /** Needed with virtualMac. */
+  readonly vmac?: VirtualMacPort;
   readonly log?: Logger;
   /** Told of each transition, after its actions were started. */
   readonly onTransition?: (t: Transition) => void;
@@ -101,6 +106,8 @@ export class VrrpInstance {
     if (!config.accept) problems.push('accept must be on: floatd serves at the address, so the Active router has to accept traffic to it');
     const fams = new Set(config.addresses.map((a) => (a.includes(':') ? 'ipv6' : 'ipv4')));
     if (config.addresses.length === 0 || fams.size !== 1) problems.push('addresses must be one or more of a single family (a VRRP instance is IPv4 or IPv6, RFC 9568 1)');
+    if (config.virtualMac === true && fams.has('ipv6')) problems.push('virtual-mac is supported for IPv4 instances only');
+    if (config.virtualMac === true && !deps.vmac) problems.push('virtual-mac needs a virtual MAC port');
     if (problems.length > 0) throw new VrrpConfigError(`vrrp ${config.name}: ${problems.join('; ')}`);
     this.family = fams.has('ipv6') ? 'ipv6' : 'ipv4';
     this.clock = deps.clock ?? realClock;
@@ -113,17 +120,25 @@ export class VrrpInstance {
   async start(): Promise<void> {
     this.source = this.config.sourceAddress ?? (await this.findSource());
     this.state = initialVrrpState(this.params(this.source));
-    this.handle = this.addon.open(
-      {
-        family: this.family === 'ipv4' ? 4 : 6,
-        ifname: this.config.interface,
-        source: this.source,
-        group: (this.config.unicastPeers ?? []).length === 0,
-        peers: this.config.unicastPeers ?? [],
-        vrid: this.config.vrid,
-      },
-      (e) => this.onNative(e),
-    );
+    const vmac = this.vmacName();
+    if (vmac !== undefined) await this.deps.vmac!.create(this.config.interface, vmac, virtualMac(this.config.vrid, this.family));
+    try {
+      this.handle = this.addon.open(
+        {
+          family: this.family === 'ipv4' ? 4 : 6,
+          ifname: this.config.interface,
+          source: this.source,
+          group: (this.config.unicastPeers ?? []).length === 0,
+          peers: this.config.unicastPeers ?? [],
+          vrid: this.config.vrid,
+          ...(vmac !== undefined ? { vmac } : {}),
+        },
+        (e) => this.onNative(e),
+      );
+    } catch (e) {
+      if (vmac !== undefined) await this.deps.vmac!.remove(vmac).catch(() => undefined);
+      throw e;
+    }
     this.apply({ kind: 'startup' });
   }
 
@@ -139,6 +154,13 @@ export class VrrpInstance {
     await this.addrQueue;
     if (this.handle) this.addon.close(this.handle);
     this.handle = undefined;
+    const vmac = this.vmacName();
+    if (vmac !== undefined) await this.deps.vmac!.remove(vmac);
+  }
+
+  /** The macvlan holding the virtual MAC and the addresses, when there is one. */
+  private vmacName(): string | undefined {
+    return this.config.virtualMac === true ? vmacInterfaceName(this.config.vrid) : undefined;
   }
 
   status(): VrrpStatus {
@@ -244,9 +266,18 @@ export class VrrpInstance {
         this.gen += 1;
         if (h) this.addon.timer(h, this.gen, -1, 0, 0);
         return;
-      case 'announce':
-        if (h) this.addon.announce(h, this.state.params.addresses, a.count, a.intervalMs);
+      case 'announce': {
+        const addrs = this.state.params.addresses;
+        if (this.vmacName() === undefined) {
+          if (h) this.addon.announce(h, addrs, a.count, a.intervalMs);
+          return;
+        }
+        // From the macvlan, once the addresses are on it: its ARP answers must agree with the announcement.
+        this.addrQueue = this.addrQueue.then(() => {
+          if (h && this.handle === h) this.addon.announce(h, addrs, a.count, a.intervalMs);
+        });
         return;
+      }
       case 'add-addresses':
         this.queueAddresses('add');
         return;
@@ -261,7 +292,7 @@ export class VrrpInstance {
   }
 
   private queueAddresses(op: 'add' | 'remove'): void {
-    const iface = this.config.interface;
+    const iface = this.vmacName() ?? this.config.interface;
     const addrs = this.config.addresses;
     this.addrQueue = this.addrQueue.then(async () => {
       try {

@@ -41,6 +41,7 @@ test('a VRRP-only config: no neighbors, a tracked service without prefixes, defa
       preemptDelayMs: 0,
       unicastPeers: [],
       checksumAsV2: false,
+      virtualMac: false,
     },
   ]);
 });
@@ -99,6 +100,20 @@ test('addresses: one family per entry, no duplicates; peers of the same family',
   assert.match(peer.message, /is not IPv4/);
 });
 
+test('virtual-mac: off by default, on for IPv4, refused for IPv6, one per vrid on the host (its interface is vrrp.VRID)', () => {
+  assert.equal(parse(vrrpOnly(['addresses: [192.0.2.10/24]', 'track: [web]'])).vrrp?.[0]?.virtualMac, false);
+  assert.equal(parse(vrrpOnly(['addresses: [192.0.2.10/24]', 'track: [web]', 'virtual-mac: true'])).vrrp?.[0]?.virtualMac, true);
+  const v6 = problems(vrrpOnly(['addresses: ["2001:db8::10/64"]', 'track: [web]', 'virtual-mac: true']))[0]!;
+  assert.equal(v6.path, 'vrrp[0].virtual-mac');
+  assert.match(v6.message, /virtual-mac is supported for IPv4 entries only/);
+  assert.match(problems(vrrpOnly(['addresses: [192.0.2.10/24]', 'virtual-mac: yes please']))[0]!.message, /virtual-mac|true or false|boolean/i);
+  const other = ['  - name: other', '    interface: eth1', '    vrid: 51', '    addresses: [198.51.100.10/24]', '    virtual-mac: true', ...SERVICE];
+  const clash = problems(vrrpOnly(['addresses: [192.0.2.10/24]', 'track: [web]', 'virtual-mac: true'], other))[0]!;
+  assert.equal(clash.path, 'vrrp[1].virtual-mac');
+  assert.match(clash.message, /vrrp\[0\] has a virtual MAC for vrid 51 too .*named vrrp\.51/);
+  assert.equal(parse(vrrpOnly(['addresses: [192.0.2.10/24]', 'track: [web]', 'virtual-mac: true'], other.map((l) => l.replace('virtual-mac: true', 'virtual-mac: false')))).vrrp?.length, 2);
+});
+
 test('track names a configured service', () => {
   const p = problems(vrrpOnly(['addresses: [192.0.2.10/24]', 'track: [web, db]']));
   assert.equal(p.length, 1);
@@ -143,6 +158,7 @@ test('floatd check prints the entries in the file form, and that loads back to t
     'preempt-delay': 0,
     'unicast-peers': ['192.0.2.3'],
     'checksum-as-v2': false,
+    'virtual-mac': false,
   });
   const again = parseConfigText(JSON.stringify(file), 'again.yaml', opts);
   assert.deepEqual(again.vrrp, c.vrrp);
