@@ -3,6 +3,7 @@
 // against two keepalived pairs with a vrrp_script (curl, interval 1, fall 2),
 // in one run:
 //   floatd-defaults   HTTP check at floatd's defaults (every 0.5 s, fall 2), adverts 1 s
+//   floatd-default-check  the same HTTP check, adverts 0.1 s (the Backup's skew time shrinks with the interval)
 //   floatd-fast       process check (event-driven: a death is seen within 50 ms), adverts 0.1 s
 //   keepalived        the same script, adverts 1 s and 0.1 s
 // The Active has priority 150, the Backup the default 100. A client in a
@@ -28,9 +29,15 @@ const arg = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const RUNS = Math.max(1, Math.min(20, Number(arg('--runs') ?? 3)));
-const GOALS: Record<string, number> = { 'floatd-defaults': 800, 'floatd-fast': 350 };
+const GOALS: Record<string, number> = { 'floatd-defaults': 800, 'floatd-default-check': 800, 'floatd-fast': 350 };
 const CLIENT_JS = fileURLToPath(new URL('../lab/failover/client.js', import.meta.url));
-const ORDER: readonly PairSettings[] = [PAIRS.floatdDefaults, PAIRS.keepalivedDefaults, PAIRS.floatdFast, PAIRS.keepalivedFast];
+const ORDER: readonly PairSettings[] = [
+  PAIRS.floatdDefaults,
+  PAIRS.keepalivedDefaults,
+  PAIRS.floatdDefaultCheckFastAdverts,
+  PAIRS.floatdFast,
+  PAIRS.keepalivedFast,
+];
 
 interface RunResult {
   readonly pair: string;

@@ -30,6 +30,13 @@ export interface PairSettings {
 
 export const PAIRS = {
   floatdDefaults: { id: 'floatd-defaults', label: 'floatd, defaults (HTTP check every 0.5 s, fall 2; adverts 1 s)', kind: 'floatd', check: 'http' },
+  floatdDefaultCheckFastAdverts: {
+    id: 'floatd-default-check',
+    label: "floatd, default check (HTTP every 0.5 s, fall 2); adverts 0.1 s",
+    kind: 'floatd',
+    check: 'http',
+    advertInterval: 0.1,
+  },
   floatdFast: { id: 'floatd-fast', label: 'floatd, fast (process check; adverts 0.1 s)', kind: 'floatd', check: 'process', advertInterval: 0.1 },
   keepalivedDefaults: { id: 'keepalived-defaults', label: 'keepalived, vrrp_script interval 1, fall 2; adverts 1 s', kind: 'keepalived', advertInterval: 1 },
   keepalivedFast: { id: 'keepalived-fast', label: 'keepalived, vrrp_script interval 1, fall 2; adverts 0.1 s', kind: 'keepalived', advertInterval: 0.1 },
