@@ -15,6 +15,7 @@ export interface VrrpView {
   readonly configuredPriority: number;
   readonly addresses: readonly string[];
   readonly track: readonly string[];
+  readonly virtualMac?: { readonly interface: string; readonly mac: string };
   readonly active?: { readonly address: string; readonly priority: number };
   readonly last?: { readonly from: string; readonly to: string; readonly reason: string };
   readonly tracking?: { readonly tracked: boolean | number; readonly reason: string };
@@ -38,7 +39,8 @@ export function formatVrrp(list: readonly VrrpView[]): string {
   const blocks = list.map((v) => {
     const lines = [
       `${v.name}: ${v.state} on ${v.interface}, vrid ${v.vrid}, priority ${v.priority}${v.priority !== v.configuredPriority ? ` (configured ${v.configuredPriority})` : ''}`,
-      `  addresses:  ${v.addresses.join(' ')}`,
+      `  addresses:  ${v.addresses.join(' ')}${v.virtualMac ? ` on ${v.virtualMac.interface}` : ''}`,
+      ...(v.virtualMac ? [`  vmac:       ${v.virtualMac.mac}`] : []),
       `  active:     ${activeOf(v)}`,
       `  last:       ${lastOf(v)}`,
       `  tracking:   ${v.track.length > 0 ? `${v.track.join(', ')}: ${v.tracking?.reason ?? '-'}` : 'nothing tracked'}`,

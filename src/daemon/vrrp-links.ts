@@ -13,7 +13,7 @@ import { IprouteAddressPort } from './addresses/iproute-port.js';
 import type { Transition, VrrpStateName } from '../vrrp/instance-state.js';
 import type { VrrpAddon } from '../vrrp/native-io.js';
 import { VrrpInstance, type VrrpAddressPort, type VrrpInstanceConfig, type VrrpStatus } from '../vrrp/vrrp-instance.js';
-import type { VirtualMacPort } from '../vrrp/vmac.js';
+import { vmacInterfaceName, virtualMac, type VirtualMacPort } from '../vrrp/vmac.js';
 import { IprouteVmacPort } from '../vrrp/vmac-iproute.js';
 
 /** What a tracked service's status says, as far as VRRP cares. */
@@ -54,6 +54,8 @@ export interface VrrpLinkStatus extends VrrpStatus {
   readonly configuredPriority: number;
   readonly addresses: readonly string[];
   readonly track: readonly string[];
+  /** With `virtual-mac`: the macvlan interface and its MAC (RFC 9568 7.3). */
+  readonly virtualMac?: { readonly interface: string; readonly mac: string };
   /** What the tracked services say now, and why. */
   readonly tracking: { readonly tracked: boolean | number; readonly reason: string };
   readonly transitions: number;
@@ -190,6 +192,7 @@ export class VrrpLinks implements ServiceRoutesObserver {
       configuredPriority: l.config.priority,
       addresses: l.config.addresses,
       track: l.config.track,
+      ...(l.config.virtualMac ? { virtualMac: { interface: vmacInterfaceName(l.config.vrid), mac: virtualMac(l.config.vrid, l.config.family) } } : {}),
       tracking: { tracked: l.verdict.tracked, reason: l.verdict.reason },
       transitions: l.transitions,
     }));

@@ -25,6 +25,11 @@ test('floatd vrrp: a line per instance, then the details', () => {
   assert.equal(formatVrrp([]), 'no VRRP instances configured\n');
 });
 
+test('floatd vrrp names the macvlan and the virtual MAC of an instance with virtual-mac', () => {
+  const out = formatVrrp([{ ...VRRP[0]!, virtualMac: { interface: 'vrrp.51', mac: '00:00:5e:00:01:33' } }]);
+  assert.match(out, /\n  addresses:  192\.0\.2\.10\/24 on vrrp\.51\n  vmac:       00:00:5e:00:01:33\n/);
+});
+
 test('floatd status ends with the VRRP table when there are instances', () => {
   const s = { routerId: '192.0.2.1', localAs: 65001, peers: [], vrrp: VRRP } as unknown as DaemonStatus;
   const out = formatStatus(s);
