@@ -57,6 +57,7 @@ export type SpeakerNeighbor = Pick<
   | 'multihop'
   | 'ttlSecurity'
   | 'holdTime'
+  | 'holdTimeLadder'
   | 'connectRetry'
   | 'import'
   | 'families'
@@ -158,6 +159,7 @@ export class Speaker {
     const session: PeerSession = new PeerSession({
       address: n.address,
       fsm: fsmConfigOf(this.cfg, n),
+      ...(n.holdTimeLadder ? { holdTimes: n.holdTimeLadder } : {}),
       importMode: n.import,
       clock: this.clock,
       log: plog,

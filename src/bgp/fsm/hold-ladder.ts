@@ -46,15 +46,17 @@ type Down = Extract<FsmAction, { kind: 'down' }>;
  * to the next candidate, and the restart waits promptMs instead of the
  * backed-off idle hold: nothing is wrong with the peer, only our offer. A
  * refusal of the last candidate keeps it and leaves the back-off alone.
+ * Undefined when the transition does not concern the ladder (most do: every
+ * UPDATE passes here, so nothing is allocated for them).
  */
-export function climbHoldLadder(l: HoldLadder, t: Transition, promptMs: number): LadderStep {
+export function climbHoldLadder(l: HoldLadder, t: Transition, promptMs: number): LadderStep | undefined {
   let down: Down | undefined;
   for (const a of t.actions) {
     if (a.kind === 'established') return { ladder: { ...l, acceptedStep: l.step, exhausted: false }, transition: t };
     if (a.kind === 'down') down = a;
   }
   const got = down?.notificationReceived;
-  if (down === undefined || down.wasEstablished || got === undefined || !refusesHoldTime(got)) return { ladder: l, transition: t };
+  if (down === undefined || down.wasEstablished || got === undefined || !refusesHoldTime(got)) return undefined;
 
   const refused = proposedHoldTime(l);
   if (l.step + 1 >= l.candidates.length) {
