@@ -287,7 +287,7 @@ async function main(): Promise<void> {
     const m = median(bfd.deaths);
     console.log(`goal: with BFD 100 ms x 3 the route is gone in 0.3 s or less: ${m <= 300 ? 'met' : 'NOT met'} (median ${sec(m)})`);
   }
-  console.log(`VULTR router hold ${VULTR_HOLD_TIME} s, Linode route servers hold ${LINODE_HOLD_TIME} s`);
+  console.log(`hold times the upstreams offer: Vultr's router ${VULTR_HOLD_TIME} s, Linode's route servers ${LINODE_HOLD_TIME} s`);
 }
 
 function table(rows: readonly Row[]): string {
