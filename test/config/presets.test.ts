@@ -240,6 +240,18 @@ test('generic: routers become neighbors, the shared password goes to routers wit
   ]);
 });
 
+test('generic: a router\'s own hold-time replaces the ladder', () => {
+  const own = GENERIC.map((l) => l.replace('description: transit-a }', 'description: transit-a, hold-time: 30 }'));
+  const cfg = load([...own, 'announce:', '  - prefix: 198.51.100.0/24']);
+  assert.deepEqual(
+    cfg.neighbors.map((n) => [n.holdTime, n.holdTimeLadder]),
+    [
+      [30, undefined],
+      [3, [3, 9, 30, 90]],
+    ],
+  );
+});
+
 test('generic role: prepends like vultr', () => {
   const cfg = load([...GENERIC.slice(0, 3), '    role: tertiary', ...GENERIC.slice(3), 'announce:', '  - prefix: 198.51.100.0/24']);
   assert.equal(cfg.announce[0]!.prepend, 2);
