@@ -20,6 +20,8 @@ export interface BirdSession {
   readonly multihop?: number;
   readonly password?: string;
   readonly holdTime?: number;
+  /** `min hold time`: BIRD refuses a shorter proposal with NOTIFICATION 2/6 (Unacceptable Hold Time). */
+  readonly minHoldTime?: number;
   /** `bfd on`, with a `protocol bfd` at these timers (ms). */
   readonly bfd?: { readonly minRxMs: number; readonly minTxMs: number; readonly multiplier: number };
   /** The session's channels; default `[family]`. */
@@ -92,6 +94,7 @@ export function birdConfigText(c: BirdConfig): string {
       `  error wait time 1, 2;`,
     ];
     if (s.passive === true) lines.push(`  passive on;`);
+    if (s.minHoldTime !== undefined) lines.push(`  min hold time ${s.minHoldTime};`);
     if (s.multihop !== undefined) lines.push(`  multihop ${s.multihop};`);
     if (s.password !== undefined) lines.push(`  password "${s.password}";`);
     if (s.gracefulRestart === true) lines.push(`  graceful restart on;`);

@@ -22,6 +22,9 @@ export interface FloatdNeighborStatus {
   readonly uptimeSeconds?: number;
   readonly holdTime?: number;
   readonly keepaliveTime?: number;
+  readonly holdTimeProposed?: number;
+  readonly peerHoldTime?: number;
+  readonly holdLadder?: { readonly candidates: readonly number[]; readonly step: number; readonly exhausted: boolean };
   readonly capabilities?: Record<string, unknown>;
   readonly messages?: { readonly in: number; readonly out: number };
   readonly updates?: { readonly in: number; readonly out: number };

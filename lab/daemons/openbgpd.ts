@@ -20,6 +20,8 @@ export interface OpenbgpdNeighbor {
   readonly multihop?: number;
   readonly passive?: boolean;
   readonly holdTime?: number;
+  /** `holdtime min`: a shorter proposal is refused with NOTIFICATION 2/6 (Unacceptable Hold Time). */
+  readonly minHoldTime?: number;
 }
 
 export interface OpenbgpdConfig {
@@ -39,6 +41,7 @@ export function openbgpdConfigText(c: OpenbgpdConfig, socket: string): string {
     if (n.md5Password !== undefined) out.push(`  tcp md5sig password ${n.md5Password}`);
     if (n.multihop !== undefined) out.push(`  multihop ${n.multihop}`);
     if (n.passive === true) out.push(`  passive`);
+    if (n.minHoldTime !== undefined) out.push(`  holdtime min ${n.minHoldTime}`);
     out.push(`}`);
   }
   out.push('', 'allow from any', 'allow to any', '');

@@ -17,6 +17,28 @@ function bfdRows(b: Partial<BfdPeerStatus>): [string, string][] {
   return rows;
 }
 
+/**
+ * `9 s negotiated (we proposed 9 s, the peer 240 s), keepalive every 3 s`, or
+ * `proposing 3 s` before the OPENs are through; and the ladder when there is one.
+ */
+function holdRows(p: PeerView): [string, string][] {
+  const ours = p.holdTimeProposed as number | undefined;
+  const rows: [string, string][] = [];
+  if (p.holdTime !== undefined) {
+    const timers = p.holdTime === 0 ? '0 (no hold timer, no keepalives)' : `${p.holdTime} s, keepalive every ${p.keepaliveTime ?? '?'} s`;
+    const offers = ours !== undefined && p.peerHoldTime !== undefined ? ` (we proposed ${ours} s, the peer ${p.peerHoldTime} s)` : '';
+    rows.push(['Hold time', `${timers}${offers}`]);
+  } else if (ours !== undefined) {
+    rows.push(['Hold time', `proposing ${ours} s`]);
+  }
+  const l = p.holdLadder;
+  if (l) {
+    const where = `step ${l.step} of ${l.candidates.length}${l.exhausted ? ', the peer refused even this one' : ''}`;
+    rows.push(['Hold ladder', `${l.candidates.join(', ')} s; proposing ${l.candidates[l.step - 1] ?? '?'} s (${where})`]);
+  }
+  return rows;
+}
+
 interface GracefulRestartView {
   readonly restartTime?: number;
   readonly restarting?: boolean;
@@ -88,9 +110,7 @@ export function formatPeer(p: PeerView): string {
   if (p.direction) state.push(`${p.direction} connection`);
   const rows: [string, string][] = [['State', state.join(', ')]];
   if (p.peerRouterId) rows.push(['Router id', p.peerRouterId]);
-  if (p.holdTime !== undefined) {
-    rows.push(['Hold time', p.holdTime === 0 ? '0 (no hold timer, no keepalives)' : `${p.holdTime} s, keepalive every ${p.keepaliveTime ?? '?'} s`]);
-  }
+  rows.push(...holdRows(p));
   rows.push(['Messages', `${p.messages.in} in, ${p.messages.out} out`]);
   rows.push(['Updates', `${p.updates.in} in, ${p.updates.out} out`]);
   const px = p.prefixes;

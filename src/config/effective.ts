@@ -104,6 +104,9 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
     neighbors: cfg.neighbors.map((n) =>
       plain({
         ...n,
+        // A ladder is written back as the list it was read from.
+        holdTime: n.holdTimeLadder ?? n.holdTime,
+        holdTimeLadder: undefined,
         password: n.passwordFile !== undefined || n.passwordEnv !== undefined ? undefined : n.password,
         // With ttl-security the TTL sent is always 255, so multihop would only contradict it.
         multihop: n.ttlSecurity === false ? n.multihop : undefined,

@@ -50,6 +50,31 @@ const holdTime = () =>
     if (n === 1 || n === 2) ctx.addIssue({ code: 'custom', message: `${n} is refused by RFC 4271 (expected 0 or 3..65535 seconds)` });
   });
 
+const LADDER_WHAT = 'hold times 3..65535 seconds from shortest to longest, e.g. [3, 9, 30, 90]';
+const holdTimeLadder = () =>
+  list(holdTime(), `a list of ${LADDER_WHAT}`)
+    .min(1, `the list is empty (expected ${LADDER_WHAT})`)
+    .superRefine((l, ctx) => {
+      l.forEach((n, i) => {
+        // 0 turns the hold timer off: no failure detection to climb towards.
+        if (n === 0) ctx.addIssue({ code: 'custom', path: [i], message: `0 (no hold timer) cannot be a candidate (expected ${LADDER_WHAT})` });
+        else if (i > 0 && n <= l[i - 1]!) ctx.addIssue({ code: 'custom', path: [i], message: `${n} does not come after ${l[i - 1]!} (expected ${LADDER_WHAT})` });
+      });
+    });
+
+/**
+ * `hold-time`: one hold time, or a ladder of candidates that the session
+ * proposes shortest first, climbing when the peer refuses one (RFC 4271 6.2,
+ * Unacceptable Hold Time).
+ */
+const holdTimeSetting = () =>
+  z.unknown().transform((v, ctx): number | number[] => {
+    const r = Array.isArray(v) ? holdTimeLadder().safeParse(v) : holdTime().safeParse(v);
+    if (r.success) return r.data;
+    for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
+    return z.NEVER;
+  });
+
 /**
  * A variable name for a password. Unlike other fields the value is not quoted
  * back in the error: a password pasted here by mistake must not reach a log.
@@ -76,7 +101,7 @@ const neighborShape = (io: SecretSources) => ({
   'password-env': passwordEnvField().optional(),
   multihop: integer(1, 255, 'a TTL 1..255').optional(),
   'ttl-security': parsedAny(ttlSecurity),
-  'hold-time': holdTime().default(90),
+  'hold-time': holdTimeSetting().default(90),
   'connect-retry': integer(1, 65535, 'seconds 1..65535').default(5),
   import: oneOf(['none', 'all']).default('none'),
   families: list(oneOf(FAMILIES), 'a list of ipv4, ipv6').min(1, 'the list is empty (expected ipv4, ipv6 or both)').optional(),
@@ -164,8 +189,12 @@ export const neighborSchema = (io: SecretSources) =>
       }
     }
     const secret = readSecret(n, io, issue);
+    const ladder = typeof n.holdTime === 'number' ? [n.holdTime] : n.holdTime;
     return {
       ...n,
+      // The shortest candidate is the hold time of the first OPEN; the ladder, when there is one, the rest.
+      holdTime: ladder[0] ?? 90,
+      ...(ladder.length > 1 ? { holdTimeLadder: ladder as readonly number[] } : {}),
       families,
       password: secret.password,
       passwordFile: secret.passwordFile,

@@ -58,6 +58,7 @@ export type SpeakerNeighbor = Pick<
   | 'multihop'
   | 'ttlSecurity'
   | 'holdTime'
+  | 'holdTimeLadder'
   | 'connectRetry'
   | 'import'
   | 'families'
@@ -167,6 +168,7 @@ export class Speaker {
     const session: PeerSession = new PeerSession({
       address: n.address,
       fsm: fsmConfigOf(this.cfg, n),
+      ...(n.holdTimeLadder ? { holdTimes: n.holdTimeLadder } : {}),
       importMode: n.import,
       clock: this.clock,
       log: plog,

@@ -7,7 +7,7 @@ import { PEER_DOWN, PEER_UP, STATUS } from './samples.js';
 const EXPECTED = `Neighbor 169.254.169.254, AS 64515 (vultr)
   State:        Established, up 01:02:05, outbound connection
   Router id:    45.63.10.1
-  Hold time:    90 s, keepalive every 30 s
+  Hold time:    90 s, keepalive every 30 s (we proposed 90 s, the peer 240 s)
   Messages:     130 in, 131 out
   Updates:      1 in, 2 out
   Prefixes:     1 received (stored), 0 withdrawn, 0 looped, 1 announced
@@ -23,6 +23,8 @@ const EXPECTED = `Neighbor 169.254.169.254, AS 64515 (vultr)
 
 Neighbor 2001:19f0:ffff::1, AS 64515
   State:        Active
+  Hold time:    proposing 9 s
+  Hold ladder:  3, 9, 30, 90 s; proposing 9 s (step 2 of 4)
   Messages:     3 in, 4 out
   Updates:      0 in, 0 out
   Prefixes:     0 received (counted, not stored), 0 withdrawn, 0 looped, 0 announced
@@ -61,9 +63,14 @@ test('capabilities: only what was negotiated, unknown ones by name, hold time 0 
     ],
   );
   assert.deepEqual(capabilityLines({ addPath: { rxIpv4: false, rxIpv6: false, txIpv4: false, txIpv6: false }, gracefulRestart: null }), []);
-  const zero = formatPeers([{ ...PEER_UP, holdTime: 0, keepaliveTime: 0, capabilities: {} }] as unknown as PeersView);
-  assert.match(zero, /^ {2}Hold time: {4}0 \(no hold timer, no keepalives\)$/m);
+  const zero = formatPeers([{ ...PEER_UP, holdTime: 0, keepaliveTime: 0, holdTimeProposed: 0, peerHoldTime: 90, capabilities: {} }] as unknown as PeersView);
+  assert.match(zero, /^ {2}Hold time: {4}0 \(no hold timer, no keepalives\) \(we proposed 0 s, the peer 90 s\)$/m);
   assert.doesNotMatch(zero, /Capabilities/);
+});
+
+test('a hold-time ladder whose every candidate the peer refused says so', () => {
+  const text = formatPeers([{ ...PEER_DOWN, holdTimeProposed: 90, holdLadder: { candidates: [3, 9, 30, 90], step: 4, exhausted: true } }] as unknown as PeersView);
+  assert.match(text, /^ {2}Hold ladder: {2}3, 9, 30, 90 s; proposing 90 s \(step 4 of 4, the peer refused even this one\)$/m);
 });
 
 test('a peer-chosen hostname with escape sequences is printed escaped, as a shutdown communication is, never raw', () => {

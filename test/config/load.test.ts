@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, DEFAULT_CONTROL_SOCKET, Secret, loadConfig, parseConfigText } from '../../src/config/index.js';
+import { ConfigError, DEFAULT_CONTROL_SOCKET, Secret, effectiveConfig, loadConfig, parseConfigText } from '../../src/config/index.js';
 import type { Config } from '../../src/config/index.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/config/${name}`, import.meta.url));
@@ -132,6 +132,20 @@ test('multihop defaults: 1 for eBGP, 255 for iBGP, 255 with ttl-security', () =>
   assert.equal(ibgp.neighbors[0]!.multihop, 255);
   assert.deepEqual([gtsm.neighbors[0]!.multihop, gtsm.neighbors[0]!.ttlSecurity], [255, 1]);
   assert.equal(hops.neighbors[0]!.ttlSecurity, 3);
+});
+
+test('hold-time: a number, or a ladder of candidates whose shortest is the first OPEN\'s; the effective config writes the ladder back', () => {
+  const hold = (v: string): Pick<Config['neighbors'][number], 'holdTime' | 'holdTimeLadder'> => {
+    const n = parseConfigText(base(`{address: 10.0.0.1, peer-as: 65002, hold-time: ${v}}`), 'x.yaml').neighbors[0]!;
+    return { holdTime: n.holdTime, holdTimeLadder: n.holdTimeLadder };
+  };
+  assert.deepEqual(hold('30'), { holdTime: 30, holdTimeLadder: undefined });
+  assert.deepEqual(hold('[9]'), { holdTime: 9, holdTimeLadder: undefined });
+  assert.deepEqual(hold('[3, 9, 30, 90]'), { holdTime: 3, holdTimeLadder: [3, 9, 30, 90] });
+  const cfg = parseConfigText(base('{address: 10.0.0.1, peer-as: 65002, hold-time: [3, 9]}'), 'x.yaml');
+  const n = (effectiveConfig(cfg)['neighbors'] as Record<string, unknown>[])[0]!;
+  assert.deepEqual(n['hold-time'], [3, 9]);
+  assert.equal('hold-time-ladder' in n, false);
 });
 
 test('addresses and prefixes come out in canonical text', () => {

@@ -37,7 +37,9 @@ const vultrNeighbor = {
   passwordEnv: undefined,
   multihop: 2,
   ttlSecurity: false,
-  holdTime: 90,
+  // The ladder: 3 s first, longer only when Vultr's router refuses it.
+  holdTime: 3,
+  holdTimeLadder: [3, 9, 30, 90],
   connectRetry: 5,
   import: 'none',
   families: ['ipv4'],
@@ -129,6 +131,7 @@ test('linode: data centre 10 gives the four route servers 2600:3c0f:10:34::1..4,
       multihop: 16,
       ttlSecurity: false,
       holdTime: 9,
+      holdTimeLadder: [9, 30, 90],
       connectRetry: 5,
       import: 'none',
       // IPv6 sessions carrying IPv4 routes with an IPv6 next hop (RFC 8950).
@@ -212,7 +215,8 @@ test('generic: routers become neighbors, the shared password goes to routers wit
     passwordEnv: undefined,
     multihop: 1,
     ttlSecurity: false,
-    holdTime: 90,
+    holdTime: 3,
+    holdTimeLadder: [3, 9, 30, 90],
     connectRetry: 5,
     import: 'none',
     families: ['ipv4'],
@@ -236,6 +240,18 @@ test('generic: routers become neighbors, the shared password goes to routers wit
   ]);
 });
 
+test('generic: a router\'s own hold-time replaces the ladder', () => {
+  const own = GENERIC.map((l) => l.replace('description: transit-a }', 'description: transit-a, hold-time: 30 }'));
+  const cfg = load([...own, 'announce:', '  - prefix: 198.51.100.0/24']);
+  assert.deepEqual(
+    cfg.neighbors.map((n) => [n.holdTime, n.holdTimeLadder]),
+    [
+      [30, undefined],
+      [3, [3, 9, 30, 90]],
+    ],
+  );
+});
+
 test('generic role: prepends like vultr', () => {
   const cfg = load([...GENERIC.slice(0, 3), '    role: tertiary', ...GENERIC.slice(3), 'announce:', '  - prefix: 198.51.100.0/24']);
   assert.equal(cfg.announce[0]!.prepend, 2);
@@ -253,7 +269,9 @@ test('neighbors next to a preset: an entry with a preset address is merged into 
   ]);
   assert.deepEqual(cfg.neighbors.map((n) => n.address), ['10.1.1.1', '169.254.169.254']);
   const v = cfg.neighbors[1]!;
-  assert.deepEqual(plain(v), { ...vultrNeighbor, holdTime: 30, password: 'env-key', passwordFile: undefined, passwordEnv: 'VULTR_KEY' });
+  // The file's hold-time replaces the preset's whole ladder.
+  const { holdTimeLadder: _ladder, ...noLadder } = vultrNeighbor;
+  assert.deepEqual(plain(v), { ...noLadder, holdTime: 30, password: 'env-key', passwordFile: undefined, passwordEnv: 'VULTR_KEY' });
   assert.deepEqual([cfg.neighbors[0]!.peerAs, cfg.neighbors[0]!.multihop], [65010, 1]);
 });
 
@@ -267,7 +285,7 @@ test('a merged entry matches the preset address in any spelling', () => {
   const cfg = load([...VULTR, '    source-address-v6: "2001:db8::99"', 'neighbors:', '  - { address: "2001:19F0:FFFF:0::1", hold-time: 15 }']);
   assert.deepEqual(cfg.neighbors.map((n) => [n.address, n.holdTime, n.peerAs]), [
     ['2001:19f0:ffff::1', 15, 64515],
-    ['169.254.169.254', 90, 64515],
+    ['169.254.169.254', 3, 64515],
   ]);
 });
 

@@ -15,6 +15,7 @@ export {
 } from './negotiate.js';
 export { collisionSurvivor, resolveCollision, type CollisionSurvivor, type CollisionWinner } from './collision.js';
 export { backoffMs } from './backoff.js';
+export { climbHoldLadder, holdLadder, proposedHoldTime, refusesHoldTime, type HoldLadder, type LadderStep } from './hold-ladder.js';
 export { FAMILIES, familyOf, type Family } from './families.js';
 export type {
   FsmAction,

@@ -29,6 +29,8 @@ export interface Negotiated {
   /** Seconds; 0 means no hold timer and no KEEPALIVEs (RFC 4271 4.4). */
   readonly holdTime: number;
   readonly keepaliveTime: number;
+  /** Seconds, as the peer's OPEN proposed. */
+  readonly peerHoldTime: number;
   readonly families: readonly Family[];
   readonly fourOctetAs: boolean;
   readonly routeRefresh: boolean;
@@ -168,6 +170,7 @@ export function checkPeerOpen(local: LocalSpeaker, peer: PeerExpectations, open:
     peerRouterId: open.bgpId,
     holdTime,
     keepaliveTime: keepaliveTimeOf(holdTime),
+    peerHoldTime: open.holdTime,
     families,
     fourOctetAs,
     routeRefresh: has('route-refresh'),

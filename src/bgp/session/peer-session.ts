@@ -9,13 +9,17 @@ import { encodeMessage } from '../codec/message.js';
 import { describeNotification, encodeNotification } from '../codec/notification.js';
 import { BASE_CONTEXT } from '../codec/types.js';
 import {
+  climbHoldLadder,
+  holdLadder,
   initialFsmState,
+  proposedHoldTime,
   receiveContext,
   step,
   type FsmAction,
   type FsmConfig,
   type FsmEvent,
   type FsmState,
+  type HoldLadder,
   type Negotiated,
 } from '../fsm/index.js';
 import type { ImportMode } from '../rib/adj-rib-in.js';
@@ -35,6 +39,11 @@ export interface PeerSessionOptions {
   /** The neighbor's address, for logs and status. */
   readonly address: string;
   readonly fsm: FsmConfig;
+  /**
+   * Hold times to propose, shortest first; the next one after the peer
+   * refuses one (see hold-ladder). Default: fsm.local.holdTime alone.
+   */
+  readonly holdTimes?: readonly number[];
   readonly importMode: ImportMode;
   readonly clock: Clock;
   readonly log: Logger;
@@ -63,6 +72,9 @@ const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
 
 export class PeerSession {
   private state: FsmState = initialFsmState;
+  private ladder: HoldLadder;
+  /** o.fsm with the ladder's hold time in our OPEN. */
+  private fsm: FsmConfig;
   private readonly timers: SessionTimers;
   private readonly conn: Connection;
   private readonly rx: Receiver;
@@ -76,6 +88,8 @@ export class PeerSession {
   private readonly log: Logger;
 
   constructor(private readonly o: PeerSessionOptions) {
+    this.ladder = holdLadder(o.holdTimes ?? [o.fsm.local.holdTime]);
+    this.fsm = this.withHoldTime(proposedHoldTime(this.ladder));
     const fire = (e: FsmEvent): void => this.fire(e);
     this.timers = new SessionTimers({
       clock: o.clock,
@@ -185,6 +199,7 @@ export class PeerSession {
       address: this.o.address,
       peerAs: this.o.fsm.peer.peerAs,
       state: this.state.name,
+      ladder: this.ladder,
       direction: this.conn.socket ? this.conn.direction : undefined,
       negotiated: established ? this.negotiated : undefined,
       uptimeMs: this.o.clock.now() - this.establishedAt,
@@ -216,8 +231,12 @@ export class PeerSession {
 
   private fire(e: FsmEvent): void {
     const before = this.state.name;
-    const t = step(this.state, e, this.o.fsm);
+    const stepped = step(this.state, e, this.fsm);
+    // The peer refusing our hold time changes the next OPEN and the wait before it.
+    const climbed = climbHoldLadder(this.ladder, stepped, this.fsm.idleHoldMs);
+    const t = climbed?.transition ?? stepped;
     this.state = t.state;
+    if (climbed !== undefined) this.setLadder(climbed.ladder, climbed.note);
     // A collision may switch connections and stay in OpenSent: worth its line too.
     if (t.state.name !== before || e.kind === 'ConnectionCollision') this.log.info({ from: before, to: t.state.name, event: e.kind, reason: t.reason }, `${before} -> ${t.state.name}: ${t.reason}`);
     const actions = t.actions;
@@ -262,6 +281,16 @@ export class PeerSession {
         this.rx.down();
         return;
     }
+  }
+
+  private withHoldTime(holdTime: number): FsmConfig {
+    return holdTime === this.o.fsm.local.holdTime ? this.o.fsm : { ...this.o.fsm, local: { ...this.o.fsm.local, holdTime } };
+  }
+
+  private setLadder(l: HoldLadder, note: string | undefined): void {
+    this.ladder = l;
+    this.fsm = this.withHoldTime(proposedHoldTime(l));
+    if (note !== undefined) this.log.warn({ holdTimeProposed: proposedHoldTime(l), candidates: l.candidates }, note);
   }
 
   private onEstablished(n: Negotiated): void {

@@ -1,7 +1,7 @@
 // What a neighbor looks like from outside (control socket, `floatd status`,
 // metrics): a plain value built on request from the session's parts.
 
-import type { FsmStateName, Negotiated } from '../fsm/index.js';
+import { proposedHoldTime, type FsmStateName, type HoldLadder, type Negotiated } from '../fsm/index.js';
 import type { ImportMode } from '../rib/adj-rib-in.js';
 
 export interface PeerStatus {
@@ -10,7 +10,14 @@ export interface PeerStatus {
   readonly state: FsmStateName;
   readonly direction?: 'inbound' | 'outbound';
   readonly uptimeSeconds?: number;
+  /** Seconds: what our OPEN proposes now (the ladder's current candidate). */
+  readonly holdTimeProposed: number;
+  /** Seconds, while Established: what the peer's OPEN proposed. */
+  readonly peerHoldTime?: number;
+  /** Negotiated, while Established: the smaller of the two (RFC 4271 4.2). */
   readonly holdTime?: number;
+  /** With several hold-time candidates: all of them and which one is proposed (1-based). */
+  readonly holdLadder?: { readonly candidates: readonly number[]; readonly step: number; readonly exhausted: boolean };
   readonly keepaliveTime?: number;
   readonly peerRouterId?: string;
   readonly capabilities?: Record<string, unknown>;
@@ -29,13 +36,14 @@ export interface PeerStatus {
   readonly lastError?: string;
 }
 
-export interface PeerStatusParts extends Omit<PeerStatus, 'direction' | 'uptimeSeconds' | 'holdTime' | 'keepaliveTime' | 'peerRouterId' | 'capabilities' | 'lastError'> {
+export interface PeerStatusParts extends Omit<PeerStatus, 'direction' | 'uptimeSeconds' | 'holdTimeProposed' | 'peerHoldTime' | 'holdLadder' | 'holdTime' | 'keepaliveTime' | 'peerRouterId' | 'capabilities' | 'lastError'> {
   /** While a connection is up. */
   readonly direction: 'inbound' | 'outbound' | undefined;
   /** While Established. */
   readonly negotiated: Negotiated | undefined;
   readonly uptimeMs: number;
   readonly lastError: string | undefined;
+  readonly ladder: HoldLadder;
 }
 
 export function peerStatus(p: PeerStatusParts): PeerStatus {
@@ -45,9 +53,14 @@ export function peerStatus(p: PeerStatusParts): PeerStatus {
     peerAs: p.peerAs,
     state: p.state,
     ...(p.direction ? { direction: p.direction } : {}),
+    holdTimeProposed: proposedHoldTime(p.ladder),
+    ...(p.ladder.candidates.length > 1
+      ? { holdLadder: { candidates: p.ladder.candidates, step: p.ladder.step + 1, exhausted: p.ladder.exhausted } }
+      : {}),
     ...(n
       ? {
           uptimeSeconds: Math.floor(p.uptimeMs / 1000),
+          peerHoldTime: n.peerHoldTime,
           holdTime: n.holdTime,
           keepaliveTime: n.keepaliveTime,
           peerRouterId: n.peerRouterId,

@@ -12,6 +12,8 @@ export const LINODE = {
   peerAs: 65000,
   localAs: 65001,
   holdTime: 9,
+  /** The documented 9 s first (lelastic's value), longer ones only if a route server refuses it. */
+  holdTimes: [9, 30, 90],
   connectRetry: 5,
   multihop: 16,
   communities: { primary: '65000:1', secondary: '65000:2' },

@@ -11,7 +11,7 @@ export function linodePlan(l: LinodePreset): PresetPlan {
         'peer-as': LINODE.peerAs,
         description: `linode route server ${i + 1}`,
         multihop: l.multihop,
-        'hold-time': LINODE.holdTime,
+        'hold-time': [...LINODE.holdTimes],
         'connect-retry': LINODE.connectRetry,
         import: 'none',
         families: ['ipv4', 'ipv6'],

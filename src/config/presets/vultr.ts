@@ -8,6 +8,14 @@ export const VULTR = {
   ipv4Neighbor: '169.254.169.254',
   ipv6Neighbor: '2001:19f0:ffff::1',
   multihop: 2,
+  /**
+   * Without BFD the hold timer is how Vultr's router notices a dead instance.
+   * Its route servers run BIRD, whose default hold time is 240 s and which
+   * takes any shorter offer unless a minimum is set: 3 s (keepalive 1 s) is
+   * what RFC 4271 allows at least; a refusal climbs to 9 s (Linode's choice for
+   * the same job), 30 s, then 90 s (RFC 4271's suggestion).
+   */
+  holdTimes: [3, 9, 30, 90],
 } as const;
 
 export function vultrPlan(v: VultrPreset): PresetPlan {
@@ -21,6 +29,7 @@ export function vultrPlan(v: VultrPreset): PresetPlan {
       'local-address': source,
       ...secret.entry,
       multihop: VULTR.multihop,
+      'hold-time': [...VULTR.holdTimes],
       import: 'none',
       families: [family],
       // Off, as in every preset: a peer keeping a dead instance's routes is the opposite of failover. A neighbors entry for this address can turn it on.
