@@ -92,6 +92,7 @@ export function formatPeer(p: PeerView): string {
   }
   rows.push(['Messages', `${p.messages.in} in, ${p.messages.out} out`]);
   rows.push(['Updates', `${p.updates.in} in, ${p.updates.out} out`]);
+  if (p.routeRefreshesIn) rows.push(['Route refresh', `${p.routeRefreshesIn} received`]);
   const px = p.prefixes;
   rows.push([
     'Prefixes',

@@ -17,6 +17,8 @@ export interface PeerSnapshot {
   readonly uptimeSeconds?: number;
   readonly messages: { readonly in: number; readonly out: number };
   readonly updates: { readonly in: number; readonly out: number };
+  /** Absent from older snapshots: exported as 0. */
+  readonly routeRefreshesIn?: number;
   readonly prefixesReceived: number;
   readonly prefixesAnnounced: number;
   readonly establishedTransitions: number;
@@ -136,6 +138,7 @@ export class DaemonMetrics implements ServiceRoutesObserver {
     perPeer('floatd_peer_messages_sent_total', 'BGP messages sent to the peer.', 'counter', (p) => p.messages.out);
     perPeer('floatd_peer_updates_received_total', 'UPDATE messages received from the peer.', 'counter', (p) => p.updates.in);
     perPeer('floatd_peer_updates_sent_total', 'UPDATE messages sent to the peer.', 'counter', (p) => p.updates.out);
+    perPeer('floatd_peer_route_refreshes_received_total', 'ROUTE-REFRESH messages received from the peer since the session came up.', 'counter', (p) => p.routeRefreshesIn ?? 0);
     perPeer(
       'floatd_peer_prefixes_received',
       'Prefixes from the peer: held now with import all; announcements counted since the session came up with import none.',

@@ -190,6 +190,7 @@ export class PeerSession {
       uptimeMs: this.o.clock.now() - this.establishedAt,
       messages: { in: this.rx.messagesIn, out: this.conn.messagesOut },
       updates: { in: this.rx.updatesIn, out: this.tx.updatesOut },
+      routeRefreshesIn: this.rx.routeRefreshes,
       prefixes: {
         received: this.rx.received,
         withdrawnReceived: this.rx.withdrawn,

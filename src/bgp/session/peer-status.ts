@@ -16,6 +16,8 @@ export interface PeerStatus {
   readonly capabilities?: Record<string, unknown>;
   readonly messages: { readonly in: number; readonly out: number };
   readonly updates: { readonly in: number; readonly out: number };
+  /** ROUTE-REFRESH messages received since the session came up. */
+  readonly routeRefreshesIn: number;
   readonly prefixes: {
     /** import all: prefixes held now; import none: announcements counted since the session came up. */
     readonly received: number;
@@ -66,6 +68,7 @@ export function peerStatus(p: PeerStatusParts): PeerStatus {
       : {}),
     messages: p.messages,
     updates: p.updates,
+    routeRefreshesIn: p.routeRefreshesIn,
     prefixes: p.prefixes,
     importMode: p.importMode,
     establishedTransitions: p.establishedTransitions,

@@ -16,6 +16,7 @@ import { notificationEvent, type FsmEvent, type Negotiated } from '../fsm/index.
 import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
 import { importUpdate } from '../rib/import-update.js';
 import type { Clock } from '../../util/clock.js';
+import { PEER_LOG_LIMIT, RateLimit, suppressedNote } from '../../util/rate-limit.js';
 import { SlicedQueue } from './sliced-queue.js';
 import type { SessionSocket } from './socket.js';
 
@@ -37,8 +38,8 @@ export interface ReceiverOptions {
   readonly fire: (e: FsmEvent) => void;
   /** Whether the FSM is Established: UPDATEs and ROUTE-REFRESHes are taken only then. */
   readonly established: () => boolean;
-  /** Answers a ROUTE-REFRESH for a negotiated family. */
-  readonly resendFamily: (afi: Afi) => void;
+  /** Answers a ROUTE-REFRESH for a negotiated family; returns how many prefixes were sent again. */
+  readonly resendFamily: (afi: Afi) => number;
 }
 
 // Shared, so a full table's UPDATEs do not each allocate their event.
@@ -73,6 +74,9 @@ export class Receiver {
   private receivedCount = 0;
   private withdrawnCount = 0;
   private loopedCount = 0;
+  private refreshIn = 0;
+  // A peer may send ROUTE-REFRESH as often as it likes: one log line each would let it fill the disk.
+  private readonly refreshLog = new RateLimit(PEER_LOG_LIMIT);
 
   constructor(private readonly o: ReceiverOptions) {}
 
@@ -97,6 +101,11 @@ export class Receiver {
   /** import all: prefixes held now; import none: announcements counted since the session came up. */
   get received(): number {
     return this.ribIn ? this.ribIn.prefixCount : this.receivedCount;
+  }
+
+  /** ROUTE-REFRESH messages received since the session came up (every subtype and family). */
+  get routeRefreshes(): number {
+    return this.refreshIn;
   }
 
   get withdrawn(): number {
@@ -147,6 +156,7 @@ export class Receiver {
     this.negotiated = n;
     this.framer.extendedMessage = n.rx.extendedMessage;
     this.updIn = 0;
+    this.refreshIn = 0;
     this.receivedCount = 0;
     this.withdrawnCount = 0;
     this.loopedCount = 0;
@@ -155,6 +165,8 @@ export class Receiver {
 
   /** What the peer sent belonged to the session that ended. */
   down(): void {
+    const k = this.refreshLog.flush();
+    if (k > 0) this.o.log.info(`${k} ROUTE-REFRESH log line(s) suppressed`);
     this.negotiated = undefined;
     this.receivedCount = 0;
     this.withdrawnCount = 0;
@@ -237,9 +249,16 @@ export class Receiver {
           return fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
         }
         // RFC 2918 4: answer a refresh of a negotiated family with everything we announce; ignore the rest.
-        if (this.o.established() && rr.subtype === RouteRefreshSubtype.Normal && this.negotiated) {
+        if (this.o.established() && this.negotiated) {
+          this.refreshIn++;
           const family = rr.afi === Afi.Ipv4 ? 'ipv4' : rr.afi === Afi.Ipv6 ? 'ipv6' : undefined;
-          if (family && rr.safi === Safi.Unicast && this.negotiated.families.includes(family)) this.o.resendFamily(rr.afi as Afi);
+          const answer = rr.subtype === RouteRefreshSubtype.Normal && family !== undefined && rr.safi === Safi.Unicast && this.negotiated.families.includes(family);
+          const sent = answer ? this.o.resendFamily(rr.afi as Afi) : -1;
+          const k = this.refreshLog.take(this.o.clock.now());
+          if (k >= 0) {
+            const what = `ROUTE-REFRESH for AFI ${rr.afi} SAFI ${rr.safi} (subtype ${rr.subtype}) received`;
+            this.o.log.info({ refreshes: this.refreshIn }, `${what}${sent >= 0 ? `, answered with ${sent} prefix(es)` : ', not answered'}${suppressedNote(k)}`);
+          }
         }
         return fire(ROUTE_REFRESH_MSG);
       }
