@@ -34,6 +34,8 @@ export interface ImportResult {
    * resets the session. Errors that always reset are thrown instead.
    */
   readonly action?: ErrorAction;
+  /** An MP attribute of a family the session did not negotiate was ignored: AFI << 8 | SAFI (see CodecContext.unicastAfis). */
+  readonly ignored?: number;
 }
 
 const NO_ERRORS: readonly BgpDecodeError[] = [];
@@ -121,7 +123,8 @@ const loops = (a: PathAttributes, localAs: number): boolean => a.asPath?.some((s
 
 /** The general path: a decoded UPDATE, any family, with RFC 7606 actions applied. */
 function importDecoded(rib: AdjRibIn, u: DecodedUpdate, localAs: number): ImportResult {
-  const verdict = u.action === undefined ? { errors: u.errors } : { errors: u.errors, action: u.action };
+  const ignored = u.ignoredFamilies === undefined ? {} : { ignored: u.ignoredFamilies[u.ignoredFamilies.length - 1]! };
+  const verdict = u.action === undefined ? { errors: u.errors, ...ignored } : { errors: u.errors, action: u.action, ...ignored };
   if (u.action !== undefined && u.action >= ErrorAction.AfiSafiDisable) return { announced: 0, withdrawn: 0, looped: 0, ...verdict };
   const r = updateRoutes(u);
   rib.withdraw(r.withdraw);

@@ -11,6 +11,7 @@ import { Framer } from '../codec/framer.js';
 import { decodeNotification, describeNotification } from '../codec/notification.js';
 import { decodeOpen, type OpenMessage } from '../codec/open.js';
 import { decodeRouteRefresh } from '../codec/route-refresh.js';
+import { familyText } from '../codec/attributes/mp-nlri.js';
 import { countUpdate } from '../codec/update.js';
 import { notificationEvent, type FsmEvent, type Negotiated } from '../fsm/index.js';
 import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
@@ -77,6 +78,8 @@ export class Receiver {
   private refreshIn = 0;
   // A peer may send ROUTE-REFRESH as often as it likes: one log line each would let it fill the disk.
   private readonly refreshLog = new RateLimit(PEER_LOG_LIMIT);
+  private readonly updateLog = new RateLimit(PEER_LOG_LIMIT);
+  private ignoredCount = 0;
 
   constructor(private readonly o: ReceiverOptions) {}
 
@@ -110,6 +113,11 @@ export class Receiver {
 
   get withdrawn(): number {
     return this.withdrawnCount;
+  }
+
+  /** UPDATEs since the session came up with an MP attribute of a family not negotiated, which was ignored. */
+  get ignoredFamilyUpdates(): number {
+    return this.ignoredCount;
   }
 
   get looped(): number {
@@ -153,10 +161,13 @@ export class Receiver {
   }
 
   established(n: Negotiated): void {
+    // RFC 4760 7 / 8: MP attributes of a family not negotiated are ignored by the codec, on both receive paths.
+    n = { ...n, rx: { ...n.rx, unicastAfis: n.families.map((f) => (f === 'ipv4' ? Afi.Ipv4 : Afi.Ipv6)) } };
     this.negotiated = n;
     this.framer.extendedMessage = n.rx.extendedMessage;
     this.updIn = 0;
     this.refreshIn = 0;
+    this.ignoredCount = 0;
     this.receivedCount = 0;
     this.withdrawnCount = 0;
     this.loopedCount = 0;
@@ -272,18 +283,31 @@ export class Receiver {
       const c = countUpdate(buf, start, end, n.rx);
       this.receivedCount += c.announced;
       this.withdrawnCount += c.withdrawn;
+      if (c.ignored !== undefined) this.ignoredFamily(c.ignored);
       return;
     }
     const r = importUpdate(this.ribIn, buf, start, end, n.rx, this.o.localAs);
+    if (r.ignored !== undefined) this.ignoredFamily(r.ignored);
     if (r.action !== undefined) {
-      // AFI/SAFI disable: floatd resets the session instead, as RFC 7606 3 allows.
+      // AFI/SAFI disable (a family the session negotiated, so not one the codec ignores): floatd resets the session instead, as RFC 7606 3 allows.
       const worst = r.errors.find((e) => e.action === r.action)!;
       if (r.action >= ErrorAction.AfiSafiDisable) throw worst.withAction(ErrorAction.SessionReset);
-      this.o.log.warn({ action: errorActionName(r.action), errors: r.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(r.action)} (RFC 7606)`);
+      const k = this.updateLog.take(this.o.clock.now());
+      if (k >= 0) this.o.log.warn({ action: errorActionName(r.action), errors: r.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(r.action)} (RFC 7606)${suppressedNote(k)}`);
     }
     this.receivedCount += r.announced;
     this.withdrawnCount += r.withdrawn;
     this.loopedCount += r.looped;
     if (r.announced + r.withdrawn + r.looped > 0) this.o.onReceivedChange?.('update');
+  }
+
+  /**
+   * RFC 4760 7: a family the session did not negotiate is ignored, as BIRD and
+   * FRR do: another speaker's End-of-RIB for flowspec, say, is no reason to reset.
+   */
+  private ignoredFamily(f: number): void {
+    this.ignoredCount++;
+    const k = this.updateLog.take(this.o.clock.now());
+    if (k >= 0) this.o.log.info({ afi: f >>> 8, safi: f & 0xff }, `ignored an UPDATE's MP attribute for ${familyText(f)}, a family not negotiated (RFC 4760 7)${suppressedNote(k)}`);
   }
 }
