@@ -213,6 +213,8 @@ export class Speaker {
       if (!e || !n) continue;
       e.config = n;
       e.session.setTarget(routeTargetOf(next.localAs, n, next.allow));
+      // Families the session never negotiated may have gone (unused-families.ts): the next OPEN names the rest.
+      e.session.setFsmConfig(fsmConfigOf(next, n));
     }
     for (const address of plan.neighbors.added) {
       const n = byAddress.get(address);
@@ -267,6 +269,15 @@ export class Speaker {
     if (this.stopping) return;
     this.announce = entries;
     for (const { session } of this.sessions.values()) session.setDesired(entries);
+  }
+
+  /** See NegotiatedFamilies (unused-families.ts); undefined too for an unknown neighbor. */
+  negotiatedFamilies(address: string): readonly string[] | undefined {
+    const e = this.sessions.get(address);
+    if (!e) return undefined;
+    const st = e.session.status();
+    if (st.state === 'Established') return (st.capabilities?.families as readonly string[] | undefined) ?? [];
+    return st.state === 'OpenSent' || st.state === 'OpenConfirm' ? undefined : [];
   }
 
   /** Drops the neighbor's session now (Cease / Administrative Reset with `reason`); it reconnects as after any failure. False when unknown or stopping. */

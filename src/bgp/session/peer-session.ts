@@ -63,6 +63,7 @@ const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
 
 export class PeerSession {
   private state: FsmState = initialFsmState;
+  private fsmConfig: FsmConfig;
   private readonly timers: SessionTimers;
   private readonly conn: Connection;
   private readonly rx: Receiver;
@@ -76,6 +77,7 @@ export class PeerSession {
   private readonly log: Logger;
 
   constructor(private readonly o: PeerSessionOptions) {
+    this.fsmConfig = o.fsm;
     const fire = (e: FsmEvent): void => this.fire(e);
     this.timers = new SessionTimers({
       clock: o.clock,
@@ -174,6 +176,11 @@ export class PeerSession {
     this.tx.setTarget(target);
   }
 
+  /** A reload changed what our next OPEN says (families no session negotiated); the session as it is stays. */
+  setFsmConfig(fsm: FsmConfig): void {
+    this.fsmConfig = fsm;
+  }
+
   /** An accepted TCP connection from this peer's address. */
   acceptIncoming(socket: SessionSocket): void {
     this.incoming.accept(socket, this.state, this.stopped);
@@ -217,7 +224,7 @@ export class PeerSession {
 
   private fire(e: FsmEvent): void {
     const before = this.state.name;
-    const t = step(this.state, e, this.o.fsm);
+    const t = step(this.state, e, this.fsmConfig);
     this.state = t.state;
     // A collision may switch connections and stay in OpenSent: worth its line too.
     if (t.state.name !== before || e.kind === 'ConnectionCollision') this.log.info({ from: before, to: t.state.name, event: e.kind, reason: t.reason }, `${before} -> ${t.state.name}: ${t.reason}`);
