@@ -21,7 +21,7 @@ import type { AdjRibIn } from './adj-rib-in.js';
 import { checkPlainAttributes, CLEAN, CLEAN_LOOP, NOT_SURE } from './clean-attributes.js';
 
 export interface ImportResult {
-  /** Prefixes stored from this UPDATE. */
+  /** Prefixes stored from this UPDATE (those a receive limit refused are not). */
   readonly announced: number;
   /** Prefixes this UPDATE withdrew, held or not (RFC 7606 treat-as-withdraw included). */
   readonly withdrawn: number;
@@ -80,14 +80,22 @@ function importPlainIpv4(rib: AdjRibIn, buf: Buffer, start: number, end: number,
       return { announced: 0, withdrawn, looped: announced, errors: NO_ERRORS };
     }
     set = rib.addRawSet(buf, aStart, aEnd, ctx.fourOctetAs);
+    if (set < 0) {
+      // Past the attribute-bytes bound: nothing stored, and what the peer replaced is gone.
+      withdrawField(rib, buf, start + 2, wEnd);
+      withdrawField(rib, buf, aEnd, end);
+      return { announced: 0, withdrawn, looped: 0, errors: NO_ERRORS };
+    }
   }
   withdrawField(rib, buf, start + 2, wEnd);
+  let stored = 0;
   for (let p = aEnd; p < end; ) {
     const len = buf[p]!;
-    rib.announceIpv4(ipv4At(buf, p + 1, len), len, set);
+    if (rib.announceIpv4(ipv4At(buf, p + 1, len), len, set)) stored++;
     p += 1 + ((len + 7) >> 3);
   }
-  return { announced, withdrawn, looped: 0, errors: NO_ERRORS };
+  if (stored < announced) rib.freeUnused(set);
+  return { announced: stored, withdrawn, looped: 0, errors: NO_ERRORS };
 }
 
 /** Every attribute header fits and none is MP_REACH_NLRI / MP_UNREACH_NLRI. */
@@ -135,7 +143,8 @@ function importDecoded(rib: AdjRibIn, u: DecodedUpdate, localAs: number): Import
     rib.withdraw(r.announce);
     return { announced: 0, withdrawn: r.withdraw.length, looped: r.announce.length, ...verdict };
   }
-  if (u.nlri.length > 0 && nextHop !== undefined) rib.announce(u.nlri, shared, [nextHop]);
-  if (mpReach && mpReach.nlri.length > 0) rib.announce(mpReach.nlri, shared, mpReach.nextHops);
-  return { announced: r.announce.length, withdrawn: r.withdraw.length, looped: 0, ...verdict };
+  let stored = 0;
+  if (u.nlri.length > 0 && nextHop !== undefined) stored += rib.announce(u.nlri, shared, [nextHop]);
+  if (mpReach && mpReach.nlri.length > 0) stored += rib.announce(mpReach.nlri, shared, mpReach.nextHops);
+  return { announced: stored, withdrawn: r.withdraw.length, looped: 0, ...verdict };
 }

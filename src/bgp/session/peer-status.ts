@@ -29,15 +29,20 @@ export interface PeerStatus {
   readonly importMode: ImportMode;
   readonly establishedTransitions: number;
   readonly lastError?: string;
+  /** Times a receive limit (max-prefix, attribute-bytes) was hit: each teardown, each crossing in warn mode. */
+  readonly receiveLimitEvents: number;
+  /** Idle after a receive-limit teardown: why, and in how many seconds the session starts again. */
+  readonly held?: { readonly reason: string; readonly restartInSeconds: number };
 }
 
-export interface PeerStatusParts extends Omit<PeerStatus, 'direction' | 'uptimeSeconds' | 'holdTime' | 'keepaliveTime' | 'peerRouterId' | 'capabilities' | 'lastError'> {
+export interface PeerStatusParts extends Omit<PeerStatus, 'direction' | 'uptimeSeconds' | 'holdTime' | 'keepaliveTime' | 'peerRouterId' | 'capabilities' | 'lastError' | 'held'> {
   /** While a connection is up. */
   readonly direction: 'inbound' | 'outbound' | undefined;
   /** While Established. */
   readonly negotiated: Negotiated | undefined;
   readonly uptimeMs: number;
   readonly lastError: string | undefined;
+  readonly held: PeerStatus['held'] | undefined;
 }
 
 export function peerStatus(p: PeerStatusParts): PeerStatus {
@@ -73,5 +78,7 @@ export function peerStatus(p: PeerStatusParts): PeerStatus {
     importMode: p.importMode,
     establishedTransitions: p.establishedTransitions,
     ...(p.lastError ? { lastError: p.lastError } : {}),
+    receiveLimitEvents: p.receiveLimitEvents,
+    ...(p.held ? { held: p.held } : {}),
   };
 }

@@ -16,6 +16,7 @@ import { countUpdate } from '../codec/update.js';
 import { notificationEvent, type FsmEvent, type Negotiated } from '../fsm/index.js';
 import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
 import { importUpdate } from '../rib/import-update.js';
+import { describeHit, LimitWarnings, type LimitHit, type ReceiveLimits } from '../rib/receive-limits.js';
 import type { Clock } from '../../util/clock.js';
 import { PEER_LOG_LIMIT, RateLimit, suppressedNote } from '../../util/rate-limit.js';
 import { SlicedQueue } from './sliced-queue.js';
@@ -39,6 +40,12 @@ export interface ReceiverOptions {
   readonly fire: (e: FsmEvent) => void;
   /** Whether the FSM is Established: UPDATEs and ROUTE-REFRESHes are taken only then. */
   readonly established: () => boolean;
+  /** Bounds on what import: all stores (none: unbounded). */
+  readonly limits?: ReceiveLimits;
+  /** `warn`: a bound refuses what goes past it, logged once per crossing; `teardown` (default): `exceeded` is told. */
+  readonly limitAction?: 'teardown' | 'warn';
+  /** A bound was hit in teardown mode; the session is to close. */
+  readonly exceeded?: (hit: LimitHit) => void;
   /** Answers a ROUTE-REFRESH for a negotiated family; returns how many prefixes were sent again. */
   readonly resendFamily: (afi: Afi) => number;
 }
@@ -80,6 +87,8 @@ export class Receiver {
   private readonly refreshLog = new RateLimit(PEER_LOG_LIMIT);
   private readonly updateLog = new RateLimit(PEER_LOG_LIMIT);
   private ignoredCount = 0;
+  private readonly warnings = new LimitWarnings();
+  private limitHits = 0;
 
   constructor(private readonly o: ReceiverOptions) {}
 
@@ -113,6 +122,11 @@ export class Receiver {
 
   get withdrawn(): number {
     return this.withdrawnCount;
+  }
+
+  /** Times a receive limit was hit (each teardown, each crossing in warn mode), over the receiver's life. */
+  get limitEvents(): number {
+    return this.limitHits;
   }
 
   /** UPDATEs since the session came up with an MP attribute of a family not negotiated, which was ignored. */
@@ -171,7 +185,8 @@ export class Receiver {
     this.receivedCount = 0;
     this.withdrawnCount = 0;
     this.loopedCount = 0;
-    this.ribIn = this.o.importMode === 'all' ? new AdjRibIn() : null;
+    this.ribIn = this.o.importMode === 'all' ? new AdjRibIn(this.o.limits) : null;
+    this.warnings.clear();
   }
 
   /** What the peer sent belonged to the session that ended. */
@@ -299,6 +314,21 @@ export class Receiver {
     this.withdrawnCount += r.withdrawn;
     this.loopedCount += r.looped;
     if (r.announced + r.withdrawn + r.looped > 0) this.o.onReceivedChange?.('update');
+    const hit = this.ribIn.takeHit();
+    if (hit) this.limitHit(hit);
+    else if (this.o.limits) this.warnings.rearm(this.o.limits, (k) => this.ribIn?.count(k) ?? 0);
+  }
+
+  /** RFC 4486 4: past a bound, teardown (the session's to do) or, in warn mode, one line per crossing. */
+  private limitHit(hit: LimitHit): void {
+    if (this.o.limitAction === 'warn') {
+      if (!this.warnings.hit(hit)) return;
+      this.limitHits++;
+      this.o.log.warn({ limit: hit.kind, value: hit.limit }, `${describeHit(hit)}: routes past it are not stored (max-prefix action warn)`);
+      return;
+    }
+    this.limitHits++;
+    this.o.exceeded?.(hit);
   }
 
   /**
