@@ -100,6 +100,8 @@ export function formatPeer(p: PeerView): string {
   ]);
   rows.push(['Established', count(p.establishedTransitions, 'time')]);
   rows.push(['Last error', p.lastError ?? '-']);
+  if (p.held) rows.push(['Held', `${p.held.reason}; restarting in ${p.held.restartInSeconds} s`]);
+  if (p.receiveLimitEvents) rows.push(['Receive limits', `hit ${count(p.receiveLimitEvents, 'time')}`]);
   const bfd = (p as { bfd?: Partial<BfdPeerStatus> }).bfd;
   if (bfd) rows.push(...bfdRows(bfd));
   const caps = p.capabilities ? capabilityLines(p.capabilities) : [];

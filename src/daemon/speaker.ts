@@ -18,6 +18,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';
 import type { RouteTarget } from '../bgp/rib/routes-for.js';
+import { DEFAULT_POLICY, type ReceiveLimitPolicy } from '../bgp/rib/receive-limits.js';
 
 /** Seconds; the RFC 4271 8 "large value" hold time while waiting for the peer's OPEN. */
 const LARGE_HOLD_MS = 240_000;
@@ -59,6 +60,7 @@ export type SpeakerNeighbor = Pick<
   | 'holdTime'
   | 'connectRetry'
   | 'import'
+  | 'maxPrefix'
   | 'families'
   | 'extendedNextHop'
   | 'gracefulRestart'
@@ -99,6 +101,20 @@ export function fsmConfigOf(cfg: Pick<SpeakerConfig, 'localAs' | 'routerId' | 'h
     },
     peer: { peerAs: n.peerAs },
   };
+}
+
+/** What bounds a neighbor's stored routes: max-prefix, or with import all and none configured the default attribute-bytes bound. */
+export function receiveLimitsOf(n: Pick<SpeakerNeighbor, 'import' | 'maxPrefix'>): ReceiveLimitPolicy | undefined {
+  if (n.import !== 'all') return undefined;
+  const m = n.maxPrefix;
+  if (m === undefined) return DEFAULT_POLICY;
+  const limits = {
+    ...(m.limit !== undefined ? { prefixes: m.limit } : {}),
+    ...(m.ipv4 !== undefined ? { ipv4: m.ipv4 } : {}),
+    ...(m.ipv6 !== undefined ? { ipv6: m.ipv6 } : {}),
+    attributeBytes: m.attributeBytes,
+  };
+  return { limits, action: m.action, restartMs: m.restart * 1000 };
 }
 
 /**
@@ -159,6 +175,7 @@ export class Speaker {
       address: n.address,
       fsm: fsmConfigOf(this.cfg, n),
       importMode: n.import,
+      ...(n.import === 'all' ? { receiveLimits: receiveLimitsOf(n) } : {}),
       clock: this.clock,
       log: plog,
       connect: () =>

@@ -19,6 +19,8 @@ export interface PeerSnapshot {
   readonly updates: { readonly in: number; readonly out: number };
   /** Absent from older snapshots: exported as 0. */
   readonly routeRefreshesIn?: number;
+  /** Absent from older snapshots: exported as 0. */
+  readonly receiveLimitEvents?: number;
   readonly prefixesReceived: number;
   readonly prefixesAnnounced: number;
   readonly establishedTransitions: number;
@@ -146,6 +148,7 @@ export class DaemonMetrics implements ServiceRoutesObserver {
       (p) => p.prefixesReceived,
     );
     perPeer('floatd_peer_prefixes_announced', 'Prefixes floatd announces to the peer now.', 'gauge', (p) => p.prefixesAnnounced);
+    perPeer('floatd_peer_max_prefix_events_total', 'Times a receive limit (max-prefix, attribute-bytes) was hit: each teardown, each crossing in warn mode.', 'counter', (p) => p.receiveLimitEvents ?? 0);
     perPeer('floatd_peer_established_total', 'Times the session reached Established; more than one means it flapped.', 'counter', (p) => p.establishedTransitions);
 
     // BFD, for neighbors with `bfd` (named like bird_exporter's bird_bfd_session_up, labelled by neighbor).

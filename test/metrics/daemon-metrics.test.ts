@@ -35,6 +35,7 @@ const speakerStatus = {
       messages: { in: 1500, out: 42 },
       updates: { in: 1400, out: 3 },
       routeRefreshesIn: 4,
+      receiveLimitEvents: 2,
       prefixes: { received: 2500, withdrawnReceived: 7, looped: 0, announced: 2 },
       prefixesReceived: 2500,
       prefixesAnnounced: 2,
@@ -133,6 +134,8 @@ test('peer metrics come from the speaker snapshot, one series per peer', () => {
   assert.equal(s.value('floatd_peer_updates_sent_total', a), 3);
   assert.equal(s.value('floatd_peer_route_refreshes_received_total', a), 4);
   assert.equal(s.value('floatd_peer_route_refreshes_received_total', b), 0);
+  assert.equal(s.value('floatd_peer_max_prefix_events_total', a), 2);
+  assert.equal(s.value('floatd_peer_max_prefix_events_total', b), 0);
   assert.equal(s.value('floatd_peer_prefixes_received', a), 2500);
   assert.equal(s.value('floatd_peer_prefixes_announced', a), 2);
   assert.equal(s.value('floatd_peer_established_total', a), 3);
@@ -146,6 +149,7 @@ test('peer metrics come from the speaker snapshot, one series per peer', () => {
     floatd_peer_updates_received_total: 'COUNTER',
     floatd_peer_updates_sent_total: 'COUNTER',
     floatd_peer_route_refreshes_received_total: 'COUNTER',
+    floatd_peer_max_prefix_events_total: 'COUNTER',
     floatd_peer_prefixes_received: 'GAUGE',
     floatd_peer_prefixes_announced: 'GAUGE',
     floatd_peer_established_total: 'COUNTER',
