@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { msg } from '../../helpers/hex.js';
 import { harness, kinds } from './harness.js';
 import { captureLog } from './log-capture.js';
+import { DEFAULT_POLICY } from '../../../src/bgp/rib/receive-limits.js';
 
 const ATTRS = '40010100 40020602010000fde8 4003040a000001';
 /** One UPDATE from AS 65000 announcing the /24s given as hex NLRI (e.g. '18c63364'). */
@@ -115,4 +116,38 @@ test('attribute-bytes exceeded: Cease / Out of Resources, the distinct attribute
   assert.deepEqual(kinds(h.sent(s)), ['notification 6/8']);
   assert.equal(h.session.stateName, 'Idle');
   assert.equal(h.session.status().held?.reason, "attribute-bytes 60 reached (the peer's distinct attribute sets would take more)");
+});
+
+test('regression: 1,100 prefixes with 63 KB attribute sets each no longer grow import all without bound (default attribute-bytes 64 MiB)', async () => {
+  const h = harness({ importMode: 'all', receiveLimits: DEFAULT_POLICY }, {
+    local: { localAs: 65001, routerId: '10.0.0.2', holdTime: 9, families: ['ipv4'], extendedNextHopIpv4: false, extendedMessage: true },
+  });
+  h.session.start();
+  await h.settle();
+  const s = h.sockets[0]!;
+  // The peer's OPEN with IPv4 unicast, route refresh, 4-octet AS 65000 and extended message (RFC 8654).
+  s.feed(msg(1, '04 fde8 0009 0a000001 12 0210 0104 00010001 0200 4104 0000fde8 0600'));
+  s.feed(msg(4, ''));
+  await h.settle();
+  assert.equal(h.session.stateName, 'Established');
+  h.sent(s);
+  const VALUE = 63_000;
+  for (let i = 0; i < 1100; i++) {
+    // An optional transitive attribute (type 99, extended length) of 63,000 octets, different in each UPDATE.
+    const big = Buffer.alloc(4 + VALUE, i & 0xff);
+    big.writeUInt8(0xd0, 0);
+    big.writeUInt8(99, 1);
+    big.writeUInt16BE(VALUE, 2);
+    big.writeUInt16BE(i, 4);
+    const attrs = Buffer.concat([Buffer.from(ATTRS.replace(/ /g, ''), 'hex'), big]);
+    const body = Buffer.concat([Buffer.from([0, 0, attrs.length >> 8, attrs.length & 0xff]), attrs, Buffer.from([24, 10, i >> 8, i & 0xff])]);
+    const header = Buffer.alloc(19, 0xff);
+    header.writeUInt16BE(19 + body.length, 16);
+    header.writeUInt8(2, 18);
+    s.feed(Buffer.concat([header, body]));
+  }
+  await h.settle();
+  assert.deepEqual(kinds(h.sent(s)), ['notification 6/8']);
+  assert.equal(h.session.stateName, 'Idle');
+  assert.equal(h.session.status().receiveLimitEvents, 1);
 });
