@@ -86,7 +86,6 @@ export class Receiver {
   // A peer may send ROUTE-REFRESH as often as it likes: one log line each would let it fill the disk.
   private readonly refreshLog = new RateLimit(PEER_LOG_LIMIT);
   private readonly updateLog = new RateLimit(PEER_LOG_LIMIT);
-  private ignoredCount = 0;
   private readonly warnings = new LimitWarnings();
   private limitHits = 0;
 
@@ -127,11 +126,6 @@ export class Receiver {
   /** Times a receive limit was hit (each teardown, each crossing in warn mode), over the receiver's life. */
   get limitEvents(): number {
     return this.limitHits;
-  }
-
-  /** UPDATEs since the session came up with an MP attribute of a family not negotiated, which was ignored. */
-  get ignoredFamilyUpdates(): number {
-    return this.ignoredCount;
   }
 
   get looped(): number {
@@ -181,7 +175,6 @@ export class Receiver {
     this.framer.extendedMessage = n.rx.extendedMessage;
     this.updIn = 0;
     this.refreshIn = 0;
-    this.ignoredCount = 0;
     this.receivedCount = 0;
     this.withdrawnCount = 0;
     this.loopedCount = 0;
@@ -191,8 +184,11 @@ export class Receiver {
 
   /** What the peer sent belonged to the session that ended. */
   down(): void {
+    // The last word on lines left out while the session was up.
     const k = this.refreshLog.flush();
     if (k > 0) this.o.log.info(`${k} ROUTE-REFRESH log line(s) suppressed`);
+    const u = this.updateLog.flush();
+    if (u > 0) this.o.log.info(`${u} UPDATE log line(s) suppressed`);
     this.negotiated = undefined;
     this.receivedCount = 0;
     this.withdrawnCount = 0;
@@ -336,7 +332,6 @@ export class Receiver {
    * FRR do: another speaker's End-of-RIB for flowspec, say, is no reason to reset.
    */
   private ignoredFamily(f: number): void {
-    this.ignoredCount++;
     const k = this.updateLog.take(this.o.clock.now());
     if (k >= 0) this.o.log.info({ afi: f >>> 8, safi: f & 0xff }, `ignored an UPDATE's MP attribute for ${familyText(f)}, a family not negotiated (RFC 4760 7)${suppressedNote(k)}`);
   }
