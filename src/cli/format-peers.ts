@@ -113,6 +113,7 @@ export function formatPeer(p: PeerView): string {
   rows.push(...holdRows(p));
   rows.push(['Messages', `${p.messages.in} in, ${p.messages.out} out`]);
   rows.push(['Updates', `${p.updates.in} in, ${p.updates.out} out`]);
+  if (p.routeRefreshesIn) rows.push(['Route refresh', `${p.routeRefreshesIn} received`]);
   const px = p.prefixes;
   rows.push([
     'Prefixes',
@@ -120,6 +121,8 @@ export function formatPeer(p: PeerView): string {
   ]);
   rows.push(['Established', count(p.establishedTransitions, 'time')]);
   rows.push(['Last error', p.lastError ?? '-']);
+  if (p.held) rows.push(['Held', `${p.held.reason}; restarting in ${p.held.restartInSeconds} s`]);
+  if (p.receiveLimitEvents) rows.push(['Receive limits', `hit ${count(p.receiveLimitEvents, 'time')}`]);
   const bfd = (p as { bfd?: Partial<BfdPeerStatus> }).bfd;
   if (bfd) rows.push(...bfdRows(bfd));
   const caps = p.capabilities ? capabilityLines(p.capabilities) : [];

@@ -212,8 +212,12 @@ ${SOCKET_HELP}`,
 Every neighbor in detail, like 'birdc show protocols all': state, time up and
 which side connected, the peer's router id, the negotiated hold time and
 keepalive interval, the capabilities both sides negotiated, messages, updates
-and prefixes in and out, how many times the session was established, and the
-last error.
+and prefixes in and out, ROUTE-REFRESH messages received, how many times the
+session was established, and the last error. After a max-prefix teardown
+(neighbor key max-prefix: N, or a mapping with limit, ipv4, ipv6,
+action: teardown|warn, restart SECONDS, attribute-bytes; see docs/config.md)
+the session stays Idle for its restart time: 'Held' shows why and how long is
+left; 'floatd reset' ends it at once. --json gives the same as "held".
 
 ${SOCKET_HELP}`,
     run: view('peers', (r) => formatPeers(r as PeersView)),

@@ -1,4 +1,5 @@
 import { bfdToFile } from './bfd-schema.js';
+import { maxPrefixToFile } from './max-prefix-schema.js';
 import { Document, isMap, isSeq } from 'yaml';
 import { effectiveRole, withRole, type AnnounceAttributes, type ServicePolicy, type StateAction } from '../route-policy/policy.js';
 import type { ServiceAddress, WatchConfig } from './address-schema.js';
@@ -111,6 +112,7 @@ export function effectiveConfig(cfg: Config): Record<string, unknown> {
         // With ttl-security the TTL sent is always 255, so multihop would only contradict it.
         multihop: n.ttlSecurity === false ? n.multihop : undefined,
         bfd: bfdToFile(n.bfd),
+        maxPrefix: maxPrefixToFile(n.maxPrefix),
       }),
     ),
     announce: cfg.announce.map((a) =>

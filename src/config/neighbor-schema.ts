@@ -6,6 +6,7 @@ import { asn, hostAddress, nextHop, port } from './bgp-fields.js';
 import { bool, integer, list, oneOf, parsedAny, parsedText, section, text } from './fields.js';
 import { Secret, passwordFromEnv, readSecretFile } from './secret.js';
 import { bfdSchema } from './bfd-schema.js';
+import { maxPrefixSchema } from './max-prefix-schema.js';
 
 /** Where secrets come from. Injected so that tests (and `floatd check`) control every read. */
 export interface SecretSources {
@@ -104,6 +105,7 @@ const neighborShape = (io: SecretSources) => ({
   'hold-time': holdTimeSetting().default(90),
   'connect-retry': integer(1, 65535, 'seconds 1..65535').default(5),
   import: oneOf(['none', 'all']).default('none'),
+  'max-prefix': maxPrefixSchema(),
   families: list(oneOf(FAMILIES), 'a list of ipv4, ipv6').min(1, 'the list is empty (expected ipv4, ipv6 or both)').optional(),
   'extended-next-hop': bool().default(false),
   'graceful-restart': parsedAny(gracefulRestart),
@@ -188,10 +190,21 @@ export const neighborSchema = (io: SecretSources) =>
         issue(['next-hop'], `${n.nextHop} cannot be the next hop of ${f} routes (expected self or an ${f} address)`);
       }
     }
+    if (n.maxPrefix !== undefined) {
+      // RFC 4486 4 bounds routes kept; with import none nothing is kept, and counting announcements
+      // minus withdrawals would overcount every implicit replace (RFC 4271 3.1) and tear sessions down for nothing.
+      if (n.import !== 'all') issue(['max-prefix'], 'limits the routes import: all stores, and import: none stores none (expected import: all, or no max-prefix)');
+      for (const f of FAMILIES) {
+        if (n.maxPrefix[f] !== undefined && !families.includes(f)) issue(['max-prefix', f], `limits ${f} routes, but ${f} is not in families (expected a family the session carries)`);
+      }
+    }
     const secret = readSecret(n, io, issue);
     const ladder = typeof n.holdTime === 'number' ? [n.holdTime] : n.holdTime;
+    // maxPrefix is left out when absent, so configs without it compare and print as before.
+    const { maxPrefix, ...rest } = n;
     return {
-      ...n,
+      ...rest,
+      ...(maxPrefix !== undefined ? { maxPrefix } : {}),
       // The shortest candidate is the hold time of the first OPEN; the ladder, when there is one, the rest.
       holdTime: ladder[0] ?? 90,
       ...(ladder.length > 1 ? { holdTimeLadder: ladder as readonly number[] } : {}),

@@ -35,6 +35,7 @@ import { ServiceRoutes, type AnnouncementSink, type ServiceRoutesServiceStatus }
 import { BfdManager } from '../bfd/index.js';
 import { BfdLinks } from './bfd-links.js';
 import { diffConfig } from './config-diff.js';
+import { keepSessionsOfUnusedFamilies } from './unused-families.js';
 import { sameValue } from './config-values.js';
 import { createDnsLinks, dnsReloadProblem, type DnsLinks } from './dns-links.js';
 import type { DaemonControl, ReloadResult } from '../control/daemon-control.js';
@@ -277,7 +278,7 @@ export class Daemon {
       log.error(error);
       return { ok: false, changes: [], error };
     }
-    const plan = diffConfig(this.cfg, next);
+    const plan = keepSessionsOfUnusedFamilies(diffConfig(this.cfg, next), this.cfg, next, (address) => this.speaker.negotiatedFamilies(address));
     const refusals = [...plan.restartRequired];
     const ttl = listenerTtlProblem(next);
     if (ttl) refusals.push(ttl);

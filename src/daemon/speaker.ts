@@ -18,6 +18,7 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';
 import type { RouteTarget } from '../bgp/rib/routes-for.js';
+import { DEFAULT_POLICY, type ReceiveLimitPolicy } from '../bgp/rib/receive-limits.js';
 
 /** Seconds; the RFC 4271 8 "large value" hold time while waiting for the peer's OPEN. */
 const LARGE_HOLD_MS = 240_000;
@@ -61,6 +62,7 @@ export type SpeakerNeighbor = Pick<
   | 'holdTimeLadder'
   | 'connectRetry'
   | 'import'
+  | 'maxPrefix'
   | 'families'
   | 'extendedNextHop'
   | 'gracefulRestart'
@@ -109,6 +111,20 @@ export function fsmConfigOf(cfg: Pick<SpeakerConfig, 'localAs' | 'routerId' | 'h
     },
     peer: { peerAs: n.peerAs },
   };
+}
+
+/** What bounds a neighbor's stored routes: max-prefix, or with import all and none configured the default attribute-bytes bound. */
+export function receiveLimitsOf(n: Pick<SpeakerNeighbor, 'import' | 'maxPrefix'>): ReceiveLimitPolicy | undefined {
+  if (n.import !== 'all') return undefined;
+  const m = n.maxPrefix;
+  if (m === undefined) return DEFAULT_POLICY;
+  const limits = {
+    ...(m.limit !== undefined ? { prefixes: m.limit } : {}),
+    ...(m.ipv4 !== undefined ? { ipv4: m.ipv4 } : {}),
+    ...(m.ipv6 !== undefined ? { ipv6: m.ipv6 } : {}),
+    attributeBytes: m.attributeBytes,
+  };
+  return { limits, action: m.action, restartMs: m.restart * 1000 };
 }
 
 /**
@@ -170,6 +186,7 @@ export class Speaker {
       fsm: fsmConfigOf(this.cfg, n),
       ...(n.holdTimeLadder ? { holdTimes: n.holdTimeLadder } : {}),
       importMode: n.import,
+      ...(n.import === 'all' ? { receiveLimits: receiveLimitsOf(n) } : {}),
       clock: this.clock,
       log: plog,
       connect: () =>
@@ -224,6 +241,8 @@ export class Speaker {
       if (!e || !n) continue;
       e.config = n;
       e.session.setTarget(routeTargetOf(identityOf(next).localAs, n, next.allow));
+      // Families the session never negotiated may have gone (unused-families.ts): the next OPEN names the rest.
+      e.session.setFsmConfig(fsmConfigOf(next, n));
     }
     for (const address of plan.neighbors.added) {
       const n = byAddress.get(address);
@@ -278,6 +297,15 @@ export class Speaker {
     if (this.stopping) return;
     this.announce = entries;
     for (const { session } of this.sessions.values()) session.setDesired(entries);
+  }
+
+  /** See NegotiatedFamilies (unused-families.ts); undefined too for an unknown neighbor. */
+  negotiatedFamilies(address: string): readonly string[] | undefined {
+    const e = this.sessions.get(address);
+    if (!e) return undefined;
+    const st = e.session.status();
+    if (st.state === 'Established') return (st.capabilities?.families as readonly string[] | undefined) ?? [];
+    return st.state === 'OpenSent' || st.state === 'OpenConfirm' ? undefined : [];
   }
 
   /** Drops the neighbor's session now (Cease / Administrative Reset with `reason`); it reconnects as after any failure. False when unknown or stopping. */

@@ -17,6 +17,10 @@ export interface PeerSnapshot {
   readonly uptimeSeconds?: number;
   readonly messages: { readonly in: number; readonly out: number };
   readonly updates: { readonly in: number; readonly out: number };
+  /** Absent from older snapshots: exported as 0. */
+  readonly routeRefreshesIn?: number;
+  /** Absent from older snapshots: exported as 0. */
+  readonly receiveLimitEvents?: number;
   readonly prefixesReceived: number;
   readonly prefixesAnnounced: number;
   readonly establishedTransitions: number;
@@ -136,6 +140,7 @@ export class DaemonMetrics implements ServiceRoutesObserver {
     perPeer('floatd_peer_messages_sent_total', 'BGP messages sent to the peer.', 'counter', (p) => p.messages.out);
     perPeer('floatd_peer_updates_received_total', 'UPDATE messages received from the peer.', 'counter', (p) => p.updates.in);
     perPeer('floatd_peer_updates_sent_total', 'UPDATE messages sent to the peer.', 'counter', (p) => p.updates.out);
+    perPeer('floatd_peer_route_refreshes_received_total', 'ROUTE-REFRESH messages received from the peer since the session came up.', 'counter', (p) => p.routeRefreshesIn ?? 0);
     perPeer(
       'floatd_peer_prefixes_received',
       'Prefixes from the peer: held now with import all; announcements counted since the session came up with import none.',
@@ -143,6 +148,7 @@ export class DaemonMetrics implements ServiceRoutesObserver {
       (p) => p.prefixesReceived,
     );
     perPeer('floatd_peer_prefixes_announced', 'Prefixes floatd announces to the peer now.', 'gauge', (p) => p.prefixesAnnounced);
+    perPeer('floatd_peer_max_prefix_events_total', 'Times a receive limit (max-prefix, attribute-bytes) was hit: each teardown, each crossing in warn mode.', 'counter', (p) => p.receiveLimitEvents ?? 0);
     perPeer('floatd_peer_established_total', 'Times the session reached Established; more than one means it flapped.', 'counter', (p) => p.establishedTransitions);
 
     // BFD, for neighbors with `bfd` (named like bird_exporter's bird_bfd_session_up, labelled by neighbor).

@@ -96,3 +96,10 @@ test('a neighbor with BFD shows its state, the negotiated intervals and the last
   assert.match(text2, /\n {2}BFD last down: +control detection time expired \(2026-01-02T03:04:05.000Z\), 1 time\n/);
   assert.doesNotMatch(formatPeers([PEER_UP] as unknown as PeersView), /BFD/, 'nothing about BFD for a neighbor without it');
 });
+
+test('a neighbor held Idle after a max-prefix teardown shows why and how long is left', () => {
+  const held = { ...PEER_DOWN, state: 'Idle', held: { reason: 'max-prefix 1000 reached (a further ipv4 prefix was refused)', restartInSeconds: 42 }, receiveLimitEvents: 1 };
+  const text = formatPeers([held] as unknown as PeersView);
+  assert.match(text, /Held:\s+max-prefix 1000 reached \(a further ipv4 prefix was refused\); restarting in 42 s\n/);
+  assert.match(text, /Receive limits:\s+hit 1 time\n/);
+});

@@ -34,6 +34,8 @@ const speakerStatus = {
       capabilities: { families: ['ipv4'], md5: { password: SECRET } },
       messages: { in: 1500, out: 42 },
       updates: { in: 1400, out: 3 },
+      routeRefreshesIn: 4,
+      receiveLimitEvents: 2,
       prefixes: { received: 2500, withdrawnReceived: 7, looped: 0, announced: 2 },
       prefixesReceived: 2500,
       prefixesAnnounced: 2,
@@ -130,6 +132,10 @@ test('peer metrics come from the speaker snapshot, one series per peer', () => {
   assert.equal(s.value('floatd_peer_messages_sent_total', b), 5);
   assert.equal(s.value('floatd_peer_updates_received_total', a), 1400);
   assert.equal(s.value('floatd_peer_updates_sent_total', a), 3);
+  assert.equal(s.value('floatd_peer_route_refreshes_received_total', a), 4);
+  assert.equal(s.value('floatd_peer_route_refreshes_received_total', b), 0);
+  assert.equal(s.value('floatd_peer_max_prefix_events_total', a), 2);
+  assert.equal(s.value('floatd_peer_max_prefix_events_total', b), 0);
   assert.equal(s.value('floatd_peer_prefixes_received', a), 2500);
   assert.equal(s.value('floatd_peer_prefixes_announced', a), 2);
   assert.equal(s.value('floatd_peer_established_total', a), 3);
@@ -142,6 +148,8 @@ test('peer metrics come from the speaker snapshot, one series per peer', () => {
     floatd_peer_messages_sent_total: 'COUNTER',
     floatd_peer_updates_received_total: 'COUNTER',
     floatd_peer_updates_sent_total: 'COUNTER',
+    floatd_peer_route_refreshes_received_total: 'COUNTER',
+    floatd_peer_max_prefix_events_total: 'COUNTER',
     floatd_peer_prefixes_received: 'GAUGE',
     floatd_peer_prefixes_announced: 'GAUGE',
     floatd_peer_established_total: 'COUNTER',

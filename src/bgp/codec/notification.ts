@@ -168,7 +168,7 @@ const SUBCODE_NAMES: Readonly<Record<number, Readonly<Record<number, string>>>> 
 };
 
 /** A one-line human description, e.g. `Cease/Administrative Shutdown: "maintenance"`. */
-export function describeNotification(n: { code: number; subcode: number; shutdownMessage?: string }): string {
+export function describeNotification(n: { code: number; subcode: number; shutdownMessage?: string; data?: Uint8Array }): string {
   const codeName = CODE_NAMES[n.code];
   const subName = SUBCODE_NAMES[n.code]?.[n.subcode];
   let text: string;
@@ -176,6 +176,11 @@ export function describeNotification(n: { code: number; subcode: number; shutdow
   else if (subName !== undefined) text = `${codeName}/${subName}`;
   else if (n.subcode === 0) text = codeName;
   else text = `${codeName}/subcode ${n.subcode}`;
+  // RFC 4486 4: Maximum Number of Prefixes Reached may carry AFI (2), SAFI (1) and the limit (4).
+  const d = n.data;
+  if (n.code === 6 && n.subcode === 1 && d !== undefined && d.length === 7) {
+    text += ` (AFI ${(d[0]! << 8) | d[1]!}, SAFI ${d[2]!}, limit ${((d[3]! << 24) | (d[4]! << 16) | (d[5]! << 8) | d[6]!) >>> 0})`;
+  }
   // JSON quoting keeps the peer's text on one line and visibly delimited in logs.
   if (n.shutdownMessage !== undefined && n.shutdownMessage !== '') text += `: ${quoteText(n.shutdownMessage)}`;
   return text;

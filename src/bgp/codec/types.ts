@@ -25,6 +25,14 @@ export interface CodecContext {
    * treat-as-withdraw. Absent: accepted, as floatd's demo needs.
    */
   readonly rejectLoopbackNextHop?: boolean;
+  /**
+   * On a session: the AFIs whose unicast SAFI was negotiated (RFC 4760 8). An
+   * MP_REACH_NLRI / MP_UNREACH_NLRI of any other AFI/SAFI is then ignored, as
+   * RFC 4760 7 has a speaker ignore a family it disabled (and as BIRD and FRR
+   * do): reported in `ignoredFamilies`, not an error. Absent (decoding outside
+   * a session): IPv4 and IPv6 unicast are taken, other families are AfiSafiDisable errors.
+   */
+  readonly unicastAfis?: readonly number[];
 }
 
 /** Before the OPEN exchange: plain RFC 4271 encoding. */
@@ -128,4 +136,6 @@ export interface DecodedUpdate extends UpdateMessage {
   /** The strongest action over `errors`; undefined when the UPDATE was clean. */
   readonly action?: ErrorAction;
   readonly errors: readonly BgpDecodeError[];
+  /** MP attributes ignored for a family not negotiated (see CodecContext.unicastAfis), as AFI << 8 | SAFI. */
+  readonly ignoredFamilies?: readonly number[];
 }

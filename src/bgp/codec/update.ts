@@ -45,16 +45,19 @@ export function decodeUpdate(buf: Uint8Array, start: number, end: number, ctx: C
     }
     return { type: 'update', withdrawn, attributes: {}, nlri, errors: [] };
   }
-  const { attributes, errors, action } = decodeAttributes(buf, aStart, aEnd, ctx, nlri.length > 0);
+  const { attributes, errors, action, ignoredFamilies } = decodeAttributes(buf, aStart, aEnd, ctx, nlri.length > 0);
+  const more = ignoredFamilies === undefined ? {} : { ignoredFamilies };
   return action === undefined
-    ? { type: 'update', withdrawn, attributes, nlri, errors }
-    : { type: 'update', withdrawn, attributes, nlri, errors, action };
+    ? { type: 'update', withdrawn, attributes, nlri, errors, ...more }
+    : { type: 'update', withdrawn, attributes, nlri, errors, action, ...more };
 }
 
 /** Prefix counts of an UPDATE without building any prefix objects (the `import: none` path). */
 export interface UpdateCounts {
   announced: number;
   withdrawn: number;
+  /** Only when there is one: an MP attribute's family the session did not negotiate, AFI << 8 | SAFI (see CodecContext.unicastAfis). */
+  ignored?: number;
 }
 
 export function countUpdate(buf: Uint8Array, start: number, end: number, ctx: CodecContext): UpdateCounts {
@@ -63,7 +66,9 @@ export function countUpdate(buf: Uint8Array, start: number, end: number, ctx: Co
   const a = countNlri(buf, aEnd, end, Afi.Ipv4, ctx.addPathIpv4);
   if (aEnd === aStart) return { announced: a, withdrawn: w };
   const mp = countMpPrefixes(buf, aStart, aEnd, ctx);
-  return { announced: a + mp.reach, withdrawn: w + mp.unreach };
+  const counts: UpdateCounts = { announced: a + mp.reach, withdrawn: w + mp.unreach };
+  if (mp.ignored !== undefined) counts.ignored = mp.ignored;
+  return counts;
 }
 
 /**
@@ -87,7 +92,7 @@ export function updateRoutes(u: DecodedUpdate): { announce: Prefix[]; withdraw: 
  */
 export function endOfRibFamily(u: UpdateMessage | DecodedUpdate): Afi | undefined {
   if (u.withdrawn.length > 0 || u.nlri.length > 0) return undefined;
-  if ('errors' in u && u.errors.length > 0) return undefined;
+  if ('errors' in u && (u.errors.length > 0 || u.ignoredFamilies !== undefined)) return undefined;
   const a = u.attributes;
   const keys = Object.keys(a);
   if (keys.length === 0) return Afi.Ipv4;

@@ -47,6 +47,7 @@ import {
   stop,
   switchToIncoming,
   takeIncoming,
+  teardown,
   unexpectedMessage,
 } from './transitions.js';
 import type { Negotiated } from './negotiate.js';
@@ -105,6 +106,8 @@ export function step(s: FsmState, e: FsmEvent, cfg: FsmConfig): Transition {
           return stop(s, e.message);
         case 'AdminReset':
           return reset(s, cfg, e.message);
+        case 'ReceiveLimitExceeded':
+          return ignored(s, e, 'only an Established session receives routes');
         case 'TcpConnectionConfirmed':
         case 'TcpCrAcked':
           return stay(s, 'connection refused: the session is Idle', [{ kind: 'close' }]);
@@ -140,6 +143,8 @@ export function step(s: FsmState, e: FsmEvent, cfg: FsmConfig): Transition {
           return stop(s, e.message);
         case 'AdminReset':
           return reset(s, cfg, e.message);
+        case 'ReceiveLimitExceeded':
+          return ignored(s, e, 'only an Established session receives routes');
         case 'ConnectRetryTimerExpires':
           return redial(s, cfg);
         case 'TcpCrAcked':
@@ -177,6 +182,8 @@ export function step(s: FsmState, e: FsmEvent, cfg: FsmConfig): Transition {
           return stop(s, e.message);
         case 'AdminReset':
           return reset(s, cfg, e.message);
+        case 'ReceiveLimitExceeded':
+          return ignored(s, e, 'only an Established session receives routes');
         case 'HoldTimerExpires':
           return fail(s, cfg, 'no OPEN from the peer in time', { sent: HOLD_EXPIRED });
         case 'SendHoldTimerExpires':
@@ -225,6 +232,8 @@ export function step(s: FsmState, e: FsmEvent, cfg: FsmConfig): Transition {
           return stop(s, e.message);
         case 'AdminReset':
           return reset(s, cfg, e.message);
+        case 'ReceiveLimitExceeded':
+          return s.name === 'Established' ? teardown(s, e.why, e.notification) : ignored(s, e, 'only an Established session receives routes');
         case 'HoldTimerExpires':
           if (n.holdTime === 0) return stale(s, e);
           return fail(s, cfg, `no message from the peer for ${n.holdTime} s`, { sent: HOLD_EXPIRED });

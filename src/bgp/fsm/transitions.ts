@@ -195,6 +195,12 @@ export function stop(s: FsmState, message: string | undefined): Transition {
   return { state, actions: ending(s, why, sent, undefined), reason: why };
 }
 
+/** ReceiveLimitExceeded in Established: the NOTIFICATION, close, and Idle with no automatic restart (the driver holds off). */
+export function teardown(s: FsmState, why: string, sent: OutgoingNotification): Transition {
+  const state: FsmState = { name: 'Idle', connectRetryCounter: 0, consecutiveFailures: 0, idleHoldPending: false };
+  return { state, actions: ending(s, why, sent, undefined), reason: why };
+}
+
 /** AdminReset: Cease/Administrative Reset if a BGP connection is open, then a fresh start after the base idle hold. */
 export function reset(s: FsmState, cfg: FsmConfig, message: string | undefined): Transition {
   const why = message === undefined ? 'reset by the operator' : `reset by the operator: ${JSON.stringify(message)}`;

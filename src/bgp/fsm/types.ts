@@ -54,7 +54,13 @@ export type FsmEvent =
    * the survivor (RFC 4271 6.8): the connection we have, or the new one.
    */
   | { readonly kind: 'ConnectionCollision'; readonly keep: CollisionSurvivor; readonly peerRouterId: string }
-  | { readonly kind: 'AdminReset'; readonly message?: string };
+  | { readonly kind: 'AdminReset'; readonly message?: string }
+  /**
+   * The peer sent more than a receive limit allows (max-prefix, RFC 4486 4):
+   * send the NOTIFICATION, close, stay Idle. The driver restarts the session
+   * after its own restart time (like ManualStop, then ManualStart).
+   */
+  | { readonly kind: 'ReceiveLimitExceeded'; readonly notification: OutgoingNotification; readonly why: string };
 
 export type FsmEventKind = FsmEvent['kind'];
 

@@ -2,6 +2,7 @@ import { Afi } from '../codec/constants.js';
 import type { PathAttributes, Prefix } from '../codec/types.js';
 import { AttributeSets, type StoredAttributes } from './attribute-sets.js';
 import { Ipv4PrefixTable } from './ipv4-prefix-table.js';
+import type { LimitHit, LimitKind, ReceiveLimits } from './receive-limits.js';
 import { prefixKey } from './route.js';
 
 /** `none`: count what arrives, store nothing (the default); `all`: keep routes in an AdjRibIn. */
@@ -29,15 +30,51 @@ const ipv4Text = (v: number, len: number): string => `${v >>> 24}.${(v >>> 16) &
  * text. Every prefix points at one shared attribute set (AttributeSets), since
  * a table has far fewer sets than prefixes. (`import: none` needs no RIB: the
  * session only counts.)
+ *
+ * With ReceiveLimits it refuses a new prefix past a prefix bound and a new
+ * attribute set past the byte bound (a prefix already held may always change);
+ * the first refusal is kept for takeHit().
  */
 export class AdjRibIn {
   private readonly ipv4 = new Ipv4PrefixTable();
   /** prefixKey text -> set id, for prefixes the numeric table cannot hold. */
   private readonly other = new Map<string, number>();
   private readonly sets = new AttributeSets();
+  /** IPv6 prefixes, all in `other`. */
+  private ipv6 = 0;
+  private hit: LimitHit | undefined;
+
+  constructor(private readonly limits: ReceiveLimits = {}) {
+    if (limits.attributeBytes !== undefined) this.sets.maxBytes = limits.attributeBytes;
+  }
 
   get prefixCount(): number {
     return this.ipv4.size + this.other.size;
+  }
+
+  get ipv4Count(): number {
+    return this.prefixCount - this.ipv6;
+  }
+
+  get ipv6Count(): number {
+    return this.ipv6;
+  }
+
+  /** Bytes of the distinct attribute sets held (see AttributeSets.liveBytes). */
+  get attributeBytes(): number {
+    return this.sets.liveBytes;
+  }
+
+  /** What a limit of this kind counts. */
+  count(kind: LimitKind): number {
+    return kind === 'prefixes' ? this.prefixCount : kind === 'ipv4' ? this.ipv4Count : kind === 'ipv6' ? this.ipv6 : this.sets.liveBytes;
+  }
+
+  /** The first refusal since the last call, if any. */
+  takeHit(): LimitHit | undefined {
+    const h = this.hit;
+    this.hit = undefined;
+    return h;
   }
 
   get attributeSetCount(): number {
@@ -49,14 +86,26 @@ export class AdjRibIn {
     return this.sets.arenaBytes;
   }
 
-  /** Stores `prefixes` with one attribute set (an implicit replace for those already held). */
-  announce(prefixes: readonly Prefix[], attributes: PathAttributes, nextHops: readonly string[]): void {
-    if (prefixes.length === 0) return;
-    const set = this.sets.intern(prefixes[0]!.afi, attributes, nextHops);
-    for (const p of prefixes) {
-      if (p.afi === Afi.Ipv4 && p.pathId === undefined) this.announceIpv4(ipv4Number(p.addr), p.len, set);
-      else this.setOther(prefixKey(p), set);
+  /**
+   * Stores `prefixes` with one attribute set (an implicit replace for those
+   * already held); returns how many were stored. Past the byte bound none is,
+   * and those held lose their old route (it is no longer what the peer says).
+   */
+  announce(prefixes: readonly Prefix[], attributes: PathAttributes, nextHops: readonly string[]): number {
+    if (prefixes.length === 0) return 0;
+    const afi = prefixes[0]!.afi;
+    const set = this.sets.intern(afi, attributes, nextHops);
+    if (set < 0) {
+      this.refuseBytes(afi);
+      this.withdraw(prefixes);
+      return 0;
     }
+    let stored = 0;
+    for (const p of prefixes) {
+      if (p.afi === Afi.Ipv4 && p.pathId === undefined ? this.announceIpv4(ipv4Number(p.addr), p.len, set) : this.setOther(p, set)) stored++;
+    }
+    if (stored === 0) this.sets.freeUnused(set);
+    return stored;
   }
 
   /** Removes `prefixes`; those not held are ignored. Returns how many were held. */
@@ -71,6 +120,7 @@ export class AdjRibIn {
       const old = this.other.get(k);
       if (old === undefined) continue;
       this.other.delete(k);
+      if (p.afi === Afi.Ipv6) this.ipv6--;
       this.sets.release(old);
       n++;
     }
@@ -82,17 +132,30 @@ export class AdjRibIn {
     return this.sets.findRaw(buf, start, end, fourOctetAs);
   }
 
-  /** Adds a raw attribute set the caller has validated and checked absent; announce at least one prefix with it at once. */
+  /**
+   * Adds a raw attribute set of IPv4 routes the caller has validated and
+   * checked absent; announce prefixes with it at once, then freeUnused(). -1
+   * past the byte bound.
+   */
   addRawSet(buf: Uint8Array, start: number, end: number, fourOctetAs: boolean): number {
-    return this.sets.addRaw(buf, start, end, fourOctetAs);
+    const set = this.sets.addRaw(buf, start, end, fourOctetAs);
+    if (set < 0) this.refuseBytes(Afi.Ipv4);
+    return set;
   }
 
-  /** Stores addr/len (host bits clear) with attribute set `set`. */
-  announceIpv4(addr: number, len: number, set: number): void {
+  /** A set from addRawSet that no prefix took is freed. */
+  freeUnused(set: number): void {
+    this.sets.freeUnused(set);
+  }
+
+  /** Stores addr/len (host bits clear) with attribute set `set`; false if a prefix bound refused it. */
+  announceIpv4(addr: number, len: number, set: number): boolean {
+    if (this.full(Afi.Ipv4) && this.ipv4.get(addr, len) < 0 && !this.room(Afi.Ipv4)) return false;
     // Retain before release: the prefix may already hold this very set.
     this.sets.retain(set);
     const old = this.ipv4.set(addr, len, set);
     if (old >= 0) this.sets.release(old);
+    return true;
   }
 
   /** Removes addr/len; false if it was not held. */
@@ -141,12 +204,45 @@ export class AdjRibIn {
     this.ipv4.clear();
     this.other.clear();
     this.sets.clear();
+    this.ipv6 = 0;
+    this.hit = undefined;
   }
 
-  private setOther(key: string, set: number): void {
-    this.sets.retain(set);
+  private setOther(p: Prefix, set: number): boolean {
+    const key = prefixKey(p);
     const old = this.other.get(key);
+    if (old === undefined) {
+      if (this.full(p.afi) && !this.room(p.afi)) return false;
+      if (p.afi === Afi.Ipv6) this.ipv6++;
+    }
+    this.sets.retain(set);
     this.other.set(key, set);
     if (old !== undefined) this.sets.release(old);
+    return true;
+  }
+
+  /** A prefix bound of this family is reached (cheap: checked before looking a prefix up). */
+  private full(afi: Afi): boolean {
+    const l = this.limits;
+    if (l.prefixes !== undefined && this.prefixCount >= l.prefixes) return true;
+    return afi === Afi.Ipv6 ? l.ipv6 !== undefined && this.ipv6 >= l.ipv6 : l.ipv4 !== undefined && this.ipv4Count >= l.ipv4;
+  }
+
+  /** Whether a new prefix of `afi` may be stored; records the refusal if not. */
+  private room(afi: Afi): boolean {
+    const l = this.limits;
+    if (l.prefixes !== undefined && this.prefixCount >= l.prefixes) return this.refuse('prefixes', l.prefixes, afi);
+    if (afi === Afi.Ipv6 && l.ipv6 !== undefined && this.ipv6 >= l.ipv6) return this.refuse('ipv6', l.ipv6, afi);
+    if (afi === Afi.Ipv4 && l.ipv4 !== undefined && this.ipv4Count >= l.ipv4) return this.refuse('ipv4', l.ipv4, afi);
+    return true;
+  }
+
+  private refuse(kind: LimitKind, limit: number, afi: Afi): false {
+    this.hit ??= { kind, limit, afi };
+    return false;
+  }
+
+  private refuseBytes(afi: Afi): void {
+    this.refuse('attribute-bytes', this.limits.attributeBytes ?? Number.POSITIVE_INFINITY, afi);
   }
 }

@@ -84,6 +84,15 @@ export class AttributeSets {
   private freeIds: number[] = [];
   private nextId = 0;
   private live = 0;
+  /** Bytes of the decoded sets, by their key's length: near enough for a bound. */
+  private decodedBytes = 0;
+  /** addRaw and intern refuse a new set that would take liveBytes past this. */
+  maxBytes = Number.POSITIVE_INFINITY;
+
+  /** Bytes of the live sets: raw ones as received, decoded ones by their key. A set shared by many prefixes counts once. */
+  get liveBytes(): number {
+    return this.arenaLive + this.decodedBytes;
+  }
 
   get size(): number {
     return this.live;
@@ -105,9 +114,11 @@ export class AttributeSets {
 
   /**
    * Adds the raw set buf[start, end) (the caller checked it is absent and
-   * validated the bytes) with no references: retain it at once.
+   * validated the bytes) with no references: retain it at once, or freeUnused
+   * it. -1 when it would take liveBytes past maxBytes.
    */
   addRaw(buf: Uint8Array, start: number, end: number, fourOctetAs: boolean): number {
+    if (this.liveBytes + (end - start) > this.maxBytes) return -1;
     const h = hashBytes(buf, start, end, fourOctetAs);
     const id = this.allocate();
     this.offset[id] = this.store(buf, start, end);
@@ -120,11 +131,13 @@ export class AttributeSets {
     return id;
   }
 
-  /** The decoded set equal to these attributes (created with no references if new). */
+  /** The decoded set equal to these attributes (created with no references if new); -1 when a new one would pass maxBytes. */
   intern(afi: Afi, attributes: PathAttributes, nextHops: readonly string[]): number {
     const key = attributeKey({ prefix: { afi, addr: '', len: 0 }, attributes, nextHops });
     const found = this.decodedIndex.get(key);
     if (found !== undefined) return found;
+    if (this.liveBytes + key.length > this.maxBytes) return -1;
+    this.decodedBytes += key.length;
     const id = this.allocate();
     this.flags[id] = LIVE;
     this.decoded.set(id, { key, stored: { attributes, nextHops } });
@@ -144,13 +157,22 @@ export class AttributeSets {
       this.arenaLive -= this.length[id]!;
       this.arenaDead += this.length[id]!;
     } else {
-      this.decodedIndex.delete(this.decoded.get(id)!.key);
+      const key = this.decoded.get(id)!.key;
+      this.decodedBytes -= key.length;
+      this.decodedIndex.delete(key);
       this.decoded.delete(id);
     }
     this.flags[id] = 0;
     this.freeIds.push(id);
     this.live--;
     if (this.arenaDead > 4 << CHUNK_BITS && this.arenaDead > this.arenaLive) this.compact();
+  }
+
+  /** Frees a set no prefix took (every announcement with it was refused). */
+  freeUnused(id: number): void {
+    if (this.refs[id] !== 0 || !(this.flags[id]! & LIVE)) return;
+    this.refs[id] = 1;
+    this.release(id);
   }
 
   refCount(id: number): number {
@@ -186,6 +208,7 @@ export class AttributeSets {
     this.freeIds = [];
     this.nextId = 0;
     this.live = 0;
+    this.decodedBytes = 0;
   }
 
   private lookup(buf: Uint8Array, start: number, end: number, fourOctetAs: boolean, h: number): number {

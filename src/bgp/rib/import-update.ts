@@ -21,7 +21,7 @@ import type { AdjRibIn } from './adj-rib-in.js';
 import { checkPlainAttributes, CLEAN, CLEAN_LOOP, NOT_SURE } from './clean-attributes.js';
 
 export interface ImportResult {
-  /** Prefixes stored from this UPDATE. */
+  /** Prefixes stored from this UPDATE (those a receive limit refused are not). */
   readonly announced: number;
   /** Prefixes this UPDATE withdrew, held or not (RFC 7606 treat-as-withdraw included). */
   readonly withdrawn: number;
@@ -34,6 +34,8 @@ export interface ImportResult {
    * resets the session. Errors that always reset are thrown instead.
    */
   readonly action?: ErrorAction;
+  /** An MP attribute of a family the session did not negotiate was ignored: AFI << 8 | SAFI (see CodecContext.unicastAfis). */
+  readonly ignored?: number;
 }
 
 const NO_ERRORS: readonly BgpDecodeError[] = [];
@@ -78,14 +80,22 @@ function importPlainIpv4(rib: AdjRibIn, buf: Buffer, start: number, end: number,
       return { announced: 0, withdrawn, looped: announced, errors: NO_ERRORS };
     }
     set = rib.addRawSet(buf, aStart, aEnd, ctx.fourOctetAs);
+    if (set < 0) {
+      // Past the attribute-bytes bound: nothing stored, and what the peer replaced is gone.
+      withdrawField(rib, buf, start + 2, wEnd);
+      withdrawField(rib, buf, aEnd, end);
+      return { announced: 0, withdrawn, looped: 0, errors: NO_ERRORS };
+    }
   }
   withdrawField(rib, buf, start + 2, wEnd);
+  let stored = 0;
   for (let p = aEnd; p < end; ) {
     const len = buf[p]!;
-    rib.announceIpv4(ipv4At(buf, p + 1, len), len, set);
+    if (rib.announceIpv4(ipv4At(buf, p + 1, len), len, set)) stored++;
     p += 1 + ((len + 7) >> 3);
   }
-  return { announced, withdrawn, looped: 0, errors: NO_ERRORS };
+  if (stored < announced) rib.freeUnused(set);
+  return { announced: stored, withdrawn, looped: 0, errors: NO_ERRORS };
 }
 
 /** Every attribute header fits and none is MP_REACH_NLRI / MP_UNREACH_NLRI. */
@@ -121,7 +131,8 @@ const loops = (a: PathAttributes, localAs: number): boolean => a.asPath?.some((s
 
 /** The general path: a decoded UPDATE, any family, with RFC 7606 actions applied. */
 function importDecoded(rib: AdjRibIn, u: DecodedUpdate, localAs: number): ImportResult {
-  const verdict = u.action === undefined ? { errors: u.errors } : { errors: u.errors, action: u.action };
+  const ignored = u.ignoredFamilies === undefined ? {} : { ignored: u.ignoredFamilies[u.ignoredFamilies.length - 1]! };
+  const verdict = u.action === undefined ? { errors: u.errors, ...ignored } : { errors: u.errors, action: u.action, ...ignored };
   if (u.action !== undefined && u.action >= ErrorAction.AfiSafiDisable) return { announced: 0, withdrawn: 0, looped: 0, ...verdict };
   const r = updateRoutes(u);
   rib.withdraw(r.withdraw);
@@ -132,7 +143,8 @@ function importDecoded(rib: AdjRibIn, u: DecodedUpdate, localAs: number): Import
     rib.withdraw(r.announce);
     return { announced: 0, withdrawn: r.withdraw.length, looped: r.announce.length, ...verdict };
   }
-  if (u.nlri.length > 0 && nextHop !== undefined) rib.announce(u.nlri, shared, [nextHop]);
-  if (mpReach && mpReach.nlri.length > 0) rib.announce(mpReach.nlri, shared, mpReach.nextHops);
-  return { announced: r.announce.length, withdrawn: r.withdraw.length, looped: 0, ...verdict };
+  let stored = 0;
+  if (u.nlri.length > 0 && nextHop !== undefined) stored += rib.announce(u.nlri, shared, [nextHop]);
+  if (mpReach && mpReach.nlri.length > 0) stored += rib.announce(mpReach.nlri, shared, mpReach.nextHops);
+  return { announced: stored, withdrawn: r.withdraw.length, looped: 0, ...verdict };
 }

@@ -24,9 +24,10 @@ import {
 } from '../fsm/index.js';
 import type { ImportMode } from '../rib/adj-rib-in.js';
 import type { Announcement } from '../rib/announcement.js';
+import { describeHit, limitNotification, type LimitHit, type ReceiveLimitPolicy } from '../rib/receive-limits.js';
 import type { Route } from '../rib/route.js';
 import type { RouteTarget } from '../rib/routes-for.js';
-import type { Clock } from '../../util/clock.js';
+import type { Clock, TimerHandle } from '../../util/clock.js';
 import { Connection } from './connection.js';
 import { IncomingConnections } from './incoming-connections.js';
 import { peerStatus, type PeerStatus } from './peer-status.js';
@@ -63,6 +64,8 @@ export interface PeerSessionOptions {
    * Established session ends and its routes are dropped. Must not throw.
    */
   readonly onReceivedChange?: (change: ReceivedChange) => void;
+  /** Bounds on what import: all stores, and what happens at one (max-prefix). None: unbounded. */
+  readonly receiveLimits?: ReceiveLimitPolicy;
 }
 
 export type { ReceivedChange } from './receiver.js';
@@ -73,7 +76,9 @@ const KEEPALIVE = frame(MessageType.Keepalive, new Uint8Array(0));
 export class PeerSession {
   private state: FsmState = initialFsmState;
   private ladder: HoldLadder;
-  /** o.fsm with the ladder's hold time in our OPEN. */
+  /** o.fsm, or what a reload set since (setFsmConfig). */
+  private base: FsmConfig;
+  /** base with the ladder's hold time in our OPEN. */
   private fsm: FsmConfig;
   private readonly timers: SessionTimers;
   private readonly conn: Connection;
@@ -86,8 +91,11 @@ export class PeerSession {
   private stopped = true;
   private readonly incoming: IncomingConnections;
   private readonly log: Logger;
+  /** After a receive-limit teardown: why, and when the session starts again. */
+  private held: { reason: string; until: number; timer: TimerHandle } | undefined;
 
   constructor(private readonly o: PeerSessionOptions) {
+    this.base = o.fsm;
     this.ladder = holdLadder(o.holdTimes ?? [o.fsm.local.holdTime]);
     this.fsm = this.withHoldTime(proposedHoldTime(this.ladder));
     const fire = (e: FsmEvent): void => this.fire(e);
@@ -109,6 +117,8 @@ export class PeerSession {
       fire,
       established: () => this.state.name === 'Established',
       resendFamily: (afi) => this.tx.resendFamily(afi),
+      ...(o.receiveLimits ? { limits: o.receiveLimits.limits, limitAction: o.receiveLimits.action } : {}),
+      exceeded: (hit) => this.limitExceeded(hit),
     });
     this.conn = new Connection({
       address: o.address,
@@ -149,6 +159,7 @@ export class PeerSession {
   }
 
   start(): void {
+    this.release();
     this.stopped = false;
     this.fire({ kind: 'ManualStart' });
   }
@@ -160,6 +171,7 @@ export class PeerSession {
    */
   stop(message = 'floatd stopping'): Promise<void> {
     this.stopped = true;
+    this.release();
     if (this.state.name === 'Established') this.tx.withdrawAll();
     const done = this.conn.closed();
     this.fire({ kind: 'ManualStop', message });
@@ -169,6 +181,8 @@ export class PeerSession {
 
   /** Cease / Administrative Reset (RFC 4486, with RFC 9003 text), then reconnect. */
   reset(message?: string): void {
+    // The operator's reset ends a receive-limit hold at once, as `clear bgp` does elsewhere.
+    this.release();
     this.fire(message === undefined ? { kind: 'AdminReset' } : { kind: 'AdminReset', message });
   }
 
@@ -188,6 +202,12 @@ export class PeerSession {
     this.tx.setTarget(target);
   }
 
+  /** A reload changed what our next OPEN says (families no session negotiated); the session as it is stays. */
+  setFsmConfig(fsm: FsmConfig): void {
+    this.base = fsm;
+    this.fsm = this.withHoldTime(proposedHoldTime(this.ladder));
+  }
+
   /** An accepted TCP connection from this peer's address. */
   acceptIncoming(socket: SessionSocket): void {
     this.incoming.accept(socket, this.state, this.stopped);
@@ -205,6 +225,7 @@ export class PeerSession {
       uptimeMs: this.o.clock.now() - this.establishedAt,
       messages: { in: this.rx.messagesIn, out: this.conn.messagesOut },
       updates: { in: this.rx.updatesIn, out: this.tx.updatesOut },
+      routeRefreshesIn: this.rx.routeRefreshes,
       prefixes: {
         received: this.rx.received,
         withdrawnReceived: this.rx.withdrawn,
@@ -214,6 +235,8 @@ export class PeerSession {
       importMode: this.o.importMode,
       establishedTransitions: this.establishedTransitions,
       lastError: this.lastError,
+      receiveLimitEvents: this.rx.limitEvents,
+      held: this.held ? { reason: this.held.reason, restartInSeconds: Math.max(0, Math.ceil((this.held.until - this.o.clock.now()) / 1000)) } : undefined,
     });
   }
 
@@ -225,6 +248,30 @@ export class PeerSession {
   /** Announced routes (the Adj-RIB-Out). */
   announcedRoutes(): Route[] {
     return this.state.name === 'Established' ? this.tx.routes() : [];
+  }
+
+  /**
+   * RFC 4486 4: Cease with the bound's NOTIFICATION, close, and stay Idle for
+   * the restart time before connecting again (a peer that still sends too much
+   * is not let back in at once).
+   */
+  private limitExceeded(hit: LimitHit): void {
+    const ms = this.o.receiveLimits?.restartMs ?? 0;
+    const reason = describeHit(hit);
+    this.fire({ kind: 'ReceiveLimitExceeded', notification: limitNotification(hit), why: `${reason}; restarting in ${ms / 1000} s` });
+    if (this.stopped) return;
+    this.release();
+    const timer = this.o.clock.setTimer(ms, () => {
+      this.held = undefined;
+      if (!this.stopped) this.fire({ kind: 'ManualStart' });
+    });
+    this.held = { reason, until: this.o.clock.now() + ms, timer };
+  }
+
+  /** Ends a receive-limit hold, if one runs. */
+  private release(): void {
+    if (this.held) this.o.clock.clearTimer(this.held.timer);
+    this.held = undefined;
   }
 
   // ---- FSM driving ----
@@ -284,7 +331,7 @@ export class PeerSession {
   }
 
   private withHoldTime(holdTime: number): FsmConfig {
-    return holdTime === this.o.fsm.local.holdTime ? this.o.fsm : { ...this.o.fsm, local: { ...this.o.fsm.local, holdTime } };
+    return holdTime === this.base.local.holdTime ? this.base : { ...this.base, local: { ...this.base.local, holdTime } };
   }
 
   private setLadder(l: HoldLadder, note: string | undefined): void {

@@ -23,6 +23,8 @@ export interface PeerStatus {
   readonly capabilities?: Record<string, unknown>;
   readonly messages: { readonly in: number; readonly out: number };
   readonly updates: { readonly in: number; readonly out: number };
+  /** ROUTE-REFRESH messages received since the session came up. */
+  readonly routeRefreshesIn: number;
   readonly prefixes: {
     /** import all: prefixes held now; import none: announcements counted since the session came up. */
     readonly received: number;
@@ -34,9 +36,13 @@ export interface PeerStatus {
   readonly importMode: ImportMode;
   readonly establishedTransitions: number;
   readonly lastError?: string;
+  /** Times a receive limit (max-prefix, attribute-bytes) was hit: each teardown, each crossing in warn mode. */
+  readonly receiveLimitEvents: number;
+  /** Idle after a receive-limit teardown: why, and in how many seconds the session starts again. */
+  readonly held?: { readonly reason: string; readonly restartInSeconds: number };
 }
 
-export interface PeerStatusParts extends Omit<PeerStatus, 'direction' | 'uptimeSeconds' | 'holdTimeProposed' | 'peerHoldTime' | 'holdLadder' | 'holdTime' | 'keepaliveTime' | 'peerRouterId' | 'capabilities' | 'lastError'> {
+export interface PeerStatusParts extends Omit<PeerStatus, 'direction' | 'uptimeSeconds' | 'holdTimeProposed' | 'peerHoldTime' | 'holdLadder' | 'holdTime' | 'keepaliveTime' | 'peerRouterId' | 'capabilities' | 'lastError' | 'held'> {
   /** While a connection is up. */
   readonly direction: 'inbound' | 'outbound' | undefined;
   /** While Established. */
@@ -44,6 +50,7 @@ export interface PeerStatusParts extends Omit<PeerStatus, 'direction' | 'uptimeS
   readonly uptimeMs: number;
   readonly lastError: string | undefined;
   readonly ladder: HoldLadder;
+  readonly held: PeerStatus['held'] | undefined;
 }
 
 export function peerStatus(p: PeerStatusParts): PeerStatus {
@@ -79,9 +86,12 @@ export function peerStatus(p: PeerStatusParts): PeerStatus {
       : {}),
     messages: p.messages,
     updates: p.updates,
+    routeRefreshesIn: p.routeRefreshesIn,
     prefixes: p.prefixes,
     importMode: p.importMode,
     establishedTransitions: p.establishedTransitions,
     ...(p.lastError ? { lastError: p.lastError } : {}),
+    receiveLimitEvents: p.receiveLimitEvents,
+    ...(p.held ? { held: p.held } : {}),
   };
 }

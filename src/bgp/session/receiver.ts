@@ -11,11 +11,14 @@ import { Framer } from '../codec/framer.js';
 import { decodeNotification, describeNotification } from '../codec/notification.js';
 import { decodeOpen, type OpenMessage } from '../codec/open.js';
 import { decodeRouteRefresh } from '../codec/route-refresh.js';
+import { familyText } from '../codec/attributes/mp-nlri.js';
 import { countUpdate } from '../codec/update.js';
 import { notificationEvent, type FsmEvent, type Negotiated } from '../fsm/index.js';
 import { AdjRibIn, type ImportMode } from '../rib/adj-rib-in.js';
 import { importUpdate } from '../rib/import-update.js';
+import { describeHit, LimitWarnings, type LimitHit, type ReceiveLimits } from '../rib/receive-limits.js';
 import type { Clock } from '../../util/clock.js';
+import { PEER_LOG_LIMIT, RateLimit, suppressedNote } from '../../util/rate-limit.js';
 import { SlicedQueue } from './sliced-queue.js';
 import type { SessionSocket } from './socket.js';
 
@@ -37,8 +40,14 @@ export interface ReceiverOptions {
   readonly fire: (e: FsmEvent) => void;
   /** Whether the FSM is Established: UPDATEs and ROUTE-REFRESHes are taken only then. */
   readonly established: () => boolean;
-  /** Answers a ROUTE-REFRESH for a negotiated family. */
-  readonly resendFamily: (afi: Afi) => void;
+  /** Bounds on what import: all stores (none: unbounded). */
+  readonly limits?: ReceiveLimits;
+  /** `warn`: a bound refuses what goes past it, logged once per crossing; `teardown` (default): `exceeded` is told. */
+  readonly limitAction?: 'teardown' | 'warn';
+  /** A bound was hit in teardown mode; the session is to close. */
+  readonly exceeded?: (hit: LimitHit) => void;
+  /** Answers a ROUTE-REFRESH for a negotiated family; returns how many prefixes were sent again. */
+  readonly resendFamily: (afi: Afi) => number;
 }
 
 // Shared, so a full table's UPDATEs do not each allocate their event.
@@ -73,6 +82,12 @@ export class Receiver {
   private receivedCount = 0;
   private withdrawnCount = 0;
   private loopedCount = 0;
+  private refreshIn = 0;
+  // A peer may send ROUTE-REFRESH as often as it likes: one log line each would let it fill the disk.
+  private readonly refreshLog = new RateLimit(PEER_LOG_LIMIT);
+  private readonly updateLog = new RateLimit(PEER_LOG_LIMIT);
+  private readonly warnings = new LimitWarnings();
+  private limitHits = 0;
 
   constructor(private readonly o: ReceiverOptions) {}
 
@@ -99,8 +114,18 @@ export class Receiver {
     return this.ribIn ? this.ribIn.prefixCount : this.receivedCount;
   }
 
+  /** ROUTE-REFRESH messages received since the session came up (every subtype and family). */
+  get routeRefreshes(): number {
+    return this.refreshIn;
+  }
+
   get withdrawn(): number {
     return this.withdrawnCount;
+  }
+
+  /** Times a receive limit was hit (each teardown, each crossing in warn mode), over the receiver's life. */
+  get limitEvents(): number {
+    return this.limitHits;
   }
 
   get looped(): number {
@@ -144,17 +169,26 @@ export class Receiver {
   }
 
   established(n: Negotiated): void {
+    // RFC 4760 7 / 8: MP attributes of a family not negotiated are ignored by the codec, on both receive paths.
+    n = { ...n, rx: { ...n.rx, unicastAfis: n.families.map((f) => (f === 'ipv4' ? Afi.Ipv4 : Afi.Ipv6)) } };
     this.negotiated = n;
     this.framer.extendedMessage = n.rx.extendedMessage;
     this.updIn = 0;
+    this.refreshIn = 0;
     this.receivedCount = 0;
     this.withdrawnCount = 0;
     this.loopedCount = 0;
-    this.ribIn = this.o.importMode === 'all' ? new AdjRibIn() : null;
+    this.ribIn = this.o.importMode === 'all' ? new AdjRibIn(this.o.limits) : null;
+    this.warnings.clear();
   }
 
   /** What the peer sent belonged to the session that ended. */
   down(): void {
+    // The last word on lines left out while the session was up.
+    const k = this.refreshLog.flush();
+    if (k > 0) this.o.log.info(`${k} ROUTE-REFRESH log line(s) suppressed`);
+    const u = this.updateLog.flush();
+    if (u > 0) this.o.log.info(`${u} UPDATE log line(s) suppressed`);
     this.negotiated = undefined;
     this.receivedCount = 0;
     this.withdrawnCount = 0;
@@ -237,9 +271,16 @@ export class Receiver {
           return fire({ kind: 'UpdateMsgErr', error: e as BgpDecodeError });
         }
         // RFC 2918 4: answer a refresh of a negotiated family with everything we announce; ignore the rest.
-        if (this.o.established() && rr.subtype === RouteRefreshSubtype.Normal && this.negotiated) {
+        if (this.o.established() && this.negotiated) {
+          this.refreshIn++;
           const family = rr.afi === Afi.Ipv4 ? 'ipv4' : rr.afi === Afi.Ipv6 ? 'ipv6' : undefined;
-          if (family && rr.safi === Safi.Unicast && this.negotiated.families.includes(family)) this.o.resendFamily(rr.afi as Afi);
+          const answer = rr.subtype === RouteRefreshSubtype.Normal && family !== undefined && rr.safi === Safi.Unicast && this.negotiated.families.includes(family);
+          const sent = answer ? this.o.resendFamily(rr.afi as Afi) : -1;
+          const k = this.refreshLog.take(this.o.clock.now());
+          if (k >= 0) {
+            const what = `ROUTE-REFRESH for AFI ${rr.afi} SAFI ${rr.safi} (subtype ${rr.subtype}) received`;
+            this.o.log.info({ refreshes: this.refreshIn }, `${what}${sent >= 0 ? `, answered with ${sent} prefix(es)` : ', not answered'}${suppressedNote(k)}`);
+          }
         }
         return fire(ROUTE_REFRESH_MSG);
       }
@@ -253,18 +294,45 @@ export class Receiver {
       const c = countUpdate(buf, start, end, n.rx);
       this.receivedCount += c.announced;
       this.withdrawnCount += c.withdrawn;
+      if (c.ignored !== undefined) this.ignoredFamily(c.ignored);
       return;
     }
     const r = importUpdate(this.ribIn, buf, start, end, n.rx, this.o.localAs);
+    if (r.ignored !== undefined) this.ignoredFamily(r.ignored);
     if (r.action !== undefined) {
-      // AFI/SAFI disable: floatd resets the session instead, as RFC 7606 3 allows.
+      // AFI/SAFI disable (a family the session negotiated, so not one the codec ignores): floatd resets the session instead, as RFC 7606 3 allows.
       const worst = r.errors.find((e) => e.action === r.action)!;
       if (r.action >= ErrorAction.AfiSafiDisable) throw worst.withAction(ErrorAction.SessionReset);
-      this.o.log.warn({ action: errorActionName(r.action), errors: r.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(r.action)} (RFC 7606)`);
+      const k = this.updateLog.take(this.o.clock.now());
+      if (k >= 0) this.o.log.warn({ action: errorActionName(r.action), errors: r.errors.map((e) => e.message) }, `malformed UPDATE handled by ${errorActionName(r.action)} (RFC 7606)${suppressedNote(k)}`);
     }
     this.receivedCount += r.announced;
     this.withdrawnCount += r.withdrawn;
     this.loopedCount += r.looped;
     if (r.announced + r.withdrawn + r.looped > 0) this.o.onReceivedChange?.('update');
+    const hit = this.ribIn.takeHit();
+    if (hit) this.limitHit(hit);
+    else if (this.o.limits) this.warnings.rearm(this.o.limits, (k) => this.ribIn?.count(k) ?? 0);
+  }
+
+  /** RFC 4486 4: past a bound, teardown (the session's to do) or, in warn mode, one line per crossing. */
+  private limitHit(hit: LimitHit): void {
+    if (this.o.limitAction === 'warn') {
+      if (!this.warnings.hit(hit)) return;
+      this.limitHits++;
+      this.o.log.warn({ limit: hit.kind, value: hit.limit }, `${describeHit(hit)}: routes past it are not stored (max-prefix action warn)`);
+      return;
+    }
+    this.limitHits++;
+    this.o.exceeded?.(hit);
+  }
+
+  /**
+   * RFC 4760 7: a family the session did not negotiate is ignored, as BIRD and
+   * FRR do: another speaker's End-of-RIB for flowspec, say, is no reason to reset.
+   */
+  private ignoredFamily(f: number): void {
+    const k = this.updateLog.take(this.o.clock.now());
+    if (k >= 0) this.o.log.info({ afi: f >>> 8, safi: f & 0xff }, `ignored an UPDATE's MP attribute for ${familyText(f)}, a family not negotiated (RFC 4760 7)${suppressedNote(k)}`);
   }
 }

@@ -87,17 +87,21 @@ export class RouteSender {
     this.negotiated = undefined;
   }
 
-  /** RFC 2918 4: a ROUTE-REFRESH for a negotiated family is answered with every route of it. */
-  resendFamily(afi: Afi): void {
+  /**
+   * RFC 2918 4: a ROUTE-REFRESH for a negotiated family is answered with every
+   * route of it. Returns how many prefixes went out; the caller logs (rate-limited:
+   * a peer chooses how often this runs).
+   */
+  resendFamily(afi: Afi): number {
     const n = this.negotiated!;
     const all = this.ribOut.all();
     const groups = all.announce.filter((g) => g.prefixes[0]?.afi === afi);
     const enhanced = n.enhancedRouteRefresh;
     // RFC 7313 4: bracket the re-send with BoRR / EoRR when enhanced route refresh was negotiated.
     if (enhanced) this.o.write(encodeMessage({ type: 'route-refresh', afi, safi: Safi.Unicast, subtype: RouteRefreshSubtype.BeginningOfRouteRefresh }, n.tx));
-    this.send({ withdraw: [], announce: groups });
+    this.send({ withdraw: [], announce: groups }, true);
     if (enhanced) this.o.write(encodeMessage({ type: 'route-refresh', afi, safi: Safi.Unicast, subtype: RouteRefreshSubtype.EndOfRouteRefresh }, n.tx));
-    this.o.log.info(`answered a ROUTE-REFRESH for ${afi === Afi.Ipv4 ? 'ipv4' : 'ipv6'}`);
+    return groups.reduce((sum, g) => sum + g.prefixes.length, 0);
   }
 
   /** Routes for this session, limited to what it can carry. */
@@ -116,7 +120,8 @@ export class RouteSender {
     });
   }
 
-  private send(c: RibChanges): void {
+  /** `quiet`: a re-send of what was announced before, logged by the caller. */
+  private send(c: RibChanges, quiet = false): void {
     const n = this.negotiated;
     if (!n) return;
     if (c.withdraw.length > 0) {
@@ -125,7 +130,7 @@ export class RouteSender {
     }
     for (const g of c.announce) {
       for (const m of buildAnnouncements(g, n.tx)) this.writeUpdate(m);
-      this.o.log.info({ prefixes: g.prefixes.map((p) => `${p.addr}/${p.len}`), nextHops: g.nextHops, med: g.attributes.med }, `announced ${g.prefixes.length} prefix(es)`);
+      if (!quiet) this.o.log.info({ prefixes: g.prefixes.map((p) => `${p.addr}/${p.len}`), nextHops: g.nextHops, med: g.attributes.med }, `announced ${g.prefixes.length} prefix(es)`);
     }
   }
 

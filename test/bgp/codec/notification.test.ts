@@ -222,3 +222,8 @@ test('describeNotification has a name for every code and subcode in constants', 
     }
   }
 });
+
+test('Cease / Maximum Number of Prefixes Reached shows its RFC 4486 4 data: AFI, SAFI, limit', () => {
+  assert.equal(describeNotification({ code: 6, subcode: 1, data: Uint8Array.from([0, 2, 1, 0, 3, 0xd0, 0x90]) }), 'Cease/Maximum Number of Prefixes Reached (AFI 2, SAFI 1, limit 250000)');
+  assert.equal(describeNotification({ code: 6, subcode: 1, data: new Uint8Array(0) }), 'Cease/Maximum Number of Prefixes Reached');
+});

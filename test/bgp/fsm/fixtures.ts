@@ -81,6 +81,7 @@ export const EVERY_EVENT: readonly FsmEvent[] = [
   { kind: 'OpenCollisionDump' },
   { kind: 'ConnectionCollision', keep: 'incoming', peerRouterId: '198.51.100.2' },
   { kind: 'AdminReset' },
+  { kind: 'ReceiveLimitExceeded', notification: { code: 6, subcode: 1, data: Uint8Array.of(0, 1, 1, 0, 0, 0, 10) }, why: 'max-prefix 10 exceeded' },
 ];
 
 /** Feeds events in order; returns every transition. */

@@ -33,6 +33,7 @@ const IDLE: Row = {
   OpenCollisionDump: 'Idle',
   ConnectionCollision: 'Idle',
   AdminReset: 'Connect',
+  ReceiveLimitExceeded: 'Idle',
 };
 
 /** Idle after a failure, while the idle-hold timer runs. */
@@ -62,6 +63,7 @@ const CONNECT: Row = {
   OpenCollisionDump: 'Idle',
   ConnectionCollision: 'OpenSent',
   AdminReset: 'Idle',
+  ReceiveLimitExceeded: 'Connect',
 };
 
 const ACTIVE_PASSIVE: Row = {
@@ -73,6 +75,7 @@ const ACTIVE_PASSIVE: Row = {
   KeepaliveTimerExpires: 'Active',
   IdleHoldTimerExpires: 'Active',
   SendHoldTimerExpires: 'Active',
+  ReceiveLimitExceeded: 'Active',
 };
 
 /** Active for a session that dials: the connect retry timer sends it back to Connect. */
@@ -102,6 +105,7 @@ const OPEN_SENT: Row = {
   OpenCollisionDump: 'Idle 6/7',
   ConnectionCollision: 'OpenSent 6/7',
   AdminReset: 'Idle 6/4',
+  ReceiveLimitExceeded: 'OpenSent',
 };
 
 const OPEN_CONFIRM: Row = {
@@ -128,6 +132,7 @@ const OPEN_CONFIRM: Row = {
   OpenCollisionDump: 'Idle 6/7',
   ConnectionCollision: 'OpenSent 6/7',
   AdminReset: 'Idle 6/4',
+  ReceiveLimitExceeded: 'OpenConfirm',
 };
 
 const ESTABLISHED: Row = {
@@ -154,6 +159,7 @@ const ESTABLISHED: Row = {
   OpenCollisionDump: 'Idle 6/7',
   ConnectionCollision: 'Established',
   AdminReset: 'Idle 6/4',
+  ReceiveLimitExceeded: 'Idle 6/1',
 };
 
 /** Hold time 0: neither hold nor keepalive timer runs, so their expiries are stale. */

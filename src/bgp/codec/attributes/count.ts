@@ -6,17 +6,20 @@
 import { AttrFlag, AttrType } from '../constants.js';
 import { countNlri } from '../nlri.js';
 import type { CodecContext } from '../types.js';
-import { addPathFor, mpAfi, mpReachNlriStart, mpUnreachNlriStart } from './mp-nlri.js';
+import { addPathFor, ignoredFamily, mpAfi, mpReachNlriStart, mpUnreachNlriStart } from './mp-nlri.js';
 import { duplicateMp, EXPECTED_FLAGS, flagsError, unrecognizedWellKnown } from './rules.js';
 import { attributeEnd, framingError, valueStart } from './walk.js';
 
 /**
  * Walks the attributes in buf[start, end), validates framing, and counts the
  * prefixes inside MP_REACH/MP_UNREACH (IPv4/IPv6 unicast; other families count 0).
+ * `ignored`, only when there is one: the last MP attribute's family that
+ * decodeAttributes ignores too (CodecContext.unicastAfis), AFI << 8 | SAFI.
  */
-export function countMpPrefixes(buf: Uint8Array, start: number, end: number, ctx: CodecContext): { reach: number; unreach: number } {
+export function countMpPrefixes(buf: Uint8Array, start: number, end: number, ctx: CodecContext): { reach: number; unreach: number; ignored?: number } {
   let reach = 0;
   let unreach = 0;
+  let ignored = -1;
   let seenReach = false;
   let seenUnreach = false;
   for (let p = start; p < end; ) {
@@ -34,6 +37,12 @@ export function countMpPrefixes(buf: Uint8Array, start: number, end: number, ctx
       else seenUnreach = true;
       if ((buf[p]! & 0xc0) !== EXPECTED_FLAGS[type]) throw flagsError(buf, p, next);
       const v = valueStart(buf, p);
+      const other = ignoredFamily(buf, v, next, ctx);
+      if (other >= 0) {
+        ignored = other;
+        p = next;
+        continue;
+      }
       const nlri = isReach ? mpReachNlriStart(buf, p, v, next) : mpUnreachNlriStart(buf, p, v, next);
       if (nlri >= 0) {
         const afi = mpAfi(buf, v);
@@ -46,5 +55,5 @@ export function countMpPrefixes(buf: Uint8Array, start: number, end: number, ctx
     }
     p = next;
   }
-  return { reach, unreach };
+  return ignored < 0 ? { reach, unreach } : { reach, unreach, ignored };
 }

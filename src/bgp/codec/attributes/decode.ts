@@ -13,7 +13,7 @@ import { ErrorAction, type BgpDecodeError } from '../errors.js';
 import { formatIpv4 } from '../ip.js';
 import type { Aggregator, AsPathSegment, CodecContext, LargeCommunity, MpReach, MpUnreach, PathAttributes, RawAttribute } from '../types.js';
 import { decodeAsPath, mergeAs4Path } from './as-path.js';
-import { decodeMpReach, decodeMpUnreach, mpReachNlriStart, mpUnreachNlriStart, unsupportedFamily } from './mp-nlri.js';
+import { decodeMpReach, decodeMpUnreach, ignoredFamily, mpReachNlriStart, mpUnreachNlriStart, unsupportedFamily } from './mp-nlri.js';
 import { isHostIpv4, isHostMpNextHop } from './next-hop.js';
 import { attributeBytes, duplicateMp, EXPECTED_FLAGS, flagsError, MALFORMED_ACTION, unrecognizedWellKnown, updateError } from './rules.js';
 import { attributeEnd, framingError, markSeen, newSeenGeneration, u32At, valueStart, wasSeen } from './walk.js';
@@ -22,6 +22,8 @@ export interface DecodedAttributes {
   attributes: PathAttributes;
   errors: BgpDecodeError[];
   action?: ErrorAction;
+  /** See CodecContext.unicastAfis. */
+  ignoredFamilies?: number[];
 }
 
 /** The attribute at buf[p, next) is malformed: the subcode given, the attribute as data, its own RFC 7606 action unless given. */
@@ -84,6 +86,7 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
   let duplicateTypes: number[] | undefined;
   let moreDuplicateTypes = false;
   let cut = false;
+  let ignored: number[] | undefined;
 
   for (let p = start; p < end; ) {
     const next = attributeEnd(buf, p, end);
@@ -194,6 +197,11 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
           }
           break;
         case AttrType.MpReachNlri: {
+          const other = ignoredFamily(buf, v, next, ctx);
+          if (other >= 0) {
+            (ignored ??= []).push(other);
+            break;
+          }
           const nlri = mpReachNlriStart(buf, p, v, next);
           if (nlri < 0) (errors ??= []).push(unsupportedFamily(buf, p, v, next));
           else {
@@ -207,6 +215,11 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
           break;
         }
         case AttrType.MpUnreachNlri: {
+          const other = ignoredFamily(buf, v, next, ctx);
+          if (other >= 0) {
+            (ignored ??= []).push(other);
+            break;
+          }
           const withdrawn = mpUnreachNlriStart(buf, p, v, next);
           if (withdrawn < 0) (errors ??= []).push(unsupportedFamily(buf, p, v, next));
           else mpUnreach = decodeMpUnreach(buf, v, withdrawn, next, ctx);
@@ -282,10 +295,11 @@ export function decodeAttributes(buf: Uint8Array, start: number, end: number, ct
   if (mpUnreach !== undefined) attributes.mpUnreach = mpUnreach;
   if (unknown !== undefined) attributes.unknown = unknown;
 
-  if (errors === undefined) return { attributes, errors: [] };
+  const more = ignored === undefined ? {} : { ignoredFamilies: ignored };
+  if (errors === undefined) return { attributes, errors: [], ...more };
   let action: ErrorAction = ErrorAction.AttributeDiscard;
   for (const e of errors) if (e.action > action) action = e.action;
-  return { attributes, errors, action };
+  return { attributes, errors, action, ...more };
 }
 
 /** Above this many values, duplicates are found with a Set instead of by comparing every pair. */

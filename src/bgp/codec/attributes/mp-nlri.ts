@@ -36,6 +36,21 @@ export function unsupportedFamily(buf: Uint8Array, p: number, v: number, end: nu
 }
 
 /**
+ * The MP attribute whose value starts at buf[v] (its AFI and SAFI present: v + 3 <= end)
+ * names a family the session did not negotiate: its AFI << 8 | SAFI, else -1.
+ */
+export function ignoredFamily(buf: Uint8Array, v: number, end: number, ctx: CodecContext): number {
+  const afis = ctx.unicastAfis;
+  if (afis === undefined || end - v < 3) return -1;
+  const afi = (buf[v]! << 8) | buf[v + 1]!;
+  const safi = buf[v + 2]!;
+  return safi === Safi.Unicast && afis.includes(afi) ? -1 : (afi << 8) | safi;
+}
+
+/** "AFI 1 SAFI 133" for an ignoredFamily() value. */
+export const familyText = (f: number): string => `AFI ${f >>> 8} SAFI ${f & 0xff}`;
+
+/**
  * Checks the MP_REACH_NLRI at buf[p, end) (value from v) up to its NLRI and
  * returns where the NLRI start, or -1 for a family other than IPv4/IPv6 unicast.
  * Throws (session reset) when the NLRI cannot be located (RFC 7606 7.11).
