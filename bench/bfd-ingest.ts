@@ -68,6 +68,7 @@ interface Ingest {
 interface Row {
   readonly ms: number;
   readonly ingests: Ingest[];
+  readonly phaseASeconds: number;
   readonly falseFd: number;
   readonly falseBird: number;
   readonly notUpSamples: number;
@@ -183,7 +184,9 @@ async function one(ms: number, tableFile: string): Promise<Row> {
     const fd0 = (await peers()).bird?.bfd?.downs ?? 0;
     const bd0 = birdDowns();
     const ingests: Ingest[] = [];
+    const tA = monoMs();
     for (let i = 0; i < INGESTS; i++) ingests.push(await ingest('A', true));
+    const phaseASeconds = (monoMs() - tA) / 1000;
     const a = (await peers()).bird?.bfd;
     const falseFd = (a?.downs ?? 0) - fd0;
     const falseBird = birdDowns() - bd0;
@@ -193,37 +196,47 @@ async function one(ms: number, tableFile: string): Promise<Row> {
     const bdB = birdDowns();
     let feeding = true;
     let midIngest = false;
+    let loopError: unknown;
     const loop = (async () => {
-      while (feeding) {
-        midIngest = true;
-        ingests.push(await ingest('B', false));
-        midIngest = false;
+      try {
+        while (feeding) {
+          midIngest = true;
+          ingests.push(await ingest('B', false));
+          midIngest = false;
+        }
+      } catch (e) {
+        loopError = e;
       }
     })();
     const delays: number[] = [];
     let dropsMidIngest = 0;
-    for (let d = 0; d < DROPS; d++) {
-      await sleep(1_000 + Math.random() * 1_000);
-      await bfdUp(60_000);
-      const p = await peers();
-      if (midIngest && (p.feed?.prefixesReceived ?? 0) < PREFIXES) dropsMidIngest++;
-      const before = fdDowns().length;
-      const undo = await dropBirdBfd(lab, nsFd);
-      try {
-        const line = await waitFor('floatd to declare BIRD down', () => fdDowns()[before], { timeoutMs: 10_000, intervalMs: 20 });
-        delays.push(Number(line['delayMs']));
-      } finally {
-        await undo();
+    try {
+      for (let d = 0; d < DROPS && loopError === undefined; d++) {
+        await sleep(1_000 + Math.random() * 1_000);
+        await bfdUp(60_000);
+        const p = await peers();
+        if (midIngest && (p.feed?.prefixesReceived ?? 0) < PREFIXES) dropsMidIngest++;
+        const before = fdDowns().length;
+        const undo = await dropBirdBfd(lab, nsFd);
+        try {
+          const line = await waitFor('floatd to declare BIRD down', () => fdDowns()[before], { timeoutMs: 10_000, intervalMs: 20 });
+          delays.push(Number(line['delayMs']));
+        } finally {
+          await undo();
+        }
       }
+    } finally {
+      feeding = false;
+      await loop;
     }
-    feeding = false;
-    await loop;
+    if (loopError !== undefined) throw loopError;
     const all = (await peers()).bird?.bfd;
     if (process.env['BENCH_TRACE'] === '1') console.log(bird.process.output().split('\n').filter((l) => /bfd/i.test(l)).slice(-12).join('\n'));
     const downsB = fdDowns().length - fdB;
     return {
       ms,
       ingests,
+      phaseASeconds,
       falseFd,
       falseBird,
       notUpSamples,
@@ -239,7 +252,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
       extraFd: downsB - delays.length,
     };
   } catch (e) {
-    console.error(lab.logTails(20));
+    console.error(`${ms} ms x 3 failed: ${(e as Error).message}\n${lab.logTails(20)}`);
     throw e;
   } finally {
     await lab.cleanup();
@@ -275,5 +288,6 @@ for (const r of rows) {
       `${r.downsB} for ${r.delays.length} (${r.dropsMidIngest} mid-table), ${r.birdDownsB}`,
   );
 }
+console.log(`phase A, tables only, lasted ${rows.map((r) => `${r.phaseASeconds.toFixed(1)} s (${r.ms} ms)`).join(', ')}; BIRD's BGP and BFD session restart after each drop in B`);
 console.log(`native thread real-time priority: ${rows.map((r) => `${r.ms} ms: ${r.realtime}`).join(', ')}`);
 console.log('"+": a table not fully counted within its cap. Worst gap: between two Up packets (interval with 75-100 % jitter); "all" includes phase B.');
