@@ -35,8 +35,8 @@ const arg = (name: string, dflt: string): string => {
   return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
 };
 const PREFIXES = Number(arg('prefixes', '1000000'));
-const INGESTS = Number(arg('ingests', '3'));
-const DROPS = Number(arg('drops', '6'));
+const INGESTS = Number(arg('ingests', '8'));
+const DROPS = Number(arg('drops', '8'));
 const TIMERS = arg('timers', '100,50').split(',').map(Number);
 const FEEDER_JS = fileURLToPath(new URL('./feeder.js', import.meta.url));
 
@@ -65,10 +65,14 @@ interface Ingest {
   readonly complete: boolean;
 }
 
+/** Phase A's parts: before the first table, a feeder starting and connecting, a table arriving, the feeding session closed (the table dropped). */
+type Stage = 'idle' | 'connect' | 'table' | 'closed';
+
 interface Row {
   readonly ms: number;
   readonly ingests: Ingest[];
   readonly phaseASeconds: number;
+  readonly lateIn: Partial<Record<Stage, number>>;
   readonly falseFd: number;
   readonly falseBird: number;
   readonly notUpSamples: number;
@@ -124,10 +128,18 @@ async function one(ms: number, tableFile: string): Promise<Row> {
     });
     const socket = join(lab.dir, 'floatd.sock');
     let notUpSamples = 0;
+    // Where in phase A the worst lateness grew (between two status polls 200 ms apart).
+    let stage: Stage | undefined = 'idle';
+    const lateIn: Partial<Record<Stage, number>> = {};
+    let lastLate = 0;
     const peers = async (): Promise<{ bird?: PeerStatus; feed?: PeerStatus }> => {
       if (!floatd.process.running) throw new LabError(`floatd exited: ${floatd.process.output().trim().split('\n').slice(-5).join('\n')}`);
       const s = (await request(socket, 'status', 10_000)) as { peers: PeerStatus[] };
-      return { bird: s.peers.find((p) => p.address === BIRD), feed: s.peers.find((p) => p.address === FEED) };
+      const bird = s.peers.find((p) => p.address === BIRD);
+      const late = bird?.bfd?.transmit.worstLateMs ?? 0;
+      if (late > lastLate && stage !== undefined) lateIn[stage] = Math.max(lateIn[stage] ?? 0, late);
+      lastLate = Math.max(lastLate, late);
+      return { bird, feed: s.peers.find((p) => p.address === FEED) };
     };
     const bfdUp = (timeoutMs = 30_000) =>
       waitFor(`BFD Up at ${ms} ms`, async () => {
@@ -147,9 +159,11 @@ async function one(ms: number, tableFile: string): Promise<Row> {
         ...['--hold', '9', '--table', tableFile, '--report', join(lab.dir, `feeder${i}.json`)],
       ]);
       try {
+        if (sample) stage = 'connect';
         const start = await waitFor('the feeder to start the table', () => feederEvent(feeder, 'table-start') ?? (feeder.running ? undefined : new Pending(`the feeder exited: ${feeder.output().slice(-300)}`)), { timeoutMs: 60_000, intervalMs: 50 });
         let complete = false;
         let end = monoMs();
+        if (sample) stage = 'table';
         for (;;) {
           const p = await peers();
           if (sample && p.bird?.bfd?.state !== 'Up') notUpSamples++;
@@ -161,6 +175,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
           if (end - start.t > 180_000 || feederEvent(feeder, 'closed')) break;
           await sleep(200);
         }
+        if (sample) stage = 'closed';
         await feeder.stop('SIGTERM', 5_000);
         const closed = monoMs();
         await waitFor('floatd to free the table', async () => {
@@ -187,6 +202,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
     const tA = monoMs();
     for (let i = 0; i < INGESTS; i++) ingests.push(await ingest('A', true));
     const phaseASeconds = (monoMs() - tA) / 1000;
+    stage = undefined;
     const a = (await peers()).bird?.bfd;
     const falseFd = (a?.downs ?? 0) - fd0;
     const falseBird = birdDowns() - bd0;
@@ -237,6 +253,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
       ms,
       ingests,
       phaseASeconds,
+      lateIn,
       falseFd,
       falseBird,
       notUpSamples,
@@ -289,5 +306,9 @@ for (const r of rows) {
   );
 }
 console.log(`phase A, tables only, lasted ${rows.map((r) => `${r.phaseASeconds.toFixed(1)} s (${r.ms} ms)`).join(', ')}; BIRD's BGP and BFD session restart after each drop in B`);
+for (const r of rows) {
+  const w = (k: Stage) => (r.lateIn[k] === undefined ? '-' : `${f1(r.lateIn[k])} ms`);
+  console.log(`${r.ms} ms x 3, phase A: worst lateness reached while idle before the tables ${w('idle')}, a feeder connecting ${w('connect')}, a table arriving ${w('table')}, after the feeding session closed ${w('closed')}`);
+}
 console.log(`native thread real-time priority: ${rows.map((r) => `${r.ms} ms: ${r.realtime}`).join(', ')}`);
 console.log('"+": a table not fully counted within its cap. Worst gap: between two Up packets (interval with 75-100 % jitter); "all" includes phase B.');
