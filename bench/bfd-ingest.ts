@@ -16,7 +16,7 @@
 //     deadline, and the figure is its log's `delayMs`, from the thread's
 //     decision to the event loop resetting the BGP session.
 //
-// Run as root: npm run bench:bfd-ingest [-- --prefixes N --ingests N --drops N --timers 100,50]
+// Run as root: npm run bench:bfd-ingest [-- --prefixes N --ingests N --drops N --timers 100,50 --import all|none]
 // Prints figures; asserts nothing.
 
 import { writeFileSync } from 'node:fs';
@@ -38,6 +38,7 @@ const PREFIXES = Number(arg('prefixes', '1000000'));
 const INGESTS = Number(arg('ingests', '8'));
 const DROPS = Number(arg('drops', '8'));
 const TIMERS = arg('timers', '100,50').split(',').map(Number);
+const IMPORT = arg('import', 'all');
 const FEEDER_JS = fileURLToPath(new URL('./feeder.js', import.meta.url));
 
 const BIRD = '10.214.0.1';
@@ -122,7 +123,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
       listen: { address: FD_FEED },
       neighbors: [
         { address: BIRD, 'peer-as': BIRD_AS, 'local-address': FD, 'hold-time': 9, 'connect-retry': 1, bfd: { 'min-rx': ms, 'min-tx': ms, multiplier: 3 } },
-        { address: FEED, 'peer-as': FEEDER_AS, passive: true, 'hold-time': 9, import: 'all' },
+        { address: FEED, 'peer-as': FEEDER_AS, passive: true, 'hold-time': 9, import: IMPORT },
       ],
       announce: [{ prefix: '192.0.2.10/32' }],
     });
@@ -282,7 +283,7 @@ const table = makeFullTable(PREFIXES);
 const dir = new Lab('bfdtb');
 const tableFile = join(dir.dir, 'table.bin');
 writeFileSync(tableFile, table.bytes);
-console.log(`table: ${table.prefixes} IPv4 prefixes in ${table.updates} UPDATEs (${(table.bytes.length / 1048576).toFixed(0)} MiB), made in ${((monoMs() - t0) / 1000).toFixed(1)} s; floatd import: all`);
+console.log(`table: ${table.prefixes} IPv4 prefixes in ${table.updates} UPDATEs (${(table.bytes.length / 1048576).toFixed(0)} MiB), made in ${((monoMs() - t0) / 1000).toFixed(1)} s; floatd import: ${IMPORT}`);
 const rows: Row[] = [];
 try {
   for (const ms of TIMERS) rows.push(await one(ms, tableFile));
