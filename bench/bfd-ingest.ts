@@ -16,7 +16,7 @@
 //     deadline, and the figure is its log's `delayMs`, from the thread's
 //     decision to the event loop resetting the BGP session.
 //
-// Run as root: npm run bench:bfd-ingest [-- --prefixes N --ingests N --drops N --timers 100,50 --import all|none]
+// Run as root: npm run bench:bfd-ingest [-- --prefixes N --ingests N --drops N --timers 100,50 --import all|none --poll-ms 200]
 // Prints figures; asserts nothing.
 
 import { writeFileSync } from 'node:fs';
@@ -39,6 +39,7 @@ const INGESTS = Number(arg('ingests', '8'));
 const DROPS = Number(arg('drops', '8'));
 const TIMERS = arg('timers', '100,50').split(',').map(Number);
 const IMPORT = arg('import', 'all');
+const POLL_MS = Number(arg('poll-ms', '200'));
 const FEEDER_JS = fileURLToPath(new URL('./feeder.js', import.meta.url));
 
 const BIRD = '10.214.0.1';
@@ -174,7 +175,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
             break;
           }
           if (end - start.t > 180_000 || feederEvent(feeder, 'closed')) break;
-          await sleep(200);
+          await sleep(POLL_MS);
         }
         if (sample) stage = 'closed';
         await feeder.stop('SIGTERM', 5_000);
@@ -183,7 +184,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
           const p = await peers();
           if (sample && p.bird?.bfd?.state !== 'Up') notUpSamples++;
           return p.feed?.state !== 'Established' && (p.feed?.prefixesReceived ?? 0) === 0;
-        }, { timeoutMs: 60_000, intervalMs: 200 });
+        }, { timeoutMs: 60_000, intervalMs: POLL_MS });
         const r: Ingest = { phase, seconds: (end - start.t) / 1000, freeSeconds: (monoMs() - closed) / 1000, complete };
         console.log(`  ${ms} ms x 3, phase ${phase}: table ${i}: ${PREFIXES} prefixes ${complete ? 'in' : 'NOT complete after'} ${r.seconds.toFixed(1)} s, freed in ${r.freeSeconds.toFixed(1)} s`);
         return r;
