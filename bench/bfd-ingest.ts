@@ -162,7 +162,11 @@ async function one(ms: number, tableFile: string): Promise<Row> {
       ]);
       try {
         if (sample) stage = 'connect';
-        const start = await waitFor('the feeder to start the table', () => feederEvent(feeder, 'table-start') ?? (feeder.running ? undefined : new Pending(`the feeder exited: ${feeder.output().slice(-300)}`)), { timeoutMs: 60_000, intervalMs: 50 });
+        // Status is read while the feeder starts too, so lateness in that part is seen there.
+        const start = await waitFor('the feeder to start the table', async () => {
+          if (sample) await peers();
+          return feederEvent(feeder, 'table-start') ?? (feeder.running ? undefined : new Pending(`the feeder exited: ${feeder.output().slice(-300)}`));
+        }, { timeoutMs: 60_000, intervalMs: 50 });
         let complete = false;
         let end = monoMs();
         if (sample) stage = 'table';
