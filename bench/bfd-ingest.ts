@@ -77,6 +77,8 @@ interface Row {
   readonly lateIn: Partial<Record<Stage, number>>;
   readonly falseFd: number;
   readonly falseBird: number;
+  /** floatd's log line of each false Down. */
+  readonly falseWhy: readonly string[];
   readonly notUpSamples: number;
   readonly gapA: number;
   readonly lateA: number;
@@ -204,6 +206,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
     // Phase A: tables only. Every Down is false.
     const fd0 = (await peers()).bird?.bfd?.downs ?? 0;
     const bd0 = birdDowns();
+    const fdLines0 = fdDowns().length;
     const ingests: Ingest[] = [];
     const tA = monoMs();
     for (let i = 0; i < INGESTS; i++) ingests.push(await ingest('A', true));
@@ -212,6 +215,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
     const a = (await peers()).bird?.bfd;
     const falseFd = (a?.downs ?? 0) - fd0;
     const falseBird = birdDowns() - bd0;
+    const falseWhy = fdDowns().slice(fdLines0).map((l) => String(l['msg']));
 
     // Phase B: tables go on; BIRD's BFD packets are dropped now and then.
     const fdB = fdDowns().length;
@@ -262,6 +266,7 @@ async function one(ms: number, tableFile: string): Promise<Row> {
       lateIn,
       falseFd,
       falseBird,
+      falseWhy,
       notUpSamples,
       gapA: a?.transmit.worstGapMs ?? NaN,
       lateA: a?.transmit.worstLateMs ?? NaN,
@@ -316,5 +321,6 @@ for (const r of rows) {
   const w = (k: Stage) => (r.lateIn[k] === undefined ? '-' : `${f1(r.lateIn[k])} ms`);
   console.log(`${r.ms} ms x 3, phase A: worst lateness reached while idle before the tables ${w('idle')}, a feeder connecting ${w('connect')}, a table arriving ${w('table')}, after the feeding session closed ${w('closed')}`);
 }
+for (const r of rows) for (const why of r.falseWhy) console.log(`${r.ms} ms x 3, phase A, floatd: ${why}`);
 console.log(`native thread real-time priority: ${rows.map((r) => `${r.ms} ms: ${r.realtime}`).join(', ')}`);
 console.log('"+": a table not fully counted within its cap. Worst gap: between two Up packets (interval with 75-100 % jitter); "all" includes phase B.');
