@@ -118,6 +118,7 @@ typedef struct {
   uint32_t local_tx_us, local_rx_us, remote_min_rx_us, remote_tx_us;
   uint8_t remote_mult;
   int64_t next_tx, last_tx, deadline; /* ns on CLOCK_MONOTONIC; deadline 0: none */
+  bool last_tx_up; /* the packet sent at last_tx said Up */
   int send_now; /* bits: 1 a packet now, 2 a Final now */
   uint32_t expiries;
   uint8_t last_fwd[HDR];
@@ -211,8 +212,11 @@ static void transmit(sess_t *s, int64_t now, bool final) {
   if (s->auth_type != 0) p[1] |= 0x04;
   if (send(s->tx_fd, p, len, MSG_DONTWAIT) == (ssize_t)len) s->tx_count++;
   if (!final) {
-    if (s->last_tx != 0 && now - s->last_tx > s->max_gap) s->max_gap = now - s->last_tx;
+    /* Gaps count between two Up packets only: before Up the 1 s rate is wanted (6.8.3), not a gap. */
+    bool up = state_of(p) == 3;
+    if (up && s->last_tx_up && now - s->last_tx > s->max_gap) s->max_gap = now - s->last_tx;
     s->last_tx = now;
+    s->last_tx_up = up;
   }
 }
 

@@ -80,7 +80,8 @@ export function birdConfigText(c: BirdConfig): string {
   const bfd = c.sessions.find((s) => s.bfd !== undefined)?.bfd;
   if (bfd) {
     const t = `    min rx interval ${bfd.minRxMs} ms;\n    min tx interval ${bfd.minTxMs} ms;\n    multiplier ${bfd.multiplier};`;
-    out.push(`protocol bfd {\n  interface "*" {\n${t}\n  };\n  multihop {\n${t}\n  };\n}`);
+    // `debug { states, events }` logs each session's state change, so a run can count BIRD's Downs.
+    out.push(`protocol bfd {\n  debug { states, events };\n  interface "*" {\n${t}\n  };\n  multihop {\n${t}\n  };\n}`);
   }
   for (const s of c.sessions) {
     const lines = [

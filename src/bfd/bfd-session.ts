@@ -46,6 +46,17 @@ export interface BfdDown {
   readonly delayMs: number;
 }
 
+/** What the native thread reports of its sending, worst since the session started. */
+export interface BfdTransmitStats {
+  readonly packets: number;
+  /** Worst gap between two packets sent while Up (ms); compare with the transmit interval. */
+  readonly worstGapMs: number;
+  /** Worst lateness of a periodic packet against its jittered schedule (ms). */
+  readonly worstLateMs: number;
+  /** The thread runs with real-time priority. */
+  readonly realtime: boolean;
+}
+
 export class BfdError extends Error {
   override readonly name = 'BfdError';
   constructor(
@@ -68,6 +79,7 @@ export class BfdSession extends EventEmitter<{ up: []; down: [BfdDown]; state: [
   private id: number | undefined;
   private expiriesSeen = 0;
   private stopping: Promise<void> | undefined;
+  private tx: BfdTransmitStats = { packets: 0, worstGapMs: 0, worstLateMs: 0, realtime: false };
   /** Packets received and dropped by the shell's own checks, by code. */
   readonly discards = new Map<string, number>();
 
@@ -91,6 +103,14 @@ export class BfdSession extends EventEmitter<{ up: []; down: [BfdDown]; state: [
 
   get nativeId(): number | undefined {
     return this.id;
+  }
+
+  /** The thread's counters (it clears its maxima on each read), folded into worst-since-start figures. */
+  transmitStats(): BfdTransmitStats {
+    if (this.id === undefined) return this.tx;
+    const n = this.native.stats(this.id);
+    this.tx = { packets: n.txCount, worstGapMs: Math.max(this.tx.worstGapMs, n.maxGapMs), worstLateMs: Math.max(this.tx.worstLateMs, n.maxLateMs), realtime: n.realtime };
+    return this.tx;
   }
 
   /** Opens the sockets and starts sending Down. Throws when the addon or a socket is unavailable. */

@@ -26,7 +26,7 @@ export type NativeEvent =
 export interface NativeStats {
   readonly txCount: number;
   readonly rxCount: number;
-  /** Largest gap between two periodic packets, and the largest lateness of one, since the last call (ms). */
+  /** Largest gap between two packets that both said Up, and the largest lateness of a periodic one, since the last call (ms). */
   readonly maxGapMs: number;
   readonly maxLateMs: number;
   /** The thread runs with SCHED_FIFO priority (root or CAP_SYS_NICE). */

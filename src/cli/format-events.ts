@@ -1,4 +1,5 @@
-// `floatd events`: recent service transitions and operator commands, oldest first.
+// `floatd events`: recent service transitions, operator commands and the
+// neighbors' BFD state changes, oldest first.
 
 import { table } from './format-table.js';
 import { listOf, type EventsView, type EventView } from './format-views.js';
@@ -10,9 +11,23 @@ export function eventTime(e: EventView): string {
   return '-';
 }
 
+function source(e: EventView): string {
+  return e.kind === 'bfd' && e.neighbor !== undefined ? `bfd ${e.neighbor}` : e.service;
+}
+
+function change(e: EventView): string {
+  if (e.kind === 'command') return `command in ${e.to}`;
+  return `${e.kind === 'bfd' ? 'BFD ' : ''}${e.from} -> ${e.to}`;
+}
+
+/** A BFD change away from Up names its diagnostic's code too (diag 0 is "none" and says nothing). */
+function reason(e: EventView): string {
+  return e.kind === 'bfd' && e.diag !== undefined && e.diag !== 0 ? `${e.reason} [diag ${e.diag}]` : e.reason;
+}
+
 export function formatEvents(v: EventsView): string {
   const events = listOf(v, 'events');
   if (events.length === 0) return 'no events yet\n';
-  const rows = [['Time', 'Service', 'Change', 'Reason'], ...events.map((e) => [eventTime(e), e.service, e.kind === 'command' ? `command in ${e.to}` : `${e.from} -> ${e.to}`, e.reason])];
+  const rows = [['Time', 'Service', 'Change', 'Reason'], ...events.map((e) => [eventTime(e), source(e), change(e), reason(e)])];
   return `${table(rows)}\n`;
 }

@@ -57,8 +57,11 @@ export interface EventView {
   readonly from: string;
   readonly to: string;
   readonly reason: string;
-  /** A command (drain, maintenance) is logged in the state the service was in: from = to. */
-  readonly kind?: 'transition' | 'command';
+  /** A command (drain, maintenance) is logged in the state the service was in: from = to. A 'bfd' entry is a neighbor's BFD state change. */
+  readonly kind?: 'transition' | 'command' | 'bfd';
+  /** BFD: the neighbor and the new state's diagnostic (RFC 5880 4.1). */
+  readonly neighbor?: string;
+  readonly diag?: number;
 }
 
 /** `events`: a list, or an object holding one under `events`. */

@@ -6,6 +6,7 @@
 // (RFC 5882 3.2 leaves that choice to the client; docs/config.md says why).
 
 import type { BfdDown, BfdManager, BfdSession } from '../bfd/index.js';
+import type { BfdTransmitStats } from '../bfd/bfd-session.js';
 import type { BfdStateName } from '../bfd/packet.js';
 import { detectionTimeUs, txIntervalUs } from '../bfd/session-state.js';
 import type { Config, NeighborConfig } from '../config/index.js';
@@ -31,7 +32,18 @@ export interface BfdPeerStatus {
   readonly stateChanges: number;
   /** Up -> Down transitions; each reset the BGP session. */
   readonly downs: number;
-  readonly lastDown?: { readonly reason: string; readonly diag: number; readonly at: string };
+  /** delayMs: from the native thread's decision to the event loop acting on it (the BGP reset). */
+  readonly lastDown?: { readonly reason: string; readonly diag: number; readonly at: string; readonly delayMs: number };
+  /** The native thread's sending, worst since the session started. */
+  readonly transmit: BfdTransmitStats;
+}
+
+/** A state change, for the daemon's event list. */
+export interface BfdTransition {
+  readonly from: BfdStateName;
+  readonly to: BfdStateName;
+  readonly diag: number;
+  readonly reason: string;
 }
 
 interface Link {
@@ -54,6 +66,8 @@ export interface BfdLinksOptions {
   readonly log: Logger;
   /** Wall-clock time for `lastDown.at`; Date.now by default. */
   readonly wallTime?: () => number;
+  /** Every state change of a neighbor's session (the event list). */
+  readonly onTransition?: (neighbor: string, t: BfdTransition) => void;
 }
 
 export class BfdLinks {
@@ -97,6 +111,7 @@ export class BfdLinks {
       stateChanges: l.stateChanges,
       downs: l.downs,
       ...(l.lastDown ? { lastDown: l.lastDown } : {}),
+      transmit: l.session.transmitStats(),
     };
   }
 
@@ -128,6 +143,7 @@ export class BfdLinks {
     session.on('state', (a) => {
       link.stateChanges++;
       log.info({ from: a.from, to: a.to, diag: a.diag }, `BFD ${a.from} -> ${a.to}${a.reason ? `: ${a.reason}` : ''}`);
+      this.o.onTransition?.(n.address, { from: a.from, to: a.to, diag: a.diag, reason: a.reason });
     });
     session.on('up', () => {
       const st = this.status(n.address);
@@ -140,10 +156,11 @@ export class BfdLinks {
   private onDown(address: string, link: Link, d: BfdDown, log: Logger): void {
     if (this.closed || this.links.get(address) !== link) return;
     link.downs++;
-    link.lastDown = { reason: d.reason, diag: d.diag, at: new Date((this.o.wallTime ?? Date.now)()).toISOString() };
+    const delayMs = Math.round(d.delayMs * 10) / 10;
+    link.lastDown = { reason: d.reason, diag: d.diag, at: new Date((this.o.wallTime ?? Date.now)()).toISOString(), delayMs };
     const reason = `BFD down: ${d.reason}`;
     // RFC 5882 4.3: the failure of the forwarding path is the session's failure; no waiting for the hold timer.
     const reset = this.o.bgp.resetPeer(address, reason);
-    log.warn({ diag: d.diag, delayMs: Math.round(d.delayMs), bgpReset: reset }, `${reason}${reset ? '; BGP session reset' : ''}`);
+    log.warn({ diag: d.diag, delayMs, bgpReset: reset }, `${reason}${reset ? '; BGP session reset' : ''}`);
   }
 }

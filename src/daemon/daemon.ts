@@ -81,7 +81,7 @@ export class Daemon {
     this.speaker = new Speaker(cfg, clock, log);
     // The static entries are desired from the first session on; ServiceRoutes hands the full list once it starts.
     this.speaker.setAnnouncements(staticAnnouncements(cfg));
-    this.bfd = new BfdLinks({ manager: new BfdManager(), bgp: this.speaker, log });
+    this.bfd = new BfdLinks({ manager: new BfdManager(), bgp: this.speaker, log, onTransition: (n, t) => this.serviceRoutes.noteBfd(n, t.from, t.to, t.diag, t.reason) });
     const services = cfg.services ?? [];
     // The one owner of the desired set: ServiceRoutes' part (gated by the addresses), then watch mode's.
     const desired = new DesiredRoutes(this.speaker);

@@ -246,7 +246,12 @@ export class ServiceRoutes {
     this.eventLog.transition(source, from, to, reason, atMs);
   }
 
-  /** Adds an observer; returns the function that removes it. */
+  /** A neighbor's BFD state change in the same event log. */
+  noteBfd(neighbor: string, from: string, to: string, diag: number, reason: string): void {
+    this.eventLog.bfd(neighbor, from, to, diag, reason);
+  }
+
+    /** Adds an observer; returns the function that removes it. */
   observe(o: ServiceRoutesObserver): () => void {
     return this.observers.add(o);
   }

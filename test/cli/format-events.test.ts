@@ -21,3 +21,16 @@ test('event time: ISO text as given, epoch milliseconds as ISO, nothing as "-"',
   assert.equal(eventTime({ ...e, at: Date.UTC(2025, 2, 1, 10, 0, 1, 250) }), '2025-03-01T10:00:01.250Z');
   assert.equal(eventTime({ ...e, atMs: 1234 }), '-');
 });
+
+test('BFD entries: the neighbor, "BFD from -> to", and the diagnostic code beside the reason when there is one', () => {
+  const at = '2025-03-01T10:00:09.000Z';
+  const bfd = (from: string, to: string, diag: number, reason: string) => ({ at, service: 'bfd 192.0.2.1', neighbor: '192.0.2.1', kind: 'bfd' as const, from, to, diag, reason });
+  const expected = `Time                      Service        Change                 Reason
+2025-03-01T10:00:09.000Z  bfd 192.0.2.1  BFD Init -> Up         neighbor is Up
+2025-03-01T10:00:09.000Z  bfd 192.0.2.1  BFD Up -> Down         control detection time expired [diag 1]
+2025-03-01T10:00:09.000Z  bfd 192.0.2.1  BFD Down -> AdminDown  disabled (administratively down) [diag 7]
+2025-03-01T10:00:09.000Z  web            RISING -> UP           3 checks passed in a row
+`;
+  const events = [bfd('Init', 'Up', 0, 'neighbor is Up'), bfd('Up', 'Down', 1, 'control detection time expired'), bfd('Down', 'AdminDown', 7, 'disabled (administratively down)'), { ...EVENTS[1]!, at }];
+  assert.equal(formatEvents(events), expected);
+});

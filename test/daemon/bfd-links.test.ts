@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { BfdManager, BfdNativeError, type BfdDown, type BfdSession } from '../../src/bfd/index.js';
-import { bfdNative, type BfdNative } from '../../src/bfd/native.js';
+import { bfdNative, type BfdNative, type NativeEvent, type NativeStats } from '../../src/bfd/native.js';
+import { encodeControl } from '../../src/bfd/packet.js';
 import { call } from '../../src/control/client.js';
-import { BfdLinks, bfdMultihop, type BfdPeerStatus } from '../../src/daemon/bfd-links.js';
+import { BfdLinks, bfdMultihop, type BfdPeerStatus, type BfdTransition } from '../../src/daemon/bfd-links.js';
 import type { SpeakerStatus } from '../../src/daemon/speaker.js';
 import { Cleanup, FLOATD_AS, neighbor, now, Receiver, tempDir, TestDaemon, testLog, waitFor } from './helpers/harness.js';
 
@@ -128,4 +129,56 @@ test('BFD is single hop for a directly connected peer, multihop when the BGP ses
   assert.equal(bfdMultihop({ multihop: 255, ttlSecurity: false }), true);
   assert.equal(bfdMultihop({ multihop: 255, ttlSecurity: 1 }), false);
   assert.equal(bfdMultihop({ multihop: 255, ttlSecurity: 3 }), true);
+});
+
+test('every state change goes to the event list; Down carries its diagnostic and decision delay; transmit figures keep the worst', async () => {
+  // A scripted addon: the test delivers the peer's packets and an expiry itself.
+  let deliver: (e: NativeEvent) => void = () => undefined;
+  let clock = 1000;
+  const reads: NativeStats[] = [
+    { txCount: 10, rxCount: 9, maxGapMs: 98.5, maxLateMs: 1.5, realtime: true },
+    { txCount: 20, rxCount: 19, maxGapMs: 60, maxLateMs: 4.2, realtime: true },
+  ];
+  const native: BfdNative = {
+    open: (_o, cb) => ((deliver = cb), 0),
+    update: () => true,
+    setAuth: () => undefined,
+    close: () => undefined,
+    now: () => clock,
+    stats: () => reads.shift() ?? { txCount: 20, rxCount: 19, maxGapMs: 0, maxLateMs: 0, realtime: true },
+  };
+  const seen: [string, BfdTransition][] = [];
+  const resets: string[] = [];
+  const links = new BfdLinks({
+    manager: new BfdManager({ native, randomInt: () => 4242 }),
+    bgp: { resetPeer: (_a, why) => (resets.push(why), true) },
+    log: testLog,
+    wallTime: () => Date.UTC(2025, 2, 1),
+    onTransition: (n, t) => seen.push([n, t]),
+  });
+  const n = { address: '192.0.2.1', localAddress: undefined, multihop: 1, ttlSecurity: false as const, bfd: { minRxMs: 100, minTxMs: 100, multiplier: 3 } };
+  links.start({ neighbors: [n] } as never);
+  const peer = (state: 'Down' | 'Up', yourDiscr: number) =>
+    encodeControl({ diag: 0, state, poll: false, final: false, cpi: false, demand: false, multipoint: false, detectMult: 3, myDiscr: 77, yourDiscr, desiredMinTxUs: 100_000, requiredMinRxUs: 100_000, requiredMinEchoRxUs: 0 });
+  deliver({ type: 'rx', packet: peer('Down', 0), at: clock, ttl: 255 });
+  deliver({ type: 'rx', packet: peer('Up', 4242), at: clock, ttl: 255 });
+  // The thread decided at 1000 ms; the event loop gets there 12.34 ms later.
+  clock += 12.34;
+  deliver({ type: 'expire', at: 1000, expiries: 1 });
+
+  assert.deepEqual(seen.map(([a, t]) => [a, t.from, t.to, t.diag]), [
+    ['192.0.2.1', 'Down', 'Init', 0],
+    ['192.0.2.1', 'Init', 'Up', 0],
+    ['192.0.2.1', 'Up', 'Down', 1],
+  ]);
+  assert.equal(seen[2]![1].reason, 'control detection time expired');
+  assert.deepEqual(resets, ['BFD down: control detection time expired']);
+  const st = links.status('192.0.2.1')!;
+  assert.deepEqual(st.lastDown, { reason: 'control detection time expired', diag: 1, at: '2025-03-01T00:00:00.000Z', delayMs: 12.3 });
+  // The addon clears its maxima on each read (one was made for the 'BFD up' log line): the worst of all reads stays.
+  assert.deepEqual(st.transmit, { packets: 20, worstGapMs: 98.5, worstLateMs: 4.2, realtime: true });
+  assert.deepEqual(links.status('192.0.2.1')!.transmit, { packets: 20, worstGapMs: 98.5, worstLateMs: 4.2, realtime: true });
+
+  await links.close();
+  assert.deepEqual(seen.at(-1)?.[1], { from: 'Down', to: 'AdminDown', diag: 7, reason: 'disabled (administratively down)' });
 });

@@ -1,5 +1,6 @@
 // ServiceRoutes' event log for the control socket's `events`: state
-// transitions and operator commands, the newest EVENT_LOG_SIZE kept. Each
+// transitions and operator commands, and the BFD state changes of the
+// neighbors beside them, the newest EVENT_LOG_SIZE kept. Each
 // entry has the wall-clock time (for people) and the clock time (to compare
 // with status times).
 
@@ -16,7 +17,10 @@ export interface ServiceRoutesEvent {
   /** For a command, the state the service was in (commands change it through the transitions that follow). */
   readonly to: string;
   readonly reason: string;
-  readonly kind: 'transition' | 'command';
+  readonly kind: 'transition' | 'command' | 'bfd';
+  /** BFD only: the neighbor, and the diagnostic of the new state (RFC 5880 4.1). */
+  readonly neighbor?: string;
+  readonly diag?: number;
 }
 
 /** Transitions and commands kept for `events`. */
@@ -39,6 +43,11 @@ export class EventLog {
   /** A command, now, for a service in `state`. */
   record(service: string, state: string, reason: string): void {
     this.push({ kind: 'command', at: this.wallTime(), atMs: this.clock.now(), service, from: state, to: state, reason });
+  }
+
+  /** A BFD session's state change, now; `service` reads `bfd NEIGHBOR` for readers that know only services. */
+  bfd(neighbor: string, from: string, to: string, diag: number, reason: string): void {
+    this.push({ kind: 'bfd', at: this.wallTime(), atMs: this.clock.now(), service: `bfd ${neighbor}`, neighbor, from, to, diag, reason });
   }
 
   /** The last `limit` (default all kept, at most EVENT_LOG_SIZE) events, oldest first. */

@@ -32,3 +32,13 @@ test('the newest 1000 are kept, oldest first; limit takes the newest, 0 none, fr
   assert.deepEqual(log.events(-3), []);
   assert.equal(log.events(5000).length, 1000);
 });
+
+test('a BFD state change: the neighbor, its states and diagnostic, at the current clock time; service reads "bfd NEIGHBOR"', () => {
+  const clock = new FakeClock();
+  const log = new EventLog(clock, () => WALL + clock.now());
+  clock.advance(250);
+  log.bfd('192.0.2.1', 'Up', 'Down', 1, 'control detection time expired');
+  assert.deepEqual(log.events(), [
+    { kind: 'bfd', at: '2024-01-02T03:04:05.250Z', atMs: 250, service: 'bfd 192.0.2.1', neighbor: '192.0.2.1', from: 'Up', to: 'Down', diag: 1, reason: 'control detection time expired' },
+  ]);
+});
