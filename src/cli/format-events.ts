@@ -1,5 +1,5 @@
-// `floatd events`: recent service transitions, operator commands and the
-// neighbors' BFD state changes, oldest first.
+// `floatd events`: recent service transitions, operator commands, DNS
+// updates and the neighbors' BFD state changes, oldest first.
 
 import { table } from './format-table.js';
 import { listOf, type EventsView, type EventView } from './format-views.js';
@@ -17,6 +17,7 @@ function source(e: EventView): string {
 
 function change(e: EventView): string {
   if (e.kind === 'command') return `command in ${e.to}`;
+  if (e.kind === 'dns') return `DNS update in ${e.to}`;
   return `${e.kind === 'bfd' ? 'BFD ' : ''}${e.from} -> ${e.to}`;
 }
 

@@ -58,7 +58,7 @@ export interface EventView {
   readonly to: string;
   readonly reason: string;
   /** A command (drain, maintenance) is logged in the state the service was in: from = to. A 'bfd' entry is a neighbor's BFD state change. */
-  readonly kind?: 'transition' | 'command' | 'bfd';
+  readonly kind?: 'transition' | 'command' | 'bfd' | 'dns';
   /** BFD: the neighbor and the new state's diagnostic (RFC 5880 4.1). */
   readonly neighbor?: string;
   readonly diag?: number;

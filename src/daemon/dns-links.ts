@@ -257,7 +257,7 @@ export function createDnsLinks(cfg: Config, serviceRoutes: ServiceRoutes, clock:
     serving: () => serviceRoutes.status(),
     clock,
     log,
-    note: (service, reason) => serviceRoutes.note(service, reason),
+    note: (service, reason) => serviceRoutes.noteDns(service, reason),
   });
   serviceRoutes.observe(links);
   return links;

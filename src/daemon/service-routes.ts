@@ -235,10 +235,10 @@ export class ServiceRoutes {
     return this.eventLog.events(limit);
   }
 
-  /** A line in the event log for one service from another way out (DNS), kept in the state the service is in. */
-  note(service: string, reason: string): void {
+  /** A DNS update of one service's record in the event log, with the state the service is in. */
+  noteDns(service: string, reason: string): void {
     const t = this.tracked.find((x) => x.config.name === service);
-    if (t) this.eventLog.record(service, t.health.state.name, reason);
+    if (t) this.eventLog.dns(service, t.health.state.name, reason);
   }
 
   /** A transition of something the services drive (a VRRP instance) in the same event log. */

@@ -34,3 +34,13 @@ test('BFD entries: the neighbor, "BFD from -> to", and the diagnostic code besid
   const events = [bfd('Init', 'Up', 0, 'neighbor is Up'), bfd('Up', 'Down', 1, 'control detection time expired'), bfd('Down', 'AdminDown', 7, 'disabled (administratively down)'), { ...EVENTS[1]!, at }];
   assert.equal(formatEvents(events), expected);
 });
+
+test('DNS entries: the service, "DNS update in STATE" (not a command) and what the primary did', () => {
+  const e = { at: '2025-03-01T10:00:10.000Z', service: 'web', kind: 'dns' as const, from: 'DOWN', to: 'DOWN', reason: 'dns: www.example.com A 192.0.2.10 deleted at the primary' };
+  assert.equal(
+    formatEvents([e]),
+    `Time                      Service  Change              Reason
+2025-03-01T10:00:10.000Z  web      DNS update in DOWN  dns: www.example.com A 192.0.2.10 deleted at the primary
+`,
+  );
+});

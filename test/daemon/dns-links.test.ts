@@ -65,7 +65,7 @@ test('a failed check deletes our record at BIND and leaves the other instance\'s
     assert.equal(shown.type, 'A');
     assert.equal(shown.last?.op, 'add');
     assert.equal(shown.last?.ok, true);
-    assert.ok(d.events().some((e) => e.service === 'web' && e.reason === `dns: ${WWW} A ${OURS} added at the primary`), 'the event log has the add');
+    assert.ok(d.events().some((e) => e.service === 'web' && e.kind === 'dns' && e.reason === `dns: ${WWW} A ${OURS} added at the primary`), 'the event log has the add');
 
     // The check fails: the service goes DOWN after `fall` failures, and the record goes.
     const failedAt = now();

@@ -6,7 +6,7 @@
 
 import type { Clock } from '../../util/clock.js';
 
-/** One entry of the event log: a state transition, or an operator command with its reason. */
+/** One entry of the event log: a state transition, an operator command with its reason, a BFD change or a DNS update. */
 export interface ServiceRoutesEvent {
   /** Wall-clock time, ISO 8601. */
   readonly at: string;
@@ -17,7 +17,7 @@ export interface ServiceRoutesEvent {
   /** For a command, the state the service was in (commands change it through the transitions that follow). */
   readonly to: string;
   readonly reason: string;
-  readonly kind: 'transition' | 'command' | 'bfd';
+  readonly kind: 'transition' | 'command' | 'bfd' | 'dns';
   /** BFD only: the neighbor, and the diagnostic of the new state (RFC 5880 4.1). */
   readonly neighbor?: string;
   readonly diag?: number;
@@ -43,6 +43,11 @@ export class EventLog {
   /** A command, now, for a service in `state`. */
   record(service: string, state: string, reason: string): void {
     this.push({ kind: 'command', at: this.wallTime(), atMs: this.clock.now(), service, from: state, to: state, reason });
+  }
+
+  /** A DNS update for a service's record, now, with the service in `state`. */
+  dns(service: string, state: string, reason: string): void {
+    this.push({ kind: 'dns', at: this.wallTime(), atMs: this.clock.now(), service, from: state, to: state, reason });
   }
 
   /** A BFD session's state change, now; `service` reads `bfd NEIGHBOR` for readers that know only services. */
