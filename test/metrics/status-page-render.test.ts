@@ -92,3 +92,20 @@ test('a daemon without BGP (vrrp or dns only) says so instead of an empty router
   assert.match(noBgp, /id="identity">no BGP, floatd /);
   assert.doesNotMatch(noBgp, /undefined/);
 });
+
+test('the events table names BFD changes and DNS updates as such, not as service transitions or commands', () => {
+  const at = '2026-01-01T00:00:00.000Z';
+  const st: FixtureState = {
+    now: 0,
+    services: [],
+    peers: [],
+    sections: [],
+    events: [
+      { at, service: 'bfd 192.0.2.1', from: 'Up', to: 'Down', reason: 'control detection time expired', kind: 'bfd' },
+      { at, service: 'web', from: 'DOWN', to: 'DOWN', reason: 'dns: www A 192.0.2.10 deleted at the primary', kind: 'dns' },
+    ],
+  };
+  const html = renderStatus(statusDocument(viewsOf(st), 0, false));
+  assert.match(html, /BFD Up \u2192 Down/);
+  assert.match(html, />DNS update</);
+});

@@ -133,7 +133,7 @@ export function extraSection(s: ExtraSection, index: number): string {
 }
 
 function eventRowHtml(e: EventRow): string {
-  const change = e.kind === 'command' ? 'command' : `${e.from} \u2192 ${e.to}`;
+  const change = e.kind === 'command' ? 'command' : e.kind === 'dns' ? 'DNS update' : `${e.kind === 'bfd' ? 'BFD ' : ''}${e.from} \u2192 ${e.to}`;
   return `<tr class="event">${td(e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), 'num')}${td(e.service, 'name')}<td class="state ${SERVICE_STATE_CLASS[e.to] ?? ''}">${esc(change)}</td>${td(e.reason, 'reason')}</tr>`;
 }
 
