@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { BfdManager, BfdNativeError, type BfdDown, type BfdSession } from '../../src/bfd/index.js';
-import { bfdNative, type BfdNative, type NativeEvent, type NativeStats } from '../../src/bfd/native.js';
+import { type BfdNative, type NativeEvent, type NativeStats } from '../../src/bfd/native.js';
 import { encodeControl } from '../../src/bfd/packet.js';
 import { call } from '../../src/control/client.js';
 import { BfdLinks, bfdMultihop, type BfdPeerStatus, type BfdTransition } from '../../src/daemon/bfd-links.js';
 import type { SpeakerStatus } from '../../src/daemon/speaker.js';
 import { Cleanup, FLOATD_AS, neighbor, now, Receiver, tempDir, TestDaemon, testLog, waitFor } from './helpers/harness.js';
+import { silenceable } from '../helpers/silent-bfd.js';
 
 // floatd's BFD beside its BGP session, over loopback: the BGP peer is a
 // route server on 127.x.y.2, the BFD peer a BfdManager on the same address,
@@ -18,25 +19,6 @@ const T = { timeout: 40_000 };
 const STATIC = '203.0.113.7/32';
 const net = `127.${(process.pid % 200) + 50}.${(process.pid >> 8) % 250}`;
 
-/** The real addon, with a switch that closes one session's sockets without the AdminDown a clean stop sends: a peer gone silent. */
-function silenceable(): { native: BfdNative; silence(id: number): void } {
-  const real = bfdNative();
-  const dead = new Set<number>();
-  const native: BfdNative = {
-    // The addon reuses a closed session's id.
-    open: (o, cb) => {
-      const id = real.open(o, cb);
-      dead.delete(id);
-      return id;
-    },
-    update: (id, ...rest) => (dead.has(id) ? true : real.update(id, ...rest)),
-    setAuth: (id, ...rest) => real.setAuth(id, ...rest),
-    close: (id) => (dead.has(id) ? undefined : real.close(id)),
-    now: () => real.now(),
-    stats: (id) => real.stats(id),
-  };
-  return { native, silence: (id) => (dead.add(id), real.close(id)) };
-}
 
 const bfdOf = (peers: SpeakerStatus): BfdPeerStatus | undefined => (peers.peers[0] as { bfd?: BfdPeerStatus } | undefined)?.bfd;
 

@@ -4,12 +4,12 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import { stringify } from 'yaml';
 import { BfdManager } from '../../src/bfd/index.js';
-import { bfdNative, type BfdNative } from '../../src/bfd/native.js';
 import { staticAnnouncements } from '../../src/config/announcements.js';
 import { parseConfigText } from '../../src/config/index.js';
 import { Speaker } from '../../src/daemon/speaker.js';
 import { RouteServer, type BfdPeerChange, type PeerChange } from '../../src/routeserver/index.js';
 import { realClock } from '../../src/util/clock.js';
+import { silenceable } from '../helpers/silent-bfd.js';
 
 // The route server's BFD over loopback with the real addon: a floatd speaker
 // on 127.x.y.2 announces a prefix to the route server on 127.x.y.1, and a
@@ -40,24 +40,6 @@ async function waitFor(what: string, cond: () => boolean, timeoutMs = 15_000): P
   }
 }
 
-/** The real addon, with a switch that closes a session's sockets without the AdminDown a clean stop sends: a peer gone silent. */
-function silenceable(): { native: BfdNative; silence(id: number): void } {
-  const real = bfdNative();
-  const dead = new Set<number>();
-  const native: BfdNative = {
-    open: (o, cb) => {
-      const id = real.open(o, cb);
-      dead.delete(id);
-      return id;
-    },
-    update: (id, ...rest) => (dead.has(id) ? true : real.update(id, ...rest)),
-    setAuth: (id, ...rest) => real.setAuth(id, ...rest),
-    close: (id) => (dead.has(id) ? undefined : real.close(id)),
-    now: () => real.now(),
-    stats: (id) => real.stats(id),
-  };
-  return { native, silence: (id) => (dead.add(id), real.close(id)) };
-}
 
 async function setUp(): Promise<{ rs: RouteServer; speaker: Speaker; bfd: BfdPeerChange[]; peers: PeerChange[]; stop: () => Promise<void> }> {
   const port = await freePort();
