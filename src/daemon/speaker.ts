@@ -9,7 +9,7 @@ import { encodeNotification } from '../bgp/codec/notification.js';
 import type { FsmConfig } from '../bgp/fsm/index.js';
 import { PeerSession, type PeerStatus, type ReceivedChange } from '../bgp/session/peer-session.js';
 import type { SessionSocket } from '../bgp/session/socket.js';
-import { connectTcp, listenTcp, nativeAvailable, setListenerPassword } from '../bgp/transport/index.js';
+import { connectTcp, listenTcp, nativeAvailable, setListenerMinTtl, setListenerPassword } from '../bgp/transport/index.js';
 import { sockopt } from '../bgp/transport/sockopt.js';
 import type { Announcement } from '../bgp/rib/announcement.js';
 import { wirePrefix } from '../bgp/codec/nlri.js';
@@ -135,6 +135,12 @@ export function listenerTtlProblem(cfg: Pick<SpeakerConfig, 'listen' | 'neighbor
   return undefined;
 }
 
+/** The listener's minimum TTL: the one every neighbor's ttl-security gives (listenerTtlProblem), or none. */
+function listenerMinTtlOf(cfg: Pick<SpeakerConfig, 'neighbors'>): number | undefined {
+  const n = cfg.neighbors.find((x) => x.ttlSecurity !== false);
+  return n === undefined ? undefined : ttlOf(n).minTtl;
+}
+
 export class Speaker {
   private readonly sessions = new Map<string, { config: SpeakerNeighbor; session: PeerSession }>();
   private server: net.Server | null = null;
@@ -220,6 +226,8 @@ export class Speaker {
     }
     if (this.server && plan.listenerOptionsChanged) {
       for (const n of next.neighbors) setListenerPassword(this.server, n.address, n.password?.reveal() ?? null);
+      // As start() would have set it (the plan has checked listenerTtlProblem): reset sessions reconnect through it.
+      setListenerMinTtl(this.server, listenerMinTtlOf(next) ?? null);
     }
     for (const { session } of this.sessions.values()) session.setDesired(this.announce);
     await Promise.all(closing);
@@ -236,13 +244,12 @@ export class Speaker {
     if (l) {
       const problem = listenerTtlProblem(this.cfg);
       if (problem) throw new Error(problem);
-      const gtsm = this.cfg.neighbors.filter((n) => n.ttlSecurity !== false);
-      const minTtls = new Set(gtsm.map((n) => ttlOf(n).minTtl));
+      const minTtl = listenerMinTtlOf(this.cfg);
       this.server = await listenTcp({
         host: l.address,
         port: l.port,
         md5Peers: this.cfg.neighbors.flatMap((n) => (n.password ? [{ address: n.address, password: n.password.reveal() }] : [])),
-        ...(gtsm.length > 0 ? { ttl: 255, minTtl: [...minTtls][0] } : {}),
+        ...(minTtl !== undefined ? { ttl: 255, minTtl } : {}),
       });
       this.server.on('connection', (socket) => this.onConnection(socket));
       this.server.on('error', (e) => this.log.error({ err: e.message }, `listener error: ${e.message}`));
