@@ -15,6 +15,7 @@ import type { Announcement } from '../bgp/rib/announcement.js';
 import { wirePrefix } from '../bgp/codec/nlri.js';
 import type { NeighborConfig } from '../config/index.js';
 import type { Clock } from '../util/clock.js';
+import { LogRateLimit } from '../util/log-rate-limit.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';
 import type { RouteTarget } from '../bgp/rib/routes-for.js';
@@ -39,6 +40,8 @@ export interface SpeakerStatus {
   readonly routerId: string;
   readonly localAs: number;
   readonly peers: readonly PeerStatusEntry[];
+  /** Connections refused since start because their address is no configured neighbor. */
+  readonly refusedConnections?: number;
 }
 
 /** Strips the IPv4-mapped prefix a dual-stack listener reports for IPv4 peers. */
@@ -147,6 +150,9 @@ export class Speaker {
   private announce: readonly Announcement[] = [];
   private stopping = false;
   private readonly onReceivedChange: SpeakerOptions['onReceivedChange'];
+  /** Anyone can connect: what they cause is counted, and logged only so often per address. */
+  private refused = 0;
+  private readonly refusedLog = new LogRateLimit();
 
   constructor(
     private cfg: SpeakerConfig,
@@ -288,6 +294,7 @@ export class Speaker {
     return {
       routerId: this.cfg.routerId,
       localAs: this.cfg.localAs,
+      refusedConnections: this.refused,
       peers: [...this.sessions.values()].map(({ config, session }) => {
         const st = session.status();
         return {
@@ -327,7 +334,12 @@ export class Speaker {
     const entry = this.sessions.get(from);
     if (!entry) {
       // RFC 4486: Connection Rejected for a peer we do not know.
-      this.log.warn({ from }, `refusing a BGP connection from ${from}: not a configured neighbor`);
+      this.refused += 1;
+      const d = this.refusedLog.hit(from, this.clock.now());
+      if (d.log) {
+        const more = d.suppressed > 0 ? ` (and ${d.suppressed} more from it not logged)` : '';
+        this.log.warn({ from, suppressed: d.suppressed, refusedTotal: this.refused }, `refusing a BGP connection from ${from}: not a configured neighbor${more}`);
+      }
       socket.on('error', () => undefined);
       socket.end(frame(MessageType.Notification, encodeNotification({ code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionRejected })));
       setTimeout(() => socket.destroy(), 2000).unref();
