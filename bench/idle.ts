@@ -9,7 +9,8 @@
 // process that is not measured. After a warm-up the figures are taken over
 // --seconds: CPU as a share of one core from utime+stime+cutime+cstime in
 // /proc/PID/stat (reaped children included: floatd's `ip` runs, the
-// healthcheck's curls), resident memory now and at its peak (VmRSS, VmHWM).
+// healthcheck's curls), resident memory now (VmRSS, and RssAnon: the private
+// part, without the executable's and libraries' pages) and at its peak (VmHWM).
 // ExaBGP is summed with its API processes (healthchecks, the recorder).
 //
 // Run as root: npm run bench:idle [-- --seconds 60 --warmup 15 --floatd-only]
@@ -52,7 +53,11 @@ for (let i = 0; i < ${SERVICES}; i++) {
 
 interface Sample {
   readonly ticks: number;
+  /** utime + cutime: the user-space share of `ticks`. */
+  readonly userTicks: number;
   readonly rssKiB: number;
+  /** RssAnon: private memory, without the pages of the executable and libraries (shared, and evictable). */
+  readonly anonKiB: number;
   readonly hwmKiB: number;
 }
 
@@ -62,9 +67,10 @@ function sample(pid: number): Sample | undefined {
     // Fields after the parenthesised name: state is field 3, utime..cstime are 14..17.
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = [11, 12, 13, 14].reduce((s, i) => s + Number(f[i]), 0);
+    const userTicks = Number(f[11]) + Number(f[13]);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kib = (field: string) => Number(new RegExp(`^${field}:\\s*(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-    return { ticks, rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM') };
+    return { ticks, userTicks, rssKiB: kib('VmRSS'), anonKiB: kib('RssAnon'), hwmKiB: kib('VmHWM') };
   } catch {
     return undefined;
   }
@@ -86,16 +92,20 @@ function childrenOf(pid: number): number[] {
 
 function sum(pids: readonly number[]): Sample {
   let ticks = 0;
+  let userTicks = 0;
   let rssKiB = 0;
+  let anonKiB = 0;
   let hwmKiB = 0;
   for (const p of pids) {
     const s = sample(p);
     if (s === undefined) continue;
     ticks += s.ticks;
+    userTicks += s.userTicks;
     rssKiB += s.rssKiB;
+    anonKiB += s.anonKiB;
     hwmKiB += s.hwmKiB;
   }
-  return { ticks, rssKiB, hwmKiB };
+  return { ticks, userTicks, rssKiB, anonKiB, hwmKiB };
 }
 
 interface Contender {
@@ -263,10 +273,10 @@ async function main(): Promise<void> {
     const rows = contenders.map((c, i) => {
       const a = after[i] as Sample;
       const b = before[i] as Sample;
-      const cpu = ((a.ticks - b.ticks) / CLK_TCK / elapsed) * 100;
-      return [c.label, String(c.pids().length), cpu.toFixed(2), (a.rssKiB / 1024).toFixed(1), ((peak[i] ?? 0) / 1024).toFixed(1), (a.hwmKiB / 1024).toFixed(1)];
+      const pct = (ticks: number) => ((ticks / CLK_TCK / elapsed) * 100).toFixed(2);
+      return [c.label, String(c.pids().length), pct(a.ticks - b.ticks), pct(a.userTicks - b.userTicks), (a.rssKiB / 1024).toFixed(1), (a.anonKiB / 1024).toFixed(1), ((peak[i] ?? 0) / 1024).toFixed(1), (a.hwmKiB / 1024).toFixed(1)];
     });
-    const head = ['', 'processes', 'CPU % of a core', 'RSS MiB', 'max RSS seen MiB', 'VmHWM MiB'];
+    const head = ['', 'processes', 'CPU % of a core', 'of it user', 'RSS MiB', 'of it anon', 'max RSS seen MiB', 'VmHWM MiB'];
     const widths = head.map((h, k) => Math.max(h.length, ...rows.map((r) => (r[k] ?? '').length)));
     const line = (r: string[]) => r.map((x, k) => (k === 0 ? x.padEnd(widths[k] ?? 0) : x.padStart(widths[k] ?? 0))).join('  ');
     console.log(`idle cost over ${elapsed.toFixed(0)} s after ${WARMUP} s warm-up (node ${process.version}${floatdEnv ? `, floatd NODE options: ${floatdEnv}` : ''})`);

@@ -2,9 +2,10 @@
 // (no agent, so a pooled socket never hides a dead listener), status code
 // match, optional body match. TLS is verified unless `insecure` is set.
 
-import { request as httpRequest, type IncomingMessage, type ClientRequest, type OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import type { IncomingMessage, ClientRequest, OutgoingHttpHeaders } from 'node:http';
+import type { RequestOptions } from 'node:https';
 import { isIP } from 'node:net';
+import { nodeHttp, nodeHttps } from '../../util/node-http.js';
 import type { HttpProbeSpec, StatusMatch } from '../probe-spec.js';
 import { abortedResult, errorText, stopwatch, type Probe, type ProbeResult } from '../probe-result.js';
 import { hostPort, unbracket } from './tcp.js';
@@ -34,6 +35,8 @@ export class HttpProbe implements Probe {
 
   constructor(private readonly spec: HttpProbeSpec) {
     this.kind = spec.kind;
+    // TLS is loaded for https probes only, at creation (see util/node-http.ts).
+    if (spec.kind === 'https') nodeHttps();
     // Compiled once: a bad pattern is a configuration error, thrown at creation.
     this.regex = spec.bodyRegex !== undefined ? new RegExp(spec.bodyRegex) : undefined;
     const port = spec.port ?? (spec.kind === 'https' ? 443 : 80);
@@ -84,7 +87,7 @@ export class HttpProbe implements Probe {
         done({ ok: false, detail: `${label}: ${why}`, durationMs: elapsed(), ...(output !== undefined ? { output } : {}) });
 
       try {
-        req = (this.spec.kind === 'https' ? httpsRequest : httpRequest)(this.options());
+        req = (this.spec.kind === 'https' ? nodeHttps().request : nodeHttp.request)(this.options());
       } catch (err) {
         fail(errorText(err));
         return;
