@@ -128,21 +128,14 @@ export function setListenerMinTtl(server: net.Server, minTtl: number | null): vo
   if (l === undefined || !server.listening) {
     throw new TransportError('ERR_INVALID_OPTION', 'setListenerMinTtl needs a running listener made by listenTcp with the native addon');
   }
-  if (minTtl !== null) checkInt(minTtl, 1, 255, 'minimum TTL');
   if (minTtl !== null) {
+    checkInt(minTtl, 1, 255, 'minimum TTL');
     l.native.setTtl(l.fd, l.family, 255);
     l.native.setMinTtl(l.fd, l.family, minTtl);
   } else {
     l.native.setMinTtl(l.fd, l.family, 0);
     l.native.setTtl(l.fd, l.family, l.plainTtl);
   }
-}
-
-/** The minimum TTL a running listener from listenTcp accepts (0: any), as the kernel reports it. */
-export function listenerMinTtl(server: net.Server): number {
-  const l = listeners.get(server);
-  if (l === undefined || !server.listening) throw new TransportError('ERR_INVALID_OPTION', 'listenerMinTtl needs a running listener made by listenTcp with the native addon');
-  return l.native.getMinTtl(l.fd, l.family);
 }
 
 function listening(server: net.Server, start: () => void, host: string, port: number): Promise<void> {
