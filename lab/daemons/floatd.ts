@@ -62,13 +62,14 @@ export class Floatd {
 
   /**
    * Writes `config` (its `control-socket` defaults to one in the lab folder)
-   * and starts `node bin/floatd.js run` inside `ns`.
+   * and starts `node bin/floatd.js run` inside `ns`; `nodeArgs` go to node
+   * before the script (flags to compare, e.g. in bench:idle).
    */
-  static start(lab: Lab, ns: string, name: string, config: FloatdConfig): Floatd {
+  static start(lab: Lab, ns: string, name: string, config: FloatdConfig, nodeArgs: readonly string[] = []): Floatd {
     const configFile = join(lab.dir, `${name}.yaml`);
     const full = { 'control-socket': join(lab.dir, `${name}.sock`), ...config };
     writeFileSync(configFile, stringify(full), { mode: 0o600 });
-    const proc = lab.spawn(ns, name, process.execPath, [FLOATD_BIN, 'run', '--config', configFile], { cwd: REPO_ROOT });
+    const proc = lab.spawn(ns, name, process.execPath, [...nodeArgs, FLOATD_BIN, 'run', '--config', configFile], { cwd: REPO_ROOT });
     return new Floatd(proc, configFile);
   }
 

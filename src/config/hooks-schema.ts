@@ -1,5 +1,6 @@
 import { commandLine, seconds, section } from './fields.js';
-import { HEALTH_DEFAULTS } from '../health/index.js';
+// The defaults alone: the health barrel would load every probe (node:https with TLS and HTTP/2) just to read a config.
+import { HEALTH_DEFAULTS } from '../health/defaults.js';
 import type { HookSpec, HookTrigger } from '../health/index.js';
 
 const HOOK_TRIGGERS: readonly HookTrigger[] = ['any', 'up', 'down', 'disabled'];

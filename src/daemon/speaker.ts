@@ -9,12 +9,13 @@ import { encodeNotification } from '../bgp/codec/notification.js';
 import type { FsmConfig } from '../bgp/fsm/index.js';
 import { PeerSession, type PeerStatus, type ReceivedChange } from '../bgp/session/peer-session.js';
 import type { SessionSocket } from '../bgp/session/socket.js';
-import { connectTcp, listenTcp, nativeAvailable, setListenerPassword } from '../bgp/transport/index.js';
+import { connectTcp, listenTcp, nativeAvailable, setListenerMinTtl, setListenerPassword } from '../bgp/transport/index.js';
 import { sockopt } from '../bgp/transport/sockopt.js';
 import type { Announcement } from '../bgp/rib/announcement.js';
 import { wirePrefix } from '../bgp/codec/nlri.js';
 import type { NeighborConfig } from '../config/index.js';
 import type { Clock } from '../util/clock.js';
+import { LogRateLimit } from '../util/log-rate-limit.js';
 import type { Logger } from '../util/log.js';
 import type { ReloadPlan } from './config-diff.js';
 import type { RouteTarget } from '../bgp/rib/routes-for.js';
@@ -41,6 +42,8 @@ export interface SpeakerStatus {
   readonly routerId?: string | undefined;
   readonly localAs?: number | undefined;
   readonly peers: readonly PeerStatusEntry[];
+  /** Connections refused since start because their address is no configured neighbor. */
+  readonly refusedConnections?: number;
 }
 
 /** Strips the IPv4-mapped prefix a dual-stack listener reports for IPv4 peers. */
@@ -161,12 +164,21 @@ export function listenerTtlProblem(cfg: Pick<SpeakerConfig, 'listen' | 'neighbor
   return undefined;
 }
 
+/** The listener's minimum TTL: the one every neighbor's ttl-security gives (listenerTtlProblem), or none. */
+function listenerMinTtlOf(cfg: Pick<SpeakerConfig, 'neighbors'>): number | undefined {
+  const n = cfg.neighbors.find((x) => x.ttlSecurity !== false);
+  return n === undefined ? undefined : ttlOf(n).minTtl;
+}
+
 export class Speaker {
   private readonly sessions = new Map<string, { config: SpeakerNeighbor; session: PeerSession }>();
   private server: net.Server | null = null;
   private announce: readonly Announcement[] = [];
   private stopping = false;
   private readonly onReceivedChange: SpeakerOptions['onReceivedChange'];
+  /** Anyone can connect: what they cause is counted, and logged only so often per address. */
+  private refused = 0;
+  private readonly refusedLog = new LogRateLimit();
 
   constructor(
     private cfg: SpeakerConfig,
@@ -250,6 +262,8 @@ export class Speaker {
     }
     if (this.server && plan.listenerOptionsChanged) {
       for (const n of next.neighbors) setListenerPassword(this.server, n.address, n.password?.reveal() ?? null);
+      // As start() would have set it (the plan has checked listenerTtlProblem): reset sessions reconnect through it.
+      setListenerMinTtl(this.server, listenerMinTtlOf(next) ?? null);
     }
     for (const { session } of this.sessions.values()) session.setDesired(this.announce);
     await Promise.all(closing);
@@ -266,13 +280,12 @@ export class Speaker {
     if (l) {
       const problem = listenerTtlProblem(this.cfg);
       if (problem) throw new Error(problem);
-      const gtsm = this.cfg.neighbors.filter((n) => n.ttlSecurity !== false);
-      const minTtls = new Set(gtsm.map((n) => ttlOf(n).minTtl));
+      const minTtl = listenerMinTtlOf(this.cfg);
       this.server = await listenTcp({
         host: l.address,
         port: l.port,
         md5Peers: this.cfg.neighbors.flatMap((n) => (n.password ? [{ address: n.address, password: n.password.reveal() }] : [])),
-        ...(gtsm.length > 0 ? { ttl: 255, minTtl: [...minTtls][0] } : {}),
+        ...(minTtl !== undefined ? { ttl: 255, minTtl } : {}),
       });
       this.server.on('connection', (socket) => this.onConnection(socket));
       this.server.on('error', (e) => this.log.error({ err: e.message }, `listener error: ${e.message}`));
@@ -320,6 +333,7 @@ export class Speaker {
     return {
       routerId: this.cfg.routerId,
       localAs: this.cfg.localAs,
+      refusedConnections: this.refused,
       peers: [...this.sessions.values()].map(({ config, session }) => {
         const st = session.status();
         return {
@@ -359,7 +373,12 @@ export class Speaker {
     const entry = this.sessions.get(from);
     if (!entry) {
       // RFC 4486: Connection Rejected for a peer we do not know.
-      this.log.warn({ from }, `refusing a BGP connection from ${from}: not a configured neighbor`);
+      this.refused += 1;
+      const d = this.refusedLog.hit(from, this.clock.now());
+      if (d.log) {
+        const more = d.suppressed > 0 ? ` (and ${d.suppressed} more from it not logged)` : '';
+        this.log.warn({ from, suppressed: d.suppressed, refusedTotal: this.refused }, `refusing a BGP connection from ${from}: not a configured neighbor${more}`);
+      }
       socket.on('error', () => undefined);
       socket.end(frame(MessageType.Notification, encodeNotification({ code: ErrorCode.Cease, subcode: CeaseSubcode.ConnectionRejected })));
       setTimeout(() => socket.destroy(), 2000).unref();

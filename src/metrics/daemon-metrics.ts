@@ -37,6 +37,8 @@ export interface BfdSnapshot {
 
 export interface SpeakerSnapshot {
   readonly peers: readonly PeerSnapshot[];
+  /** Connections refused because their address is no configured neighbor. */
+  readonly refusedConnections?: number;
 }
 
 /** The fields of a service's status that are exported. */
@@ -115,7 +117,7 @@ export class DaemonMetrics implements ServiceRoutesObserver {
   private readonly startedAt: number;
   private rendered = false;
   /** Read once per scrape, so every family of a scrape shows the same moment. */
-  private snap: { peers: readonly PeerSnapshot[]; services: readonly ServiceSnapshot[]; now: number; process: ProcessSample; vrrp: readonly VrrpSnapshot[] } | undefined;
+  private snap: { peers: readonly PeerSnapshot[]; refused: number | undefined; services: readonly ServiceSnapshot[]; now: number; process: ProcessSample; vrrp: readonly VrrpSnapshot[] } | undefined;
 
   constructor(private readonly o: DaemonMetricsOptions) {
     const r = this.registry;
@@ -150,6 +152,9 @@ export class DaemonMetrics implements ServiceRoutesObserver {
     perPeer('floatd_peer_prefixes_announced', 'Prefixes floatd announces to the peer now.', 'gauge', (p) => p.prefixesAnnounced);
     perPeer('floatd_peer_max_prefix_events_total', 'Times a receive limit (max-prefix, attribute-bytes) was hit: each teardown, each crossing in warn mode.', 'counter', (p) => p.receiveLimitEvents ?? 0);
     perPeer('floatd_peer_established_total', 'Times the session reached Established; more than one means it flapped.', 'counter', (p) => p.establishedTransitions);
+    r.collected('floatd_bgp_connections_refused_total', 'BGP connections refused because their address is no configured neighbor.', 'counter', [], () =>
+      this.snap ? [[{}, this.snap.refused ?? 0] as const] : [],
+    );
 
     // BFD, for neighbors with `bfd` (named like bird_exporter's bird_bfd_session_up, labelled by neighbor).
     const perBfd = (name: string, help: string, type: 'counter' | 'gauge', value: (b: BfdSnapshot) => number): void =>
@@ -265,7 +270,8 @@ export class DaemonMetrics implements ServiceRoutesObserver {
       this.probeTimeouts.init({ service: s.name });
       this.withdraws.init({ service: s.name });
     }
-    this.snap = { peers: this.o.peers().peers, services, now, process: this.o.process(), vrrp: this.o.vrrp?.() ?? [] };
+    const speaker = this.o.peers();
+    this.snap = { peers: speaker.peers, refused: speaker.refusedConnections, services, now, process: this.o.process(), vrrp: this.o.vrrp?.() ?? [] };
     try {
       return renderExposition(this.registry.collect());
     } finally {

@@ -2,7 +2,8 @@
 // status page, also / and /status.json (and the page's actions when the
 // config enables them). Cheap: each request renders from the current state.
 
-import http from 'node:http';
+import type http from 'node:http';
+import { nodeHttp } from '../util/node-http.js';
 import type { Logger } from '../util/log.js';
 import { CONTENT_TYPE } from './exposition.js';
 import { serveStatusPage, type StatusPage } from './status-page/http.js';
@@ -44,7 +45,7 @@ function listenError(l: MetricsListen, e: NodeJS.ErrnoException): MetricsListenE
  * when one is given. Resolves once listening; closing the server is the caller's job.
  */
 export async function startMetricsServer(listen: MetricsListen, render: () => string, log: Logger, status?: StatusPage): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
+  const server = nodeHttp.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (status && path !== '/metrics') {
       try {

@@ -359,3 +359,10 @@ test('dns: updates sent and failed and the last success time, only with a dns se
 function dnsTestProcess(): ProcessSample {
   return { residentMemoryBytes: 1, cpuSeconds: 1, startTimeSeconds: 1, heapBytes: 1 };
 }
+
+test('connections from addresses that are no neighbor are a counter', () => {
+  const s = scrape(build(() => ({ ...speakerStatus, refusedConnections: 1_001 })).render());
+  assert.equal(s.value('floatd_bgp_connections_refused_total', {}), 1_001);
+  assert.equal(s.families.get('floatd_bgp_connections_refused_total')?.type, 'COUNTER');
+  assert.equal(scrape(build(() => ({ peers: [] })).render()).value('floatd_bgp_connections_refused_total', {}), 0);
+});

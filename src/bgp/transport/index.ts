@@ -2,4 +2,4 @@ export { TransportError, type TransportErrorCode } from './errors.js';
 export { MD5_KEY_MAX_OCTETS, type IpFamily } from './options.js';
 export { nativeAvailable, type Md5Peer } from './sockopt.js';
 export { connectTcp, type ConnectOptions } from './connect.js';
-export { listenTcp, setListenerPassword, type ListenOptions } from './listen.js';
+export { listenTcp, setListenerMinTtl, setListenerPassword, type ListenOptions } from './listen.js';

@@ -20,7 +20,12 @@ interface Listener {
   readonly fd: number;
   readonly family: IpFamily;
   readonly native: Sockopt;
+  /** The TTL the listener had before GTSM was asked for (the system's default), to go back to. */
+  readonly plainTtl: number;
 }
+
+/** Linux's net.ipv4.ip_default_ttl, when the listener started with GTSM and never saw its default. */
+const DEFAULT_TTL = 64;
 
 /** Descriptors of listeners made through the addon, so keys can change while they run. */
 const listeners = new WeakMap<net.Server, Listener>();
@@ -74,7 +79,15 @@ export async function listenTcp(options: ListenOptions, native: Sockopt = sockop
   // keeps its own listen() call from resetting ours); if it still errs, net
   // has closed the descriptor already, so it is not closed again here.
   await listening(server, () => server.listen({ fd }, backlog), host, port);
-  listeners.set(server, { fd, family, native });
+  let plainTtl = DEFAULT_TTL;
+  if (ttl === undefined) {
+    try {
+      plainTtl = native.getTtl(fd, family);
+    } catch {
+      plainTtl = DEFAULT_TTL;
+    }
+  }
+  listeners.set(server, { fd, family, native, plainTtl });
   server.once('close', () => listeners.delete(server));
   return server;
 }
@@ -99,6 +112,29 @@ export function setListenerPassword(server: net.Server, address: string, passwor
     const removing = password === null || password.length === 0;
     if (removing && e instanceof TransportError && e.errno === 'ENOENT') return;
     throw e;
+  }
+}
+
+/**
+ * Gives a running listener from listenTcp GTSM (RFC 5082 3: send TTL 255,
+ * accept only SYNs with TTL >= minTtl), or with null takes it away (minimum
+ * 0, the TTL it had before). Connections accepted from then on inherit it,
+ * as they would from a listener opened with those options. Throws
+ * ERR_INVALID_OPTION for a server that is not such a listener, or
+ * ERR_SOCKET_OPTION.
+ */
+export function setListenerMinTtl(server: net.Server, minTtl: number | null): void {
+  const l = listeners.get(server);
+  if (l === undefined || !server.listening) {
+    throw new TransportError('ERR_INVALID_OPTION', 'setListenerMinTtl needs a running listener made by listenTcp with the native addon');
+  }
+  if (minTtl !== null) {
+    checkInt(minTtl, 1, 255, 'minimum TTL');
+    l.native.setTtl(l.fd, l.family, 255);
+    l.native.setMinTtl(l.fd, l.family, minTtl);
+  } else {
+    l.native.setMinTtl(l.fd, l.family, 0);
+    l.native.setTtl(l.fd, l.family, l.plainTtl);
   }
 }
 

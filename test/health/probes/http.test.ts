@@ -179,3 +179,27 @@ test('https: the Host header also gives SNI when no servername is set', async ()
 test('a bad body regex is an error at creation', () => {
   assert.throws(() => new HttpProbe({ kind: 'http', host: '127.0.0.1', bodyRegex: '(' }), SyntaxError);
 });
+
+test('http: every check opens its own connection, even several at once to one server, and a closed listener fails the next check', { timeout: 10_000 }, async () => {
+  const server = createServer((req, res) => {
+    req.resume();
+    // The server would keep the connection: the probe must not.
+    res.setHeader('connection', 'keep-alive');
+    res.end('ok');
+  });
+  server.keepAliveTimeout = 60_000;
+  let connections = 0;
+  server.on('connection', () => (connections += 1));
+  const port = await listen(server);
+  const check = () => new HttpProbe({ kind: 'http', host: '127.0.0.1', port }).run(new AbortController().signal);
+  try {
+    const results = [...(await Promise.all([check(), check(), check()])), await check(), await check()];
+    assert.deepEqual(results.map((r) => r.ok), [true, true, true, true, true]);
+    assert.equal(connections, 5);
+    // Stops listening; connections a pool would hold stay open until closed.
+    server.close();
+    assert.equal((await check()).ok, false);
+  } finally {
+    server.closeAllConnections();
+  }
+});
