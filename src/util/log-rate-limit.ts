@@ -3,7 +3,10 @@
 // BIRD's `log_rl`: at most `burst` lines per key in each `intervalMs`, and at
 // most `totalBurst` over all keys, so many addresses cannot flood the log
 // either. What is held back is counted, and the next line let through for the
-// key carries that count. Pure: the caller passes the time; no timers.
+// key carries that count. Pure: the caller passes the time; no timers. Each
+// window is a RateLimit (rate-limit.ts).
+
+import { RateLimit } from './rate-limit.js';
 
 export interface LogRateLimitOptions {
   /** Lines per key in one interval. */
@@ -20,42 +23,32 @@ export const LOG_RATE_LIMIT_DEFAULTS: LogRateLimitOptions = { burst: 1, totalBur
 /** Log the line (`suppressed` lines for the key were held back since its last one), or not. */
 export type LogDecision = { readonly log: true; readonly suppressed: number } | { readonly log: false };
 
-interface Window {
-  start: number;
-  count: number;
-}
-
-interface KeyState extends Window {
-  suppressed: number;
-}
-
 export class LogRateLimit {
-  private readonly keys = new Map<string, KeyState>();
-  private readonly total: Window = { start: -Infinity, count: 0 };
+  /** Most recently seen last, so the first key in the map is the one to forget. */
+  private readonly keys = new Map<string, RateLimit>();
+  private readonly total: RateLimit;
 
-  constructor(private readonly o: LogRateLimitOptions = LOG_RATE_LIMIT_DEFAULTS) {}
+  constructor(private readonly o: LogRateLimitOptions = LOG_RATE_LIMIT_DEFAULTS) {
+    this.total = new RateLimit({ max: o.totalBurst, intervalMs: o.intervalMs });
+  }
 
   /** One event for `key` at monotonic time `now` (ms). */
   hit(key: string, now: number): LogDecision {
     let k = this.keys.get(key);
     if (k === undefined) {
       if (this.keys.size >= this.o.maxKeys) this.forgetOne(now);
-      k = { start: now, count: 0, suppressed: 0 };
+      k = new RateLimit({ max: this.o.burst, intervalMs: this.o.intervalMs });
     } else {
-      // Most recently seen last, so the first key in the map is the one to forget.
       this.keys.delete(key);
     }
     this.keys.set(key, k);
-    roll(k, now, this.o.intervalMs);
-    roll(this.total, now, this.o.intervalMs);
-    if (k.count >= this.o.burst || this.total.count >= this.o.totalBurst) {
-      k.suppressed += 1;
+    if (k.allows(now) && !this.total.allows(now)) {
+      k.leaveOut();
       return { log: false };
     }
-    k.count += 1;
-    this.total.count += 1;
-    const suppressed = k.suppressed;
-    k.suppressed = 0;
+    const suppressed = k.take(now);
+    if (suppressed < 0) return { log: false };
+    this.total.take(now);
     return { log: true, suppressed };
   }
 
@@ -67,19 +60,12 @@ export class LogRateLimit {
   /** Forgets a key with nothing held back whose interval is over, else the least recently seen one. */
   private forgetOne(now: number): void {
     for (const [key, k] of this.keys) {
-      if (k.suppressed === 0 && now - k.start >= this.o.intervalMs) {
+      if (k.pending === 0 && k.idle(now)) {
         this.keys.delete(key);
         return;
       }
     }
     const oldest = this.keys.keys().next();
     if (oldest.done !== true) this.keys.delete(oldest.value);
-  }
-}
-
-function roll(w: Window, now: number, intervalMs: number): void {
-  if (now - w.start >= intervalMs) {
-    w.start = now;
-    w.count = 0;
   }
 }

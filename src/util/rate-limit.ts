@@ -26,11 +26,7 @@ export class RateLimit {
    * which the caller reports with this line.
    */
   take(now: number): number {
-    if (now - this.windowStart >= this.o.intervalMs) {
-      this.windowStart = now;
-      this.used = 0;
-    }
-    if (this.used >= this.o.max) {
+    if (!this.allows(now)) {
       this.dropped++;
       return -1;
     }
@@ -38,6 +34,30 @@ export class RateLimit {
     const d = this.dropped;
     this.dropped = 0;
     return d;
+  }
+
+  /** Whether a line at `now` would be let through (starts a new window when the last is over); takes nothing. */
+  allows(now: number): boolean {
+    if (now - this.windowStart >= this.o.intervalMs) {
+      this.windowStart = now;
+      this.used = 0;
+    }
+    return this.used < this.o.max;
+  }
+
+  /** Counts one line left out for a reason of the caller's (a wider limit), to be reported with the next one let through. */
+  leaveOut(): void {
+    this.dropped++;
+  }
+
+  /** Lines left out and not reported yet. */
+  get pending(): number {
+    return this.dropped;
+  }
+
+  /** Whether the window that began last is over at `now`. */
+  idle(now: number): boolean {
+    return now - this.windowStart >= this.o.intervalMs;
   }
 
   /** Lines left out and not reported yet; reading clears them (say, in a last summary when the source goes away). */
