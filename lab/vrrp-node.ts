@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { IprouteAddressPort } from '../src/daemon/addresses/iproute-port.js';
 import { VrrpInstance, type VrrpInstanceConfig } from '../src/vrrp/vrrp-instance.js';
-import { IprouteVmacPort } from '../src/vrrp/vmac-iproute.js';
+import { IprouteVmacPort } from '../src/daemon/vmac-iproute.js';
 
 const config = JSON.parse(process.argv[2] ?? '{}') as VrrpInstanceConfig;
 const say = (o: object): void => {

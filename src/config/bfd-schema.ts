@@ -6,8 +6,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { integer, oneOf, section } from './fields.js';
-import type { SecretSources } from './neighbor-schema.js';
-import { passwordEnvField, passwordFileField } from './neighbor-schema.js';
+import { passwordEnvField, passwordFileField, type SecretSources } from './secret-fields.js';
 import { Secret, readSecretFile } from './secret.js';
 
 export const BFD_DEFAULT_MS = 100;

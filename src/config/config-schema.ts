@@ -10,7 +10,7 @@ import { list, parsedAny, section, text } from './fields.js';
 import { metricsActionsSchema } from './metrics-actions-schema.js';
 import { neighborSchema } from './neighbor-schema.js';
 import { serviceChecks, servicesSchema } from './services-schema.js';
-import type { SecretSources } from './neighbor-schema.js';
+import type { SecretSources } from './secret-fields.js';
 import { vrrpChecks, vrrpSchema, vrrpTrackedServices } from './vrrp-schema.js';
 
 export const DEFAULT_CONTROL_SOCKET = '/run/floatd/floatd.sock';

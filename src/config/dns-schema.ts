@@ -5,7 +5,7 @@ import type { Parsed } from './addresses.js';
 import { hostAddress } from './bgp-fields.js';
 import type { IssueSink } from './cross-checks.js';
 import { bool, defined, integer, list, parsedAny, parsedText, seconds, section, text } from './fields.js';
-import type { SecretSources } from './neighbor-schema.js';
+import type { SecretSources } from './secret-fields.js';
 import { Secret } from './secret.js';
 import { parseBindKeys, parseKnotKeys } from '../dns/key-file.js';
 import { algorithmName, TSIG_ALGORITHMS } from '../dns/tsig.js';

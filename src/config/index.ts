@@ -23,7 +23,7 @@ export {
 } from './config-schema.js';
 export type { Config, ConfigEnvironment, NeighborConfig, StaticAnnouncementConfig, ListenConfig, MetricsConfig, HostPort } from './config-schema.js';
 export { neighborSchema } from './neighbor-schema.js';
-export type { SecretSources } from './neighbor-schema.js';
+export type { SecretSources } from './secret-fields.js';
 export { announceSchema } from './announce-schema.js';
 export { effectiveConfig, effectiveConfigText, serviceAnnouncements } from './effective.js';
 export { ConfigError, formatProblem } from './errors.js';

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { section, text } from './fields.js';
-import type { SecretSources } from './neighbor-schema.js';
+import type { SecretSources } from './secret-fields.js';
 import { Secret } from './secret.js';
 
 /** 128 bits as hex: shorter tokens can be guessed by a patient client. */

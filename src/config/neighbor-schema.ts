@@ -7,16 +7,7 @@ import { bool, integer, list, oneOf, parsedAny, parsedText, section, text } from
 import { Secret, passwordFromEnv, readSecretFile } from './secret.js';
 import { bfdSchema } from './bfd-schema.js';
 import { maxPrefixSchema } from './max-prefix-schema.js';
-
-/** Where secrets come from. Injected so that tests (and `floatd check`) control every read. */
-export interface SecretSources {
-  readonly env: NodeJS.ProcessEnv;
-  readFile(path: string): string;
-  /** Mode bits of a secret file; absent: permissions are not checked. */
-  readonly modeOf?: ((path: string) => number) | undefined;
-  /** Relative `password-file` paths are taken from here: the config file's directory. */
-  readonly baseDir: string;
-}
+import { passwordEnvField, passwordFileField, type SecretSources } from './secret-fields.js';
 
 /** Linux TCP_MD5SIG_MAXKEYLEN. */
 const MAX_KEY_BYTES = 80;
@@ -75,20 +66,6 @@ const holdTimeSetting = () =>
     for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message });
     return z.NEVER;
   });
-
-/**
- * A variable name for a password. Unlike other fields the value is not quoted
- * back in the error: a password pasted here by mistake must not reach a log.
- */
-export const passwordEnvField = () =>
-  parsedText('an environment variable name', (s): Parsed<string> =>
-    /^[A-Za-z_][A-Za-z0-9_]*$/.test(s)
-      ? { ok: true, value: s }
-      : { ok: false, error: 'is not an environment variable name, so it is not shown here (expected letters, digits and _)' },
-  );
-
-export const passwordFileField = () =>
-  text('a path to a file holding the password').min(1, 'the path is empty (expected a path to a file holding the password)');
 
 const neighborShape = (io: SecretSources) => ({
   address: hostAddress('the IPv4 or IPv6 address of the peer'),

@@ -14,7 +14,7 @@ import type { Transition, VrrpStateName } from '../vrrp/instance-state.js';
 import type { VrrpAddon } from '../vrrp/native-io.js';
 import { VrrpInstance, type VrrpAddressPort, type VrrpInstanceConfig, type VrrpStatus } from '../vrrp/vrrp-instance.js';
 import { vmacInterfaceName, virtualMac, type VirtualMacPort } from '../vrrp/vmac.js';
-import { IprouteVmacPort } from '../vrrp/vmac-iproute.js';
+import { IprouteVmacPort } from './vmac-iproute.js';
 
 /** What a tracked service's status says, as far as VRRP cares. */
 export interface TrackedService {

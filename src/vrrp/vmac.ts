@@ -24,7 +24,7 @@ export function vmacInterfaceName(vrid: number): string {
 
 /**
  * Creating and removing the macvlan. The daemon hands in the iproute2
- * implementation (vmac-iproute.ts); tests hand in a fake.
+ * implementation (daemon/vmac-iproute.ts); tests hand in a fake.
  */
 export interface VirtualMacPort {
   /** Creates `name` on `parent` with `mac`, up, without addresses of its own; a leftover of an earlier run is replaced. */

@@ -3,7 +3,7 @@ import { parseAddress, isUnspecified } from '../addresses.js';
 import type { Family, Parsed } from '../addresses.js';
 import { asn } from '../bgp-fields.js';
 import { bool, expecting, integer, list, oneOf, parsedText, section } from '../fields.js';
-import { passwordEnvField, passwordFileField } from '../neighbor-schema.js';
+import { passwordEnvField, passwordFileField } from '../secret-fields.js';
 import { MAX_DCID, dcidProblem } from './linode-dcids.js';
 import { LINODE, routeServerPrefixProblem } from './linode-route-servers.js';
 

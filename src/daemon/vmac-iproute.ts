@@ -14,9 +14,9 @@
 //   The old values come back on remove().
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { runIp } from '../daemon/addresses/ip-command.js';
-import { AddressError } from '../daemon/addresses/errors.js';
-import { VrrpVmacError, type VirtualMacPort } from './vmac.js';
+import { runIp } from './addresses/ip-command.js';
+import { AddressError } from './addresses/errors.js';
+import { VrrpVmacError, type VirtualMacPort } from '../vrrp/vmac.js';
 
 const sysctlPath = (family: 'ipv4' | 'ipv6', iface: string, key: string): string => `/proc/sys/net/${family}/conf/${iface}/${key}`;
 
