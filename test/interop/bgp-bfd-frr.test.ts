@@ -1,7 +1,8 @@
 // floatd's BGP session with BFD against FRR (bgpd `neighbor X bfd` with a
 // bfdd profile at 100 ms x 3), in namespaces. floatd's BFD packets dropped
 // (the link and BGP keep working): FRR's bfdd declares floatd Down, bgpd
-// drops the session and floatd's route long before the 30 s hold time.
+// drops the session and floatd's route long before the 30 s hold time;
+// floatd hears bfdd's Down and resets its side too.
 // The drop lifted: BFD Up again on both sides and the route back.
 
 import assert from 'node:assert/strict';
@@ -29,6 +30,8 @@ interopTest('BGP + BFD <-> FRR: floatd silent -> FRR bfdd Down and bgpd drops th
     routerId: pair.peer.ipv4,
     neighbors: [{ address: pair.floatd.ipv4, peerAs: FLOATD_AS, localAddress: pair.peer.ipv4, holdTime: HOLD_S, bfd: TIMERS }],
   });
+  // Logs each NOTIFICATION bgpd sends or receives (off in FRR's traditional defaults).
+  await frr.vtysh('configure terminal', `router bgp ${PEER_AS}`, 'bgp log-neighbor-changes');
   const floatd = Floatd.start(lab, pair.nsFloatd, 'floatd', {
     'router-id': pair.floatd.ipv4,
     'local-as': FLOATD_AS,
@@ -62,13 +65,19 @@ interopTest('BGP + BFD <-> FRR: floatd silent -> FRR bfdd Down and bgpd drops th
   const down = (await frr.bfdPeer(pair.floatd.ipv4))!;
   assert.equal(down['status'], 'down', `FRR's BFD view: ${JSON.stringify(down)}`);
   assert.equal(down['diagnostic'], 'control detection time expired');
-  // bgpd's own view of the neighbor's BFD. Its lastResetDueTo is usually "BFD down received" but a later
-  // event of the same reset (floatd's Cease, the reconnect) may overwrite it, so it is printed, not asserted.
+  // bgpd's own view of the neighbor's BFD, and why the session ended. Both ends act on the same BFD Down at
+  // once, so whichever NOTIFICATION goes first wins: FRR's Cease/BFD Down (6/10, RFC 9384) or floatd's Cease
+  // with its BFD reason. (bgpd's lastResetDueTo follows that race, so it is printed, not asserted.)
   const reset = await frr.neighbor(pair.floatd.ipv4);
   const bgpBfd = reset?.['peerBfdInfo'] as { status?: string; type?: string } | undefined;
-  console.log(`# FRR bgpd: BFD ${String(bgpBfd?.status)} (${String(bgpBfd?.type)}), last reset "${String(reset?.['lastResetDueTo'])}"`);
   assert.equal(bgpBfd?.status, 'Down', `bgpd's BFD view: ${JSON.stringify(bgpBfd)}`);
   assert.equal(bgpBfd?.type, 'single hop');
+  const ended = await waitFor("FRR's log of the NOTIFICATION that ended the session", () =>
+    frr.log().match(/NOTIFICATION: (sent to neighbor \S+ 6\/10 \(Cease\/BFD Down\)|received from neighbor \S+ 6\/4 \(Cease\/Administrative Reset\) "BFD down: [^"]*")/)?.[1], { timeoutMs: 5_000 });
+  console.log(`# FRR bgpd: BFD ${bgpBfd.status} (${bgpBfd.type}); NOTIFICATION ${ended}; last reset "${String(reset?.['lastResetDueTo'])}"`);
+  // floatd still hears FRR, which now says Down: floatd's BFD follows (diag 3) and resets its side too.
+  const line = await waitFor('floatd to log the BFD Down', () => floatd.logLines().find((l) => String(l['msg'] ?? '').startsWith('BFD down: neighbor signaled session down')), { timeoutMs: 5_000 });
+  assert.match(String(line['msg']), /BGP session reset/);
   await undo();
 
   // The drop lifted: BFD Up on both sides, the session and the route back.
