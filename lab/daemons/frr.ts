@@ -1,6 +1,7 @@
-// FRR (zebra + bgpd) in a lab namespace: bgpd.conf writer, start, and JSON
-// queries through vtysh on a private vty folder. bgpd needs zebra in the
-// same namespace for next-hop tracking, and the folder must belong to frr.
+// FRR (zebra + bgpd, and bfdd for neighbors with `bfd`) in a lab namespace:
+// config writers, start, and JSON queries through vtysh on a private vty
+// folder. bgpd needs zebra in the same namespace for next-hop tracking, and
+// the folder must belong to frr.
 
 import { chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ export interface FrrNeighbor {
   readonly families?: readonly ('ipv4' | 'ipv6')[];
   /** `capability extended-nexthop`: IPv4 routes with IPv6 next hops on an IPv6 session (RFC 8950). */
   readonly extendedNextHop?: boolean;
+  /** `neighbor X bfd profile lab`: bfdd (started beside bgpd) runs BFD with the neighbor at these timers (ms). */
+  readonly bfd?: { readonly minRxMs: number; readonly minTxMs: number; readonly multiplier: number };
 }
 
 export interface FrrConfig {
@@ -46,6 +49,7 @@ export function frrConfigText(c: FrrConfig): string {
     if (n.password !== undefined) out.push(` neighbor ${n.address} password ${n.password}`);
     if (n.multihop !== undefined) out.push(` neighbor ${n.address} ebgp-multihop ${n.multihop}`);
     if (n.extendedNextHop === true) out.push(` neighbor ${n.address} capability extended-nexthop`);
+    if (n.bfd !== undefined) out.push(` neighbor ${n.address} bfd`, ` neighbor ${n.address} bfd profile lab`);
   }
   for (const fam of ['ipv4', 'ipv6'] as const) {
     const neighbors = c.neighbors.filter((n) => (n.families ?? [isV6(n.address) ? 'ipv6' : 'ipv4']).includes(fam));
@@ -59,6 +63,15 @@ export function frrConfigText(c: FrrConfig): string {
   }
   out.push('!');
   return out.join('\n') + '\n';
+}
+
+/** bfdd.conf: the profile `lab` the BGP neighbors with `bfd` use, at the first such neighbor's timers; undefined without one. */
+export function frrBfddConfigText(c: FrrConfig): string | undefined {
+  const t = c.neighbors.find((n) => n.bfd !== undefined)?.bfd;
+  if (t === undefined) return undefined;
+  const lines = ['frr defaults traditional', 'hostname lab-frr', 'log stdout informational', 'bfd', ' profile lab'];
+  lines.push(`  receive-interval ${t.minRxMs}`, `  transmit-interval ${t.minTxMs}`, `  detect-multiplier ${t.multiplier}`, ' !', '!');
+  return lines.join('\n') + '\n';
 }
 
 interface FrrPath {
@@ -78,6 +91,7 @@ export class Frr {
     readonly zebra: LabProcess,
     readonly bgpd: LabProcess,
     readonly vtyDir: string,
+    readonly bfdd?: LabProcess,
   ) {}
 
   static async start(lab: Lab, ns: string, name: string, config: FrrConfig): Promise<Frr> {
@@ -85,9 +99,13 @@ export class Frr {
     mkdirSync(dir, { recursive: true });
     const conf = join(dir, 'bgpd.conf');
     writeFileSync(conf, frrConfigText(config));
-    const { zebra, common } = await startZebra(lab, ns, name, dir, [conf]);
+    const bfdText = frrBfddConfigText(config);
+    const bfdConf = join(dir, 'bfdd.conf');
+    if (bfdText !== undefined) writeFileSync(bfdConf, bfdText);
+    const { zebra, common } = await startZebra(lab, ns, name, dir, bfdText === undefined ? [conf] : [conf, bfdConf]);
+    const bfdd = bfdText === undefined ? undefined : lab.spawn(ns, `${name}-bfdd`, '/usr/lib/frr/bfdd', [...common, '-f', bfdConf, '-i', join(dir, 'bfdd.pid'), '--bfdctl', join(dir, 'bfdd.sock')]);
     const bgpd = lab.spawn(ns, `${name}-bgpd`, '/usr/lib/frr/bgpd', [...common, '-f', conf, '-i', join(dir, 'bgpd.pid')]);
-    const frr = new Frr(zebra, bgpd, dir);
+    const frr = new Frr(zebra, bgpd, dir, bfdd);
     await waitFor(`bgpd ${name}'s vty`, async () => {
       if (!bgpd.running) throw new LabError(`bgpd exited (${bgpd.exitCode ?? bgpd.exitSignal})`);
       return (await frr.vtysh('show bgp summary json')).includes('{');
@@ -149,8 +167,13 @@ export class Frr {
     return r.totalPrefixCounter ?? Object.keys(r.advertisedRoutes ?? {}).length;
   }
 
+  /** `show bfd peers json`, the entry for `address` (bfdd's session with it), or undefined. */
+  async bfdPeer(address: string): Promise<Record<string, unknown> | undefined> {
+    return (await this.vtyshJson<Record<string, unknown>[]>('show bfd peers json')).find((p) => p['peer'] === address);
+  }
+
   log(): string {
-    return `${this.zebra.output()}\n${this.bgpd.output()}`;
+    return `${this.zebra.output()}\n${this.bfdd === undefined ? '' : `${this.bfdd.output()}\n`}${this.bgpd.output()}`;
   }
 }
 

@@ -1,6 +1,7 @@
 // Shared set-up of the BFD interop tests: a peer namespace and floatd's
-// namespace on one veth (10.211.N.0/30, fd00:211:N::/64), nftables drops of
-// floatd's BFD packets, and polling of a peer's view with timestamps.
+// namespace on one veth (10.211.N.0/30, fd00:211:N::/64) or behind a switch,
+// nftables drops of floatd's BFD packets, and polling of a peer's view with
+// timestamps.
 
 import type { Lab } from '../../lab/netns.js';
 import { Pending, check, holdsFor, now, waitFor } from '../../lab/netns.js';
@@ -22,6 +23,27 @@ export async function bfdPair(lab: Lab, n: number): Promise<BfdPair> {
   const floatd = { ipv4: `10.211.${n}.2`, ipv6: `fd00:211:${n}::2` };
   await lab.veth(nsPeer, nsFloatd, { ifA: `bf${n}p`, ifB: `bf${n}f`, addrA: [`${peer.ipv4}/30`, `${peer.ipv6}/64`], addrB: [`${floatd.ipv4}/30`, `${floatd.ipv6}/64`] });
   return { nsPeer, nsFloatd, peer, floatd };
+}
+
+/**
+ * The peer and floatd each on a veth to a bridge in a third namespace (a
+ * switch), 10.212.N.0/30 and fd00:212:N::/64: floatd's link going down
+ * (`ip link set IFACE down` in its namespace, IFACE = `fdsw` + N) leaves the
+ * peer's link up with carrier, so only BFD can tell the peer.
+ */
+export async function switchedPair(lab: Lab, n: number): Promise<BfdPair & { readonly iface: string }> {
+  const nsPeer = await lab.namespace('peer');
+  const nsFloatd = await lab.namespace('fd');
+  const nsSwitch = await lab.namespace('sw');
+  const peer = { ipv4: `10.212.${n}.1`, ipv6: `fd00:212:${n}::1` };
+  const floatd = { ipv4: `10.212.${n}.2`, ipv6: `fd00:212:${n}::2` };
+  const iface = `fdsw${n}`;
+  await check('ip', ['-n', nsSwitch, 'link', 'add', 'name', 'br0', 'type', 'bridge']);
+  await check('ip', ['-n', nsSwitch, 'link', 'set', 'dev', 'br0', 'up']);
+  await lab.veth(nsPeer, nsSwitch, { ifA: `peersw${n}`, ifB: `swp${n}`, addrA: [`${peer.ipv4}/30`, `${peer.ipv6}/64`] });
+  await lab.veth(nsFloatd, nsSwitch, { ifA: iface, ifB: `swf${n}`, addrA: [`${floatd.ipv4}/30`, `${floatd.ipv6}/64`] });
+  for (const port of [`swp${n}`, `swf${n}`]) await check('ip', ['-n', nsSwitch, 'link', 'set', 'dev', port, 'master', 'br0']);
+  return { nsPeer, nsFloatd, peer, floatd, iface };
 }
 
 /** Drops every BFD packet floatd's namespace sends (both ports); returns the undo. */
