@@ -8,6 +8,7 @@ import { Pending, check, holdsFor, now, waitFor } from '../../lab/netns.js';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { PeerSession } from '../../lab/bfd/peers.js';
+import { Floatd } from '../../lab/daemons/floatd.js';
 
 export interface BfdPair {
   readonly nsPeer: string;
@@ -72,4 +73,35 @@ export async function peerStays(view: PeerView, state: string, ms: number, what:
     const s = await view();
     return s?.state === state ? true : new Pending(`state ${s?.state ?? 'none'}: ${JSON.stringify(s?.raw)}`);
   }, ms, 100);
+}
+
+/** The timers of the BGP + BFD tests, on both sides: detection in 300 ms. */
+export const BFD_100MS_X3 = { minRxMs: 100, minTxMs: 100, multiplier: 3 };
+
+/** floatd's BFD session as `floatd peers --json` shows it. */
+export interface BfdShown {
+  readonly state?: string;
+  readonly txIntervalMs?: number;
+  readonly detectionTimeMs?: number;
+  readonly downs?: number;
+  readonly lastDown?: { readonly reason: string };
+}
+
+/**
+ * floatd announcing `prefix` to the peer over BGP with `bfd: true`, at a hold
+ * time long enough (`holdS`) that only BFD can take the route away soon;
+ * `bfd()` reads its BFD session back.
+ */
+export function floatdWithBfd(
+  lab: Lab,
+  pair: Pick<BfdPair, 'nsFloatd' | 'peer' | 'floatd'>,
+  o: { readonly prefix: string; readonly holdS: number; readonly localAs: number; readonly peerAs: number },
+): { readonly floatd: Floatd; bfd(): Promise<BfdShown | undefined> } {
+  const floatd = Floatd.start(lab, pair.nsFloatd, 'floatd', {
+    'router-id': pair.floatd.ipv4,
+    'local-as': o.localAs,
+    neighbors: [{ address: pair.peer.ipv4, 'peer-as': o.peerAs, 'local-address': pair.floatd.ipv4, 'hold-time': o.holdS, 'connect-retry': 1, bfd: true }],
+    announce: [{ prefix: o.prefix }],
+  });
+  return { floatd, bfd: async () => ((await floatd.neighbor(pair.peer.ipv4)) as { bfd?: BfdShown } | undefined)?.bfd };
 }

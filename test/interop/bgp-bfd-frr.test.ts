@@ -6,41 +6,27 @@
 // The drop lifted: BFD Up again on both sides and the route back.
 
 import assert from 'node:assert/strict';
-import { Floatd } from '../../lab/daemons/floatd.js';
 import { Frr } from '../../lab/daemons/frr.js';
 import { Pending, now, waitFor } from '../../lab/netns.js';
-import { dropFloatdBfd } from './bfd-lab.js';
+import { BFD_100MS_X3, dropFloatdBfd, floatdWithBfd } from './bfd-lab.js';
 import { FLOATD_AS, PEER_AS, fmt, interopTest, makePair } from './scenario.js';
 
 const N = 24;
 const PREFIX = '192.0.2.10/32';
 const HOLD_S = 30;
-const TIMERS = { minRxMs: 100, minTxMs: 100, multiplier: 3 };
-
-interface BfdShown {
-  readonly state?: string;
-  readonly txIntervalMs?: number;
-  readonly detectionTimeMs?: number;
-}
 
 interopTest('BGP + BFD <-> FRR: floatd silent -> FRR bfdd Down and bgpd drops the route well before the hold time; BFD, BGP and the route come back', 'bgpbfdf', ['vtysh', 'nft'], async (lab) => {
   const pair = await makePair(lab, N);
   const frr = await Frr.start(lab, pair.nsPeer, 'frr', {
     as: PEER_AS,
     routerId: pair.peer.ipv4,
-    neighbors: [{ address: pair.floatd.ipv4, peerAs: FLOATD_AS, localAddress: pair.peer.ipv4, holdTime: HOLD_S, bfd: TIMERS }],
+    neighbors: [{ address: pair.floatd.ipv4, peerAs: FLOATD_AS, localAddress: pair.peer.ipv4, holdTime: HOLD_S, bfd: BFD_100MS_X3 }],
   });
   // Logs each NOTIFICATION bgpd sends or receives (off in FRR's traditional defaults).
   await frr.vtysh('configure terminal', `router bgp ${PEER_AS}`, 'bgp log-neighbor-changes');
-  const floatd = Floatd.start(lab, pair.nsFloatd, 'floatd', {
-    'router-id': pair.floatd.ipv4,
-    'local-as': FLOATD_AS,
-    neighbors: [{ address: pair.peer.ipv4, 'peer-as': PEER_AS, 'local-address': pair.floatd.ipv4, 'hold-time': HOLD_S, 'connect-retry': 1, bfd: true }],
-    announce: [{ prefix: PREFIX }],
-  });
+  const { floatd, bfd: bfdOf } = floatdWithBfd(lab, pair, { prefix: PREFIX, holdS: HOLD_S, localAs: FLOATD_AS, peerAs: PEER_AS });
   const route = () => frr.route(PREFIX, pair.floatd.ipv4);
   const frrBfd = async () => String((await frr.bfdPeer(pair.floatd.ipv4))?.['status'] ?? 'none');
-  const bfdOf = async (): Promise<BfdShown | undefined> => ((await floatd.neighbor(pair.peer.ipv4)) as { bfd?: BfdShown } | undefined)?.bfd;
   const bothUp = (what: string) =>
     waitFor(`BFD Up at 100 ms on floatd and FRR ${what}`, async () => {
       const [b, f] = [await bfdOf(), await frrBfd()];

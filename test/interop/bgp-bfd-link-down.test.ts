@@ -7,39 +7,24 @@
 
 import assert from 'node:assert/strict';
 import { Bird } from '../../lab/daemons/bird.js';
-import { Floatd } from '../../lab/daemons/floatd.js';
 import { Pending, check, now, waitFor } from '../../lab/netns.js';
-import { switchedPair } from './bfd-lab.js';
+import { BFD_100MS_X3, switchedPair, floatdWithBfd } from './bfd-lab.js';
 import { FLOATD_AS, PEER_AS, fmt, interopTest } from './scenario.js';
 
 const N = 25;
 const PROTO = 'floatd';
 const PREFIX = '192.0.2.10/32';
 const HOLD_S = 30;
-const TIMERS = { minRxMs: 100, minTxMs: 100, multiplier: 3 };
-
-interface BfdShown {
-  readonly state?: string;
-  readonly txIntervalMs?: number;
-  readonly downs?: number;
-  readonly lastDown?: { readonly reason: string };
-}
 
 interopTest('BGP + BFD <-> BIRD 2 behind a switch: floatd\'s link down -> BIRD\'s BFD drops the route well before the hold time and floatd resets on BFD; link up -> all back', 'bgpbfdl', ['bird', 'birdc'], async (lab) => {
   const pair = await switchedPair(lab, N);
   const IFACE = pair.iface;
   const bird = await Bird.start(lab, pair.nsPeer, 'bird', {
     routerId: pair.peer.ipv4,
-    sessions: [{ name: PROTO, localAddress: pair.peer.ipv4, localAs: PEER_AS, neighborAddress: pair.floatd.ipv4, neighborAs: FLOATD_AS, family: 'ipv4', holdTime: HOLD_S, bfd: TIMERS }],
+    sessions: [{ name: PROTO, localAddress: pair.peer.ipv4, localAs: PEER_AS, neighborAddress: pair.floatd.ipv4, neighborAs: FLOATD_AS, family: 'ipv4', holdTime: HOLD_S, bfd: BFD_100MS_X3 }],
   });
-  const floatd = Floatd.start(lab, pair.nsFloatd, 'floatd', {
-    'router-id': pair.floatd.ipv4,
-    'local-as': FLOATD_AS,
-    neighbors: [{ address: pair.peer.ipv4, 'peer-as': PEER_AS, 'local-address': pair.floatd.ipv4, 'hold-time': HOLD_S, 'connect-retry': 1, bfd: true }],
-    announce: [{ prefix: PREFIX }],
-  });
+  const { floatd, bfd: bfdOf } = floatdWithBfd(lab, pair, { prefix: PREFIX, holdS: HOLD_S, localAs: FLOATD_AS, peerAs: PEER_AS });
   const route = () => bird.route(PREFIX, PROTO);
-  const bfdOf = async (): Promise<BfdShown | undefined> => ((await floatd.neighbor(pair.peer.ipv4)) as { bfd?: BfdShown } | undefined)?.bfd;
   const bfdUp = () =>
     waitFor('BFD Up at 100 ms on floatd', async () => {
       const b = await bfdOf();
