@@ -14,7 +14,7 @@ export function quoteText(s: string): string {
   return JSON.stringify(s).replace(C1_AND_DEL, hex4);
 }
 
-/** `s` unquoted with every control character (C0, DEL, C1) written as \uXXXX. */
+/** `s` unquoted with every control character (C0, DEL, C1) written as a four-digit \u escape. */
 export function escapeControls(s: string): string {
   return s.replace(CONTROL, hex4);
 }
