@@ -7,7 +7,8 @@ import type { Lab } from '../../lab/netns.js';
 import { Pending, check, holdsFor, now, waitFor } from '../../lab/netns.js';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { PeerSession } from '../../lab/bfd/peers.js';
+import assert from 'node:assert/strict';
+import type { FloatdBfd, PeerSession } from '../../lab/bfd/peers.js';
 import { Floatd } from '../../lab/daemons/floatd.js';
 
 export interface BfdPair {
@@ -104,4 +105,32 @@ export function floatdWithBfd(
     announce: [{ prefix: o.prefix }],
   });
   return { floatd, bfd: async () => ((await floatd.neighbor(pair.peer.ipv4)) as { bfd?: BfdShown } | undefined)?.bfd };
+}
+
+/**
+ * The second half of both FRR bfdd tests: floatd's packets dropped -> FRR
+ * Down on detection time and floatd Down too; the drop lifted -> both Up;
+ * floatd stopped -> FRR hears AdminDown. `view` reads FRR's session.
+ */
+export async function frrSeesSilenceThenStop(lab: Lab, nsFloatd: string, fd: FloatdBfd, view: PeerView): Promise<void> {
+  const from = fd.events.length;
+  const undo = await dropFloatdBfd(lab, nsFloatd);
+  const cut = now();
+  const seen = await peerReaches(view, 'down', 5_000);
+  console.log(`# FRR saw floatd down ${(seen - cut).toFixed(0)} ms after the drop began (detection 300 ms, vtysh polled every 20 ms)`);
+  const dr = (await view())!.raw as Record<string, unknown>;
+  assert.equal(dr['diagnostic'], 'control detection time expired');
+  await fd.next('down', 5_000, from);
+  await undo();
+  await fd.next('up', 10_000, from);
+  await peerReaches(view, 'up');
+
+  const stopAt = now();
+  fd.send('stop');
+  const gone = await peerReaches(view, 'down', 5_000);
+  await fd.next('stopped', 5_000);
+  const sr = (await view())!.raw as Record<string, unknown>;
+  console.log(`# FRR down ${(gone - stopAt).toFixed(0)} ms after floatd's stop: diagnostic "${String(sr['diagnostic'])}", remote diagnostic "${String(sr['remote-diagnostic'])}"`);
+  assert.equal(sr['remote-diagnostic'], 'administratively down');
+  assert.equal(sr['diagnostic'], 'neighbor signaled session down');
 }
