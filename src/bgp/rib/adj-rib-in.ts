@@ -150,7 +150,8 @@ export class AdjRibIn {
 
   /** Stores addr/len (host bits clear) with attribute set `set`; false if a prefix bound refused it. */
   announceIpv4(addr: number, len: number, set: number): boolean {
-    if (this.full(Afi.Ipv4) && this.ipv4.get(addr, len) < 0 && !this.room(Afi.Ipv4)) return false;
+    const bound = this.boundReached(Afi.Ipv4);
+    if (bound !== undefined && this.ipv4.get(addr, len) < 0) return this.refuse(bound, Afi.Ipv4);
     // Retain before release: the prefix may already hold this very set.
     this.sets.retain(set);
     const old = this.ipv4.set(addr, len, set);
@@ -212,7 +213,8 @@ export class AdjRibIn {
     const key = prefixKey(p);
     const old = this.other.get(key);
     if (old === undefined) {
-      if (this.full(p.afi) && !this.room(p.afi)) return false;
+      const bound = this.boundReached(p.afi);
+      if (bound !== undefined) return this.refuse(bound, p.afi);
       if (p.afi === Afi.Ipv6) this.ipv6++;
     }
     this.sets.retain(set);
@@ -221,28 +223,22 @@ export class AdjRibIn {
     return true;
   }
 
-  /** A prefix bound of this family is reached (cheap: checked before looking a prefix up). */
-  private full(afi: Afi): boolean {
+  /** The prefix bound a new prefix of `afi` would pass, if one is reached (cheap: checked before looking the prefix up). */
+  private boundReached(afi: Afi): 'prefixes' | 'ipv4' | 'ipv6' | undefined {
     const l = this.limits;
-    if (l.prefixes !== undefined && this.prefixCount >= l.prefixes) return true;
-    return afi === Afi.Ipv6 ? l.ipv6 !== undefined && this.ipv6 >= l.ipv6 : l.ipv4 !== undefined && this.ipv4Count >= l.ipv4;
+    if (l.prefixes !== undefined && this.prefixCount >= l.prefixes) return 'prefixes';
+    if (afi === Afi.Ipv6) return l.ipv6 !== undefined && this.ipv6 >= l.ipv6 ? 'ipv6' : undefined;
+    return l.ipv4 !== undefined && this.ipv4Count >= l.ipv4 ? 'ipv4' : undefined;
   }
 
-  /** Whether a new prefix of `afi` may be stored; records the refusal if not. */
-  private room(afi: Afi): boolean {
-    const l = this.limits;
-    if (l.prefixes !== undefined && this.prefixCount >= l.prefixes) return this.refuse('prefixes', l.prefixes, afi);
-    if (afi === Afi.Ipv6 && l.ipv6 !== undefined && this.ipv6 >= l.ipv6) return this.refuse('ipv6', l.ipv6, afi);
-    if (afi === Afi.Ipv4 && l.ipv4 !== undefined && this.ipv4Count >= l.ipv4) return this.refuse('ipv4', l.ipv4, afi);
-    return true;
-  }
-
-  private refuse(kind: LimitKind, limit: number, afi: Afi): false {
+  /** Records the first refusal since takeHit(). */
+  private refuse(kind: LimitKind, afi: Afi): false {
+    const limit = kind === 'attribute-bytes' ? (this.limits.attributeBytes ?? Number.POSITIVE_INFINITY) : this.limits[kind]!;
     this.hit ??= { kind, limit, afi };
     return false;
   }
 
   private refuseBytes(afi: Afi): void {
-    this.refuse('attribute-bytes', this.limits.attributeBytes ?? Number.POSITIVE_INFINITY, afi);
+    this.refuse('attribute-bytes', afi);
   }
 }

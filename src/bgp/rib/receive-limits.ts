@@ -75,6 +75,11 @@ export class LimitWarnings {
     return true;
   }
 
+  /** Some bound has warned and waits for its count to fall below it. */
+  get waiting(): boolean {
+    return this.armed.size > 0;
+  }
+
   /** After an UPDATE: bounds whose count is back below them may warn again. */
   rearm(limits: ReceiveLimits, current: (kind: LimitKind) => number): void {
     for (const k of this.armed) {

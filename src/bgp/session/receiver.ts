@@ -312,7 +312,8 @@ export class Receiver {
     if (r.announced + r.withdrawn + r.looped > 0) this.o.onReceivedChange?.('update');
     const hit = this.ribIn.takeHit();
     if (hit) this.limitHit(hit);
-    else if (this.o.limits) this.warnings.rearm(this.o.limits, (k) => this.ribIn?.count(k) ?? 0);
+    // Nothing to re-arm on most UPDATEs: no closure made for them on the receive path.
+    else if (this.o.limits && this.warnings.waiting) this.warnings.rearm(this.o.limits, (k) => this.ribIn?.count(k) ?? 0);
   }
 
   /** RFC 4486 4: past a bound, teardown (the session's to do) or, in warn mode, one line per crossing. */
