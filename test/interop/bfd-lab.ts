@@ -91,20 +91,26 @@ export interface BfdShown {
 /**
  * floatd announcing `prefix` to the peer over BGP with `bfd: true`, at a hold
  * time long enough (`holdS`) that only BFD can take the route away soon;
- * `bfd()` reads its BFD session back.
+ * `bfd()` reads its BFD session back, `up()` waits for it Up at 100 ms.
  */
 export function floatdWithBfd(
   lab: Lab,
   pair: Pick<BfdPair, 'nsFloatd' | 'peer' | 'floatd'>,
   o: { readonly prefix: string; readonly holdS: number; readonly localAs: number; readonly peerAs: number },
-): { readonly floatd: Floatd; bfd(): Promise<BfdShown | undefined> } {
+): { readonly floatd: Floatd; bfd(): Promise<BfdShown | undefined>; up(timeoutMs: number): Promise<BfdShown> } {
   const floatd = Floatd.start(lab, pair.nsFloatd, 'floatd', {
     'router-id': pair.floatd.ipv4,
     'local-as': o.localAs,
     neighbors: [{ address: pair.peer.ipv4, 'peer-as': o.peerAs, 'local-address': pair.floatd.ipv4, 'hold-time': o.holdS, 'connect-retry': 1, bfd: true }],
     announce: [{ prefix: o.prefix }],
   });
-  return { floatd, bfd: async () => ((await floatd.neighbor(pair.peer.ipv4)) as { bfd?: BfdShown } | undefined)?.bfd };
+  const bfd = async (): Promise<BfdShown | undefined> => ((await floatd.neighbor(pair.peer.ipv4)) as { bfd?: BfdShown } | undefined)?.bfd;
+  const up = (timeoutMs: number): Promise<BfdShown> =>
+    waitFor('BFD Up at 100 ms on floatd', async () => {
+      const b = await bfd();
+      return b?.state === 'Up' && b.txIntervalMs === 100 ? b : new Pending(JSON.stringify(b));
+    }, { timeoutMs, intervalMs: 200 });
+  return { floatd, bfd, up };
 }
 
 /**

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { Bird } from '../../lab/daemons/bird.js';
-import { Pending, now, waitFor } from '../../lab/netns.js';
+import { now, waitFor } from '../../lab/netns.js';
 import { BFD_100MS_X3, dropFloatdBfd, floatdWithBfd } from './bfd-lab.js';
 import { FLOATD_AS, PEER_AS, fmt, interopTest, makePair } from './scenario.js';
 
@@ -21,13 +21,9 @@ interopTest('BGP + BFD <-> BIRD 2: floatd silent -> BIRD drops the route in ~0.3
     routerId: pair.peer.ipv4,
     sessions: [{ name: PROTO, localAddress: pair.peer.ipv4, localAs: PEER_AS, neighborAddress: pair.floatd.ipv4, neighborAs: FLOATD_AS, family: 'ipv4', holdTime: HOLD_S, bfd: BFD_100MS_X3 }],
   });
-  const { floatd, bfd: bfdOf } = floatdWithBfd(lab, pair, { prefix: PREFIX, holdS: HOLD_S, localAs: FLOATD_AS, peerAs: PEER_AS });
+  const { floatd, bfd: bfdOf, up: bfdUpWithin } = floatdWithBfd(lab, pair, { prefix: PREFIX, holdS: HOLD_S, localAs: FLOATD_AS, peerAs: PEER_AS });
   const route = () => bird.route(PREFIX, PROTO);
-  const bfdUp = () =>
-    waitFor('BFD Up at 100 ms on floatd', async () => {
-      const b = await bfdOf();
-      return b?.state === 'Up' && b.txIntervalMs === 100 ? b : new Pending(JSON.stringify(b));
-    }, { timeoutMs: 20_000, intervalMs: 200 });
+  const bfdUp = () => bfdUpWithin(20_000);
 
   await floatd.waitEstablished(pair.peer.ipv4);
   await waitFor(`BIRD to hold ${PREFIX}`, route, { timeoutMs: 15_000 });

@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { Bird } from '../../lab/daemons/bird.js';
-import { Pending, check, now, waitFor } from '../../lab/netns.js';
+import { check, now, waitFor } from '../../lab/netns.js';
 import { BFD_100MS_X3, switchedPair, floatdWithBfd } from './bfd-lab.js';
 import { FLOATD_AS, PEER_AS, fmt, interopTest } from './scenario.js';
 
@@ -23,13 +23,9 @@ interopTest('BGP + BFD <-> BIRD 2 behind a switch: floatd\'s link down -> BIRD\'
     routerId: pair.peer.ipv4,
     sessions: [{ name: PROTO, localAddress: pair.peer.ipv4, localAs: PEER_AS, neighborAddress: pair.floatd.ipv4, neighborAs: FLOATD_AS, family: 'ipv4', holdTime: HOLD_S, bfd: BFD_100MS_X3 }],
   });
-  const { floatd, bfd: bfdOf } = floatdWithBfd(lab, pair, { prefix: PREFIX, holdS: HOLD_S, localAs: FLOATD_AS, peerAs: PEER_AS });
+  const { floatd, bfd: bfdOf, up: bfdUpWithin } = floatdWithBfd(lab, pair, { prefix: PREFIX, holdS: HOLD_S, localAs: FLOATD_AS, peerAs: PEER_AS });
   const route = () => bird.route(PREFIX, PROTO);
-  const bfdUp = () =>
-    waitFor('BFD Up at 100 ms on floatd', async () => {
-      const b = await bfdOf();
-      return b?.state === 'Up' && b.txIntervalMs === 100 ? b : new Pending(JSON.stringify(b));
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+  const bfdUp = () => bfdUpWithin(30_000);
 
   await floatd.waitEstablished(pair.peer.ipv4);
   await waitFor(`BIRD to hold ${PREFIX}`, route, { timeoutMs: 15_000 });
